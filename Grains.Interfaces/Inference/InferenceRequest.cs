@@ -1,0 +1,11 @@
+using System.Collections.Immutable;
+using Cluster.Tensors;
+
+namespace Cluster.Inference;
+
+/// <summary>One inference call: inputs by name and, optionally, which outputs to return.</summary>
+/// <param name="Id">Caller's request id, echoed in the response.</param>
+/// <param name="Inputs">Input tensors; each carries n ≥ 1 rows along dimension 0 for batchable models.</param>
+/// <param name="RequestedOutputs">Outputs to return; empty means all of them.</param>
+[GenerateSerializer, Immutable, Alias("Cluster.InferenceRequest")]
+public sealed record InferenceRequest(string? Id, ImmutableArray<TensorData> Inputs, ImmutableArray<string> RequestedOutputs);

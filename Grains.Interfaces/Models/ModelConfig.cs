@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace Cluster.Models;
+
+/// <summary>Per-model serving settings, from <c>config.json</c> beside the versions.</summary>
+/// <param name="MaxBatchSize">Largest batch (rows) a replica runs; 0 means the model has a fixed batch dimension and is never batched.</param>
+/// <param name="Replicas">Replicas per version.</param>
+/// <param name="Device">Execution device for this model (<c>auto</c>, <c>cpu</c>, <c>cuda</c>), or null for the silo's setting.</param>
+/// <param name="Labels">Version labels, e.g. <c>stable → 1</c>, usable in place of a version number.</param>
+[GenerateSerializer, Immutable, Alias("Cluster.ModelConfig")]
+public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels)
+{
+    /// <summary>Settings used when a model has no config.json.</summary>
+    public static ModelConfig Default { get; } = new(MaxBatchSize: 64, Replicas: 1, Device: null, Labels: ImmutableDictionary<string, string>.Empty);
+}

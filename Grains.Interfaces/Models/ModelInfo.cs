@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+
+namespace Cluster.Models;
+
+/// <summary>A model's catalog: its versions and which one serves by default.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Revision">Bumped on every change, so cached copies know when they are stale.</param>
+/// <param name="DefaultVersion">Version used when a request names none: the highest ready version.</param>
+/// <param name="Versions">All registered versions, lowest first.</param>
+[GenerateSerializer, Immutable, Alias("Cluster.ModelInfo")]
+public sealed record ModelInfo(string Name, long Revision, string? DefaultVersion, ImmutableArray<ModelVersionInfo> Versions)
+{
+    /// <summary>True when the model has at least one version.</summary>
+    public bool Exists => !Versions.IsDefaultOrEmpty;
+
+    /// <summary>
+    /// The version a request means: the default when <paramref name="version"/> is null, else the
+    /// version of that number, else the version a label of that name points at; null when none.
+    /// </summary>
+    public ModelVersionInfo? Resolve(string? version)
+    {
+        if (version is null) return DefaultVersion is null ? null : FindVersion(DefaultVersion);
+        if (FindVersion(version) is { } exact) return exact;
+        var labels = Versions.IsDefaultOrEmpty ? null : Versions[^1].Registration.Config.Labels;
+        return labels is not null && labels.TryGetValue(version, out var labelled) ? FindVersion(labelled) : null;
+    }
+
+    /// <summary>The version with this name, or null.</summary>
+    public ModelVersionInfo? FindVersion(string version)
+    {
+        foreach (var info in Versions)
+        {
+            if (info.Version == version) return info;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Cluster.Models;
+
+/// <summary>What registering a model version needs: where its artifact is and how to serve it.</summary>
+/// <param name="Version">Positive integer version, as a string (the v2 protocol's version is a string).</param>
+/// <param name="ArtifactPath">Path of the ONNX file readable by inference silos.</param>
+/// <param name="Sha256">Hex SHA-256 of the artifact, recorded so a changed file is noticed.</param>
+/// <param name="Config">Serving settings.</param>
+[GenerateSerializer, Immutable, Alias("Cluster.VersionRegistration")]
+public sealed record VersionRegistration(string Version, string ArtifactPath, string Sha256, ModelConfig Config);

@@ -1,0 +1,13 @@
+namespace Cluster.Models;
+
+/// <summary>Where a model version is in its life.</summary>
+[GenerateSerializer, Alias("Cluster.VersionStatus")]
+public enum VersionStatus
+{
+    /// <summary>Registered; replicas are loading the session.</summary>
+    Loading,
+    /// <summary>Every replica loaded; requests are served.</summary>
+    Ready,
+    /// <summary>Loading failed; the reason says why.</summary>
+    Failed,
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Cluster.Models;
+using Cluster.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cluster.Onnx;
+
+/// <summary>
+/// One loaded ONNX Runtime session. Inputs are handed to ONNX Runtime as pinned views of the
+/// request bytes (no copy); outputs are copied once into the bytes that leave the replica.
+/// </summary>
+public sealed class OnnxModelSession : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+
+    internal OnnxModelSession(InferenceSession session, string executionProvider)
+    {
+        _session = session;
+        ExecutionProvider = executionProvider;
+        Signature = OnnxSignatureReader.Read(session);
+    }
+
+    /// <summary>Inputs and outputs as the model declares them.</summary>
+    public ModelSignature Signature { get; }
+
+    /// <summary>Execution provider the session runs on.</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>Runs the session; <paramref name="outputs"/> empty means every output, in model order.</summary>
+    public ImmutableArray<TensorData> Run(ImmutableArray<TensorData> inputs, ImmutableArray<string> outputs)
+    {
+        var outputNames = outputs.IsDefaultOrEmpty ? [.. _session.OutputNames] : outputs.ToArray();
+        var inputNames = new string[inputs.Length];
+        var inputValues = new OrtValue[inputs.Length];
+        var pins = new System.Buffers.MemoryHandle[inputs.Length];
+        try
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                inputNames[i] = inputs[i].Name;
+                inputValues[i] = CreatePinnedValue(inputs[i], out pins[i]);
+            }
+            using var results = _session.Run(_runOptions, inputNames, inputValues, outputNames);
+            var builder = ImmutableArray.CreateBuilder<TensorData>(outputNames.Length);
+            var index = 0;
+            foreach (var value in results)
+            {
+                builder.Add(ReadValue(outputNames[index++], value));
+            }
+            return builder.MoveToImmutable();
+        }
+        finally
+        {
+            foreach (var value in inputValues) value?.Dispose();
+            foreach (var pin in pins) pin.Dispose();
+        }
+    }
+
+    /// <summary>Runs and also measures the time spent in ONNX Runtime.</summary>
+    public (ImmutableArray<TensorData> Outputs, TimeSpan Elapsed) RunTimed(ImmutableArray<TensorData> inputs, ImmutableArray<string> outputs)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = Run(inputs, outputs);
+        return (result, Stopwatch.GetElapsedTime(start));
+    }
+
+    private static unsafe OrtValue CreatePinnedValue(TensorData tensor, out System.Buffers.MemoryHandle pin)
+    {
+        pin = tensor.Data.AsMemory().Pin();
+        return OrtValue.CreateTensorValueWithData(
+            OrtMemoryInfo.DefaultInstance,
+            OnnxTypes.ToElementType(tensor.DataType),
+            tensor.Shape.ToArray(),
+            (IntPtr)pin.Pointer,
+            tensor.Data.Length);
+    }
+
+    private static TensorData ReadValue(string name, OrtValue value)
+    {
+        if (!value.IsTensor) throw new NotSupportedException($"Output '{name}' is not a tensor; only tensor outputs are served.");
+        var info = value.GetTensorTypeAndShape();
+        var dataType = OnnxTypes.ToDataType(info.ElementDataType)
+            ?? throw new NotSupportedException($"Output '{name}' has element type {info.ElementDataType}, which is not served.");
+        if (dataType == TensorDataType.Bytes) throw new NotSupportedException($"Output '{name}' is a string tensor; BYTES outputs are not served yet.");
+        var bytes = value.GetTensorMutableRawData().ToArray();
+        return new TensorData(name, dataType, [.. info.Shape], bytes);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,67 @@
+using Cluster.Errors;
+using Cluster.Grains;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Onnx;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cluster.Replicas;
+
+/// <summary>
+/// Owns one ONNX Runtime session. Not reentrant: one batch at a time, which is what a session on
+/// a GPU stream wants. Loading and running happen on the thread pool so the silo's scheduler
+/// threads never block on compute; the session is disposed when the activation ends.
+/// </summary>
+public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+{
+    private OnnxModelSession? _session;
+    private VersionRegistration? _loaded;
+
+    public async Task<ReplicaLoadResult> Load(VersionRegistration registration)
+    {
+        if (_session is null || _loaded != registration)
+        {
+            var session = await Task.Run(() => sessions.Load(registration.ArtifactPath, registration.Config.Device));
+            _session?.Dispose();
+            _session = session;
+            _loaded = registration;
+            LogLoaded(logger, this.GetPrimaryKeyString(), session.ExecutionProvider);
+        }
+        return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider);
+    }
+
+    public async Task<ReplicaBatchResult> Run(ReplicaBatch batch)
+    {
+        var session = _session ?? await LoadFromCatalog();
+        try
+        {
+            var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
+            return new ReplicaBatchResult(outputs, elapsed);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException)
+        {
+            // ONNX Runtime's exception type is not known to every caller, so its message travels in ours.
+            throw new InferenceFailedException($"ONNX Runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _session?.Dispose();
+        _session = null;
+        return Task.CompletedTask;
+    }
+
+    private async Task<OnnxModelSession> LoadFromCatalog()
+    {
+        var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        var info = await GrainFactory.GetGrain<IModelGrain>(model).GetInfo();
+        var entry = info.FindVersion(version) ?? throw new ModelNotFoundException($"Model '{model}' has no version '{version}'.");
+        await Load(entry.Registration);
+        return _session!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica {Replica} loaded its session on {Provider}")]
+    private static partial void LogLoaded(ILogger logger, string replica, string provider);
+}

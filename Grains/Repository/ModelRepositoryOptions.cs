@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cluster.Repository;
+
+/// <summary>Where models come from at start-up (configuration section <c>Models</c>).</summary>
+public sealed class ModelRepositoryOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Models";
+
+    /// <summary>Folder laid out as <c>&lt;model&gt;/&lt;version&gt;/model.onnx</c> with an optional <c>&lt;model&gt;/config.json</c>.</summary>
+    [Required]
+    public string Repository { get; set; } = "models";
+
+    /// <summary>Writes the built-in demo model into the repository when it is missing, so a fresh start serves something.</summary>
+    public bool WriteDemoModel { get; set; } = true;
+}

@@ -1,0 +1,54 @@
+using Cluster.Models;
+
+namespace Cluster.Repository;
+
+/// <summary>
+/// Lists the versions in a repository folder. A folder that breaks the layout is reported as a
+/// problem and skipped, so one bad model never stops the others from serving.
+/// </summary>
+public static class ModelRepositoryScanner
+{
+    /// <summary>File name of a version's model.</summary>
+    public const string ModelFileName = "model.onnx";
+
+    /// <summary>File name of a model's serving settings.</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>Scans <paramref name="root"/>; a missing folder has no models.</summary>
+    public static (IReadOnlyList<ModelRepositoryEntry> Entries, IReadOnlyList<string> Problems) Scan(string root)
+    {
+        var entries = new List<ModelRepositoryEntry>();
+        var problems = new List<string>();
+        if (!Directory.Exists(root)) return (entries, problems);
+        foreach (var modelDir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var model = Path.GetFileName(modelDir);
+            if (!ModelNames.IsValid(model))
+            {
+                problems.Add($"'{model}': not a valid model name (letters, digits, '.', '_', '-').");
+                continue;
+            }
+            ModelConfig config;
+            try
+            {
+                var configPath = Path.Combine(modelDir, ConfigFileName);
+                config = File.Exists(configPath) ? ModelConfigFile.Parse(File.ReadAllText(configPath)) : ModelConfig.Default;
+            }
+            catch (InvalidDataException ex)
+            {
+                problems.Add($"'{model}': {ex.Message}");
+                continue;
+            }
+            foreach (var versionDir in Directory.EnumerateDirectories(modelDir))
+            {
+                var version = Path.GetFileName(versionDir);
+                var artifact = Path.Combine(versionDir, ModelFileName);
+                if (!ModelVersions.TryParse(version, out _)) problems.Add($"'{model}/{version}': version folders are positive integers.");
+                else if (!File.Exists(artifact)) problems.Add($"'{model}/{version}': no {ModelFileName}.");
+                else entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config));
+            }
+        }
+        entries.Sort((a, b) => a.Model != b.Model ? string.CompareOrdinal(a.Model, b.Model) : ModelVersions.Comparer.Compare(a.Version, b.Version));
+        return (entries, problems);
+    }
+}

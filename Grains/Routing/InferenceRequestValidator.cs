@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using Cluster.Errors;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Tensors;
+
+namespace Cluster.Routing;
+
+/// <summary>
+/// Checks a request against a version's signature before any compute, so every client mistake
+/// comes back as a clear 400 instead of an ONNX Runtime error.
+/// </summary>
+public static class InferenceRequestValidator
+{
+    /// <summary>Throws <see cref="InvalidInferenceRequestException"/> naming the first problem found.</summary>
+    public static void Validate(InferenceRequest request, ModelSignature signature, int maxBatchSize)
+    {
+        if (request.Inputs.IsDefaultOrEmpty) throw Invalid("The request has no inputs.");
+        long? rows = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in request.Inputs)
+        {
+            if (!seen.Add(input.Name)) throw Invalid($"Input '{input.Name}' is given twice.");
+            var spec = signature.FindInput(input.Name)
+                ?? throw Invalid($"Unknown input '{input.Name}'; the model's inputs are {Names(signature.Inputs)}.");
+            ValidateTensor(input, spec);
+            if (maxBatchSize > 0)
+            {
+                var inputRows = input.Shape[0];
+                if (inputRows < 1) throw Invalid($"Input '{input.Name}' has no rows (dimension 0 is 0).");
+                if (inputRows > maxBatchSize) throw Invalid($"Input '{input.Name}' has {inputRows} rows; this model takes at most {maxBatchSize} per request (max_batch_size).");
+                if (rows is not null && rows != inputRows) throw Invalid($"Inputs disagree on the batch dimension: {rows} and {inputRows} rows.");
+                rows = inputRows;
+            }
+        }
+        foreach (var spec in signature.Inputs)
+        {
+            if (!seen.Contains(spec.Name)) throw Invalid($"Missing input '{spec.Name}' ({spec.DataType.ProtocolName()} {ShapeMath.Format(spec.Shape.AsSpan())}).");
+        }
+        ValidateOutputs(request.RequestedOutputs, signature);
+    }
+
+    private static void ValidateTensor(TensorData input, TensorSpec spec)
+    {
+        if (input.DataType == TensorDataType.Bytes) throw Invalid($"Input '{input.Name}': BYTES tensors are not supported yet.");
+        if (input.DataType != spec.DataType)
+        {
+            throw Invalid($"Input '{input.Name}' has datatype {input.DataType.ProtocolName()}; the model expects {spec.DataType.ProtocolName()}.");
+        }
+        if (input.Shape.Length != spec.Shape.Length)
+        {
+            throw Invalid($"Input '{input.Name}' has shape {ShapeMath.Format(input.Shape.AsSpan())} (rank {input.Shape.Length}); the model expects {ShapeMath.Format(spec.Shape.AsSpan())} (rank {spec.Shape.Length}).");
+        }
+        for (var i = 0; i < spec.Shape.Length; i++)
+        {
+            var dim = input.Shape[i];
+            if (dim < 0 || (spec.Shape[i] >= 0 && dim != spec.Shape[i]))
+            {
+                throw Invalid($"Input '{input.Name}' has shape {ShapeMath.Format(input.Shape.AsSpan())}; the model expects {ShapeMath.Format(spec.Shape.AsSpan())} (dimension {i} differs).");
+            }
+        }
+        long expectedBytes;
+        try
+        {
+            expectedBytes = checked(input.ElementCount * input.DataType.ElementSize());
+        }
+        catch (OverflowException)
+        {
+            throw Invalid($"Input '{input.Name}' has shape {ShapeMath.Format(input.Shape.AsSpan())}, which is too large.");
+        }
+        if (input.Data.LongLength != expectedBytes)
+        {
+            throw Invalid($"Input '{input.Name}' carries {input.Data.LongLength / Math.Max(1, input.DataType.ElementSize())} elements; shape {ShapeMath.Format(input.Shape.AsSpan())} needs {input.ElementCount}.");
+        }
+    }
+
+    private static void ValidateOutputs(ImmutableArray<string> requested, ModelSignature signature)
+    {
+        if (requested.IsDefaultOrEmpty) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in requested)
+        {
+            if (!seen.Add(name)) throw Invalid($"Output '{name}' is requested twice.");
+            if (signature.FindOutput(name) is null) throw Invalid($"Unknown output '{name}'; the model's outputs are {Names(signature.Outputs)}.");
+        }
+    }
+
+    private static string Names(ImmutableArray<TensorSpec> specs) => string.Join(", ", specs.Select(s => $"'{s.Name}'"));
+
+    private static InvalidInferenceRequestException Invalid(string message) => new(message);
+}

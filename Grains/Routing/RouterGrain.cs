@@ -1,0 +1,60 @@
+using Cluster.Errors;
+using Cluster.Grains;
+using Cluster.Inference;
+using Cluster.Models;
+
+namespace Cluster.Routing;
+
+/// <summary>
+/// Resolves the version for each request from a cached copy of the model's catalog (refreshed at
+/// most every second, or at once when a request names a version the copy lacks), validates the
+/// request and hands it to that version's batch worker.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class RouterGrain(TimeProvider time) : Grain, IRouterGrain
+{
+    private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);
+
+    private ModelInfo? _info;
+    private long _fetchedAt;
+
+    private string Model => this.GetPrimaryKeyString();
+
+    public async Task<InferenceResponse> Infer(InferenceRequest request, string? version)
+    {
+        var entry = await Resolve(version);
+        if (entry.Status != VersionStatus.Ready || entry.Signature is null)
+        {
+            throw new ModelNotReadyException(entry.Status == VersionStatus.Failed
+                ? $"Model '{Model}' version {entry.Version} failed to load: {entry.Reason}"
+                : $"Model '{Model}' version {entry.Version} is still loading.");
+        }
+        var config = entry.Registration.Config;
+        InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
+        var worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version));
+        var outputs = await worker.Infer(request, config.Replicas);
+        return new InferenceResponse(Model, entry.Version, request.Id, outputs);
+    }
+
+    private async Task<ModelVersionInfo> Resolve(string? version)
+    {
+        var fresh = _info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness;
+        var info = fresh ? await Refresh() : _info!;
+        var entry = info.Resolve(version);
+        if (entry is null && !fresh)
+        {
+            info = await Refresh();
+            entry = info.Resolve(version);
+        }
+        if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{Model}'.");
+        return entry ?? throw new ModelNotFoundException($"Model '{Model}' has no version or label '{version}'.");
+    }
+
+    private async Task<ModelInfo> Refresh()
+    {
+        var info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
+        _info = info;
+        _fetchedAt = time.GetTimestamp();
+        return info;
+    }
+}

@@ -1,0 +1,51 @@
+using Cluster.Hosting;
+using Cluster.Models;
+using Cluster.Silo.Http;
+
+namespace Cluster.Silo.Hosting;
+
+/// <summary>Builds the silo process: Orleans, the inference grains and, with the gateway role, the HTTP API.</summary>
+public static class SiloApplication
+{
+    /// <summary>Builds the application from standard configuration (appsettings, environment, command line).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var cluster = Bind<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
+        var silo = Bind<SiloSettings>(builder.Configuration, SiloSettings.SectionName);
+        var gateway = Bind<GatewaySettings>(builder.Configuration, GatewaySettings.SectionName);
+        var roles = silo.ParsedRoles;
+
+        builder.WebHost.UseUrls(gateway.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
+        builder.UseOrleans(orleans =>
+        {
+            ConfigureClustering(orleans, cluster, silo);
+            orleans.AddMemoryGrainStorage(ModelStorage.Name);
+            orleans.AddInferenceGrains();
+            if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
+        });
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.MapHealthApi();
+        if (roles.HasFlag(SiloRoles.Gateway)) app.MapInferenceApi();
+        return app;
+    }
+
+    private static void ConfigureClustering(ISiloBuilder orleans, ClusterSettings cluster, SiloSettings silo)
+    {
+        if (!string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not available yet; use Localhost.");
+        }
+        orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var settings = configuration.GetSection(section).Get<T>() ?? new T();
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(settings, new(settings), validateAllProperties: true);
+        return settings;
+    }
+}

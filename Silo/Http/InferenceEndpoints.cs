@@ -1,0 +1,70 @@
+using Cluster.Errors;
+using Cluster.Grains;
+using Cluster.Models;
+using Cluster.Repository;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>The KServe Open Inference Protocol v2 REST endpoints for models and inference.</summary>
+internal static class InferenceEndpoints
+{
+    public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2", ServerMetadata);
+        app.MapGet("/v2/models/{model}", (HttpContext http, IGrainFactory grains, string model) => Metadata(http, grains, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}", Metadata);
+        app.MapGet("/v2/models/{model}/ready", (HttpContext http, IGrainFactory grains, string model) => Ready(http, grains, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
+        app.MapPost("/v2/models/{model}/infer", (HttpContext http, IGrainFactory grains, string model) => Infer(http, grains, model, null));
+        app.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
+        return app;
+    }
+
+    private static Task ServerMetadata(HttpContext http) => JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("name", "cluster");
+        w.WriteString("version", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3));
+        w.WriteStartArray("extensions");
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static async Task Metadata(HttpContext http, IGrainFactory grains, string model, string? version)
+    {
+        var (info, entry) = await Find(grains, model, version);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelMetadataJsonWriter.Write(w, info, entry));
+    }
+
+    private static async Task Ready(HttpContext http, IGrainFactory grains, string model, string? version)
+    {
+        var (info, entry) = await Find(grains, model, version);
+        var ready = entry.Status == VersionStatus.Ready;
+        await JsonResults.Write(http.Response, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", info.Name);
+            w.WriteString("version", entry.Version);
+            w.WriteBoolean("ready", ready);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task Infer(HttpContext http, IGrainFactory grains, string model, string? version)
+    {
+        if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
+        var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
+        var request = InferenceRequestJsonReader.Read(body);
+        var response = await grains.GetGrain<IRouterGrain>(model).Infer(request, version);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
+    }
+
+    private static async Task<(ModelInfo Info, ModelVersionInfo Version)> Find(IGrainFactory grains, string model, string? version)
+    {
+        if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
+        var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
+        if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{model}'.");
+        var resolved = info.Resolve(version);
+        return (info, resolved ?? throw new ModelNotFoundException($"Model '{model}' has no version or label '{version}'."));
+    }
+}

@@ -1,0 +1,177 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cluster.Errors;
+using Cluster.Inference;
+using Cluster.Tensors;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>
+/// Parses a v2 inference request body with <see cref="Utf8JsonReader"/>. A tensor's <c>data</c>
+/// may come before its <c>datatype</c>, so its slice is remembered and converted once the
+/// tensor object is complete; every mistake becomes an <see cref="InvalidInferenceRequestException"/>.
+/// </summary>
+internal static class InferenceRequestJsonReader
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static InferenceRequest Read(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ReadRequest(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInferenceRequestException($"Malformed JSON: {ex.Message}");
+        }
+    }
+
+    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, Options);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Invalid("The request body must be a JSON object.");
+        string? id = null;
+        ImmutableArray<TensorData>? inputs = null;
+        var outputs = ImmutableArray<string>.Empty;
+        while (NextProperty(ref reader, out var property))
+        {
+            switch (property)
+            {
+                case "id": id = ReadString(ref reader, "id"); break;
+                case "inputs": inputs = ReadInputs(ref reader, body); break;
+                case "outputs": outputs = ReadOutputs(ref reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+        EnsureEnd(ref reader);
+        if (inputs is null) throw Invalid("The request has no 'inputs'.");
+        return new InferenceRequest(id, inputs.Value, outputs);
+    }
+
+    private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array.");
+        var inputs = ImmutableArray.CreateBuilder<TensorData>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'inputs' must be an object.");
+            inputs.Add(ReadTensor(ref reader, body, inputs.Count));
+        }
+        return inputs.ToImmutable();
+    }
+
+    private static TensorData ReadTensor(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int position)
+    {
+        string? name = null, datatype = null;
+        ImmutableArray<long>? shape = null;
+        (int Start, int End)? data = null;
+        while (NextProperty(ref reader, out var property))
+        {
+            switch (property)
+            {
+                case "name": name = ReadString(ref reader, "name"); break;
+                case "datatype": datatype = ReadString(ref reader, "datatype"); break;
+                case "shape": shape = ReadShape(ref reader, name ?? $"#{position}"); break;
+                case "data":
+                    if (reader.TokenType != JsonTokenType.StartArray) throw Invalid($"Input '{name ?? $"#{position}"}': 'data' must be an array.");
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    data = (start, (int)reader.BytesConsumed);
+                    break;
+                case "parameters": RejectBinaryData(ref reader, name ?? $"#{position}"); break;
+                default: reader.Skip(); break;
+            }
+        }
+        if (name is null) throw Invalid($"Input #{position} has no 'name'.");
+        if (datatype is null) throw Invalid($"Input '{name}' has no 'datatype'.");
+        if (shape is null) throw Invalid($"Input '{name}' has no 'shape'.");
+        if (data is null) throw Invalid($"Input '{name}' has no 'data'.");
+        if (!TensorDataTypes.TryParse(datatype, out var type)) throw Invalid($"Input '{name}' has unknown datatype '{datatype}'.");
+        if (type == TensorDataType.Bytes) throw Invalid($"Input '{name}': BYTES tensors are not supported yet.");
+        long count;
+        try
+        {
+            count = ShapeMath.ElementCount(shape.Value.AsSpan());
+        }
+        catch (OverflowException)
+        {
+            throw Invalid($"Input '{name}' has a shape too large to hold.");
+        }
+        var bytes = TensorJsonData.Read(body[data.Value.Start..data.Value.End], name, type, count);
+        return new TensorData(name, type, shape.Value, bytes);
+    }
+
+    private static ImmutableArray<long> ReadShape(ref Utf8JsonReader reader, string name)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, $"Input '{name}': 'shape' must be an array of integers.");
+        var shape = ImmutableArray.CreateBuilder<long>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim) || dim < 0)
+            {
+                throw Invalid($"Input '{name}': 'shape' must hold non-negative integers.");
+            }
+            shape.Add(dim);
+        }
+        return shape.ToImmutable();
+    }
+
+    private static ImmutableArray<string> ReadOutputs(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array.");
+        var outputs = ImmutableArray.CreateBuilder<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'outputs' must be an object with a 'name'.");
+            string? name = null;
+            while (NextProperty(ref reader, out var property))
+            {
+                if (property == "name") name = ReadString(ref reader, "name");
+                else if (property == "parameters") RejectBinaryData(ref reader, name ?? "?");
+                else reader.Skip();
+            }
+            outputs.Add(name ?? throw Invalid("An entry of 'outputs' has no 'name'."));
+        }
+        return outputs.ToImmutable();
+    }
+
+    private static void RejectBinaryData(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid($"Tensor '{name}': 'parameters' must be an object.");
+        while (NextProperty(ref reader, out var property))
+        {
+            if (property is "binary_data_size" or "binary_data")
+            {
+                throw Invalid($"Tensor '{name}': the binary tensor data extension is not supported yet; send 'data' as JSON.");
+            }
+            reader.Skip();
+        }
+    }
+
+    /// <summary>Moves to the next property of the current object and onto its value; false at the object's end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader, out string name)
+    {
+        name = "";
+        if (!reader.Read()) throw Invalid("The JSON ends too early.");
+        if (reader.TokenType == JsonTokenType.EndObject) return false;
+        name = reader.GetString()!;
+        if (!reader.Read()) throw Invalid("The JSON ends too early.");
+        return true;
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader, string property) =>
+        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid($"'{property}' must be a string.");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
+    {
+        if (reader.TokenType != type) throw Invalid(message);
+    }
+
+    private static void EnsureEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.Read()) throw Invalid("Unexpected content after the request object.");
+    }
+
+    private static InvalidInferenceRequestException Invalid(string message) => new(message);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>Writes JSON bodies through <see cref="Utf8JsonWriter"/> onto the response pipe.</summary>
+internal static class JsonResults
+{
+    public static async Task Write(HttpResponse response, int status, Action<Utf8JsonWriter> write)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            write(writer);
+        }
+        await response.BodyWriter.FlushAsync();
+    }
+
+    public static Task Error(HttpResponse response, int status, string message) =>
+        Write(response, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", message);
+            w.WriteEndObject();
+        });
+}

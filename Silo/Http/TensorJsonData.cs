@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Cluster.Errors;
+using Cluster.Tensors;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>
+/// Converts the <c>data</c> member of a v2 JSON tensor (flat or nested) straight into raw
+/// little-endian bytes of its datatype, and back. Non-finite floats travel as the strings
+/// "NaN", "Infinity" and "-Infinity", since JSON numbers cannot hold them.
+/// </summary>
+internal static class TensorJsonData
+{
+    /// <summary>Parses a JSON array slice into <paramref name="count"/> elements of <paramref name="type"/>.</summary>
+    public static byte[] Read(ReadOnlySpan<byte> json, string name, TensorDataType type, long count)
+    {
+        var size = type.ElementSize();
+        // Every JSON element takes at least two bytes ("1,"), which bounds the allocation by the body size.
+        if (count > json.Length) throw Invalid($"Input '{name}': data has fewer elements than its shape needs ({count}).");
+        var bytes = new byte[count * size];
+        var reader = new Utf8JsonReader(json);
+        long index = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                case JsonTokenType.EndArray:
+                    continue;
+                case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.String:
+                    if (index >= count) throw Invalid($"Input '{name}': data has more elements than its shape holds ({count}).");
+                    if (!TryWrite(ref reader, type, bytes.AsSpan((int)(index * size), size)))
+                    {
+                        throw Invalid($"Input '{name}': element {index} ({Token(ref reader)}) is not a valid {type.ProtocolName()} value.");
+                    }
+                    index++;
+                    break;
+                default:
+                    throw Invalid($"Input '{name}': data may hold only numbers, booleans or nested arrays of them.");
+            }
+        }
+        if (index != count) throw Invalid($"Input '{name}': data has {index} elements; its shape needs {count}.");
+        return bytes;
+    }
+
+    /// <summary>Writes raw tensor bytes as a flat JSON array.</summary>
+    public static void Write(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data)
+    {
+        var size = type.ElementSize();
+        writer.WriteStartArray();
+        for (var offset = 0; offset + size <= data.Length; offset += size)
+        {
+            var e = data.Slice(offset, size);
+            switch (type)
+            {
+                case TensorDataType.Bool: writer.WriteBooleanValue(e[0] != 0); break;
+                case TensorDataType.UInt8: writer.WriteNumberValue(e[0]); break;
+                case TensorDataType.Int8: writer.WriteNumberValue((sbyte)e[0]); break;
+                case TensorDataType.UInt16: writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(e)); break;
+                case TensorDataType.Int16: writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(e)); break;
+                case TensorDataType.UInt32: writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(e)); break;
+                case TensorDataType.Int32: writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(e)); break;
+                case TensorDataType.UInt64: writer.WriteNumberValue(BinaryPrimitives.ReadUInt64LittleEndian(e)); break;
+                case TensorDataType.Int64: writer.WriteNumberValue(BinaryPrimitives.ReadInt64LittleEndian(e)); break;
+                case TensorDataType.FP16: WriteFloat(writer, (float)BinaryPrimitives.ReadHalfLittleEndian(e)); break;
+                case TensorDataType.FP32: WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(e)); break;
+                case TensorDataType.FP64: WriteDouble(writer, BinaryPrimitives.ReadDoubleLittleEndian(e)); break;
+                default: throw new NotSupportedException($"{type.ProtocolName()} outputs cannot be written as JSON yet.");
+            }
+        }
+        writer.WriteEndArray();
+    }
+
+    private static bool TryWrite(ref Utf8JsonReader reader, TensorDataType type, Span<byte> target)
+    {
+        if (type == TensorDataType.Bool)
+        {
+            if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return false;
+            target[0] = reader.TokenType == JsonTokenType.True ? (byte)1 : (byte)0;
+            return true;
+        }
+        if (type is TensorDataType.FP16 or TensorDataType.FP32 or TensorDataType.FP64)
+        {
+            if (!TryReadDouble(ref reader, out var value)) return false;
+            switch (type)
+            {
+                case TensorDataType.FP16: BinaryPrimitives.WriteHalfLittleEndian(target, (Half)value); break;
+                case TensorDataType.FP32:
+                    var single = (float)value;
+                    if (float.IsInfinity(single) && double.IsFinite(value)) return false;
+                    BinaryPrimitives.WriteSingleLittleEndian(target, single);
+                    break;
+                default: BinaryPrimitives.WriteDoubleLittleEndian(target, value); break;
+            }
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.Number) return false;
+        if (type == TensorDataType.UInt64)
+        {
+            if (!reader.TryGetUInt64(out var unsigned)) return false;
+            BinaryPrimitives.WriteUInt64LittleEndian(target, unsigned);
+            return true;
+        }
+        if (!reader.TryGetInt64(out var n)) return false;
+        switch (type)
+        {
+            case TensorDataType.UInt8 when n is >= byte.MinValue and <= byte.MaxValue: target[0] = (byte)n; return true;
+            case TensorDataType.Int8 when n is >= sbyte.MinValue and <= sbyte.MaxValue: target[0] = (byte)(sbyte)n; return true;
+            case TensorDataType.UInt16 when n is >= ushort.MinValue and <= ushort.MaxValue: BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)n); return true;
+            case TensorDataType.Int16 when n is >= short.MinValue and <= short.MaxValue: BinaryPrimitives.WriteInt16LittleEndian(target, (short)n); return true;
+            case TensorDataType.UInt32 when n is >= uint.MinValue and <= uint.MaxValue: BinaryPrimitives.WriteUInt32LittleEndian(target, (uint)n); return true;
+            case TensorDataType.Int32 when n is >= int.MinValue and <= int.MaxValue: BinaryPrimitives.WriteInt32LittleEndian(target, (int)n); return true;
+            case TensorDataType.Int64: BinaryPrimitives.WriteInt64LittleEndian(target, n); return true;
+            default: return false;
+        }
+    }
+
+    private static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
+    {
+        value = 0;
+        if (reader.TokenType == JsonTokenType.Number) return reader.TryGetDouble(out value) && double.IsFinite(value);
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (reader.ValueTextEquals("NaN")) value = double.NaN;
+        else if (reader.ValueTextEquals("Infinity")) value = double.PositiveInfinity;
+        else if (reader.ValueTextEquals("-Infinity")) value = double.NegativeInfinity;
+        else return false;
+        return true;
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value)) writer.WriteNumberValue(value);
+        else writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value)) writer.WriteNumberValue(value);
+        else writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
+    private static string Token(ref Utf8JsonReader reader)
+    {
+        var raw = System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray());
+        var text = reader.TokenType == JsonTokenType.String ? $"\"{raw}\"" : raw;
+        return text.Length > 40 ? text[..40] + "…" : text;
+    }
+
+    private static InvalidInferenceRequestException Invalid(string message) => new(message);
+}

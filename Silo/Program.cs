@@ -1,0 +1,4 @@
+using Cluster.Silo.Hosting;
+
+var app = SiloApplication.Build(args);
+await app.RunAsync();
