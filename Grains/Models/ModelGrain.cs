@@ -30,7 +30,7 @@ public sealed partial class ModelGrain(
 
         var loaded = await LoadReplicas(loading);
         // A newer registration of the same version may have landed while these replicas loaded.
-        if (state.State.Versions.TryGetValue(registration.Version, out var current) && current.Registration != registration) return current;
+        if (state.State.Versions.TryGetValue(registration.Version, out var current) && !ReferenceEquals(current.Registration, registration)) return current;
         await Save(loaded);
         return loaded;
     }

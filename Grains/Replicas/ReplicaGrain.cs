@@ -20,7 +20,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, ILogger<Re
 
     public async Task<ReplicaLoadResult> Load(VersionRegistration registration)
     {
-        if (_session is null || _loaded != registration)
+        if (_session is null || !IsSameArtifact(_loaded, registration))
         {
             var session = await Task.Run(() => sessions.Load(registration.ArtifactPath, registration.Config.Device));
             _session?.Dispose();
@@ -30,6 +30,10 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, ILogger<Re
         }
         return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider);
     }
+
+    // Registrations arrive as fresh copies from other silos, so compare what decides the session, not references.
+    private static bool IsSameArtifact(VersionRegistration? loaded, VersionRegistration wanted) =>
+        loaded is not null && loaded.Sha256 == wanted.Sha256 && loaded.ArtifactPath == wanted.ArtifactPath && loaded.Config.Device == wanted.Config.Device;
 
     public async Task<ReplicaBatchResult> Run(ReplicaBatch batch)
     {

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Cluster.Grains;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Tensors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Cluster.Client;
+
+/// <summary>
+/// A connection to the inference cluster through its Orleans gateway: run inference, list and
+/// describe models. Errors surface as <see cref="Errors.ModelNotFoundException"/>,
+/// <see cref="Errors.InvalidInferenceRequestException"/>, <see cref="Errors.ModelNotReadyException"/>
+/// and <see cref="Errors.InferenceFailedException"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var client = await InferenceClient.ConnectAsync();
+/// var response = await client.InferAsync("demo-mlp", [TensorData.From&lt;float&gt;("x", [1, 2, 3, 4], 1, 4)]);
+/// float[] probabilities = response.Output("probabilities").ToArray&lt;float&gt;();
+/// </code>
+/// </example>
+public sealed class InferenceClient : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly IClusterClient _cluster;
+
+    private InferenceClient(IHost host)
+    {
+        _host = host;
+        _cluster = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>Connects to the cluster; with no options, to the embedded default on this machine.</summary>
+    public static async Task<InferenceClient> ConnectAsync(InferenceClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new InferenceClientOptions();
+        // No default configuration sources: a library must not pick up the host application's appsettings.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole().SetMinimumLevel(options.LogLevel);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.UseConnectionRetryFilter(ConnectRetry(options.ConnectTimeout));
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return new InferenceClient(host);
+    }
+
+    /// <summary>Runs inference on <paramref name="model"/>: the default version, or <paramref name="version"/> (a number or a label).</summary>
+    /// <param name="model">Model name.</param>
+    /// <param name="inputs">One tensor per model input, e.g. <c>TensorData.From&lt;float&gt;("x", values, rows, 4)</c>.</param>
+    /// <param name="version">Version number or label; null for the default version.</param>
+    /// <param name="outputs">Outputs to return; null or empty for all.</param>
+    /// <param name="id">Request id echoed in the response.</param>
+    public Task<InferenceResponse> InferAsync(
+        string model,
+        IEnumerable<TensorData> inputs,
+        string? version = null,
+        IEnumerable<string>? outputs = null,
+        string? id = null)
+    {
+        var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs]);
+        return _cluster.GetGrain<IRouterGrain>(model).Infer(request, version);
+    }
+
+    /// <summary>Names of all registered models, sorted.</summary>
+    public Task<ImmutableArray<string>> ListModelsAsync() =>
+        _cluster.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
+
+    /// <summary>A model's versions, their status and signatures; throws <see cref="Errors.ModelNotFoundException"/> for an unknown model.</summary>
+    public async Task<ModelInfo> GetModelAsync(string model)
+    {
+        var info = await _cluster.GetGrain<IModelGrain>(model).GetInfo();
+        return info.Exists ? info : throw new Errors.ModelNotFoundException($"Unknown model '{model}'.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync();
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+
+    private static Func<Exception, CancellationToken, Task<bool>> ConnectRetry(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        return async (_, cancellationToken) =>
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            return true;
+        };
+    }
+}

@@ -1,0 +1,23 @@
+namespace Cluster.Client;
+
+/// <summary>Where the cluster is and how long to keep trying to reach it.</summary>
+public sealed class InferenceClientOptions
+{
+    /// <summary>Gateway ports of silos on this machine (localhost clustering); the embedded default listens on 30000.</summary>
+    public IReadOnlyList<int> GatewayPorts { get; set; } = [ClusterDefaults.GatewayPort];
+
+    /// <summary>Orleans cluster id; must match the silos.</summary>
+    public string ClusterId { get; set; } = ClusterDefaults.ClusterId;
+
+    /// <summary>Orleans service id; must match the silos.</summary>
+    public string ServiceId { get; set; } = ClusterDefaults.ServiceId;
+
+    /// <summary>How long <see cref="InferenceClient.ConnectAsync"/> retries before giving up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lowest level the client's own (Orleans) log lines are written to the console at.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    /// <summary>How long one call may take before it fails with a timeout.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

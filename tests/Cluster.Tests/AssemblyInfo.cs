@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Cluster.Tests.EndToEnd.ServingFixture))]

@@ -1,0 +1,44 @@
+using Cluster.Client;
+using Cluster.Modeling;
+using Cluster.Tests.Support;
+
+namespace Cluster.Tests.EndToEnd;
+
+/// <summary>
+/// One silo process shared by the end-to-end tests, serving: the built-in demo model (written by
+/// the silo itself, as on a fresh machine), the real PaddleOCR classifier, identity models for
+/// every JSON datatype, a fixed-batch model, a two-version model with a label, and a corrupt one.
+/// </summary>
+public sealed class ServingFixture : IAsyncLifetime
+{
+    public const long MaxBodyBytes = 4 * 1024 * 1024;
+
+    private readonly TemporaryRepository _repository = new();
+    private SiloProcess? _silo;
+    private InferenceClient? _client;
+
+    public SiloProcess Silo => _silo ?? throw new InvalidOperationException("Not started.");
+    public InferenceClient Client => _client ?? throw new InvalidOperationException("Not started.");
+    public HttpClient Http => Silo.Http;
+    public string PaddlePath { get; private set; } = "";
+    public string DemoPath => Path.Combine(_repository.Root, DemoMlp.Name, "1", "model.onnx");
+
+    public async ValueTask InitializeAsync()
+    {
+        PaddlePath = _repository.AddFile("paddle-cls", "1", await PaddleOcrClassifier.GetPathAsync(), """{"max_batch_size": 8}""");
+        foreach (var type in TestModels.JsonTypes) _repository.Add(TestModels.IdentityName(type), "1", TestModels.Identity(type));
+        _repository.Add("fixed-batch", "1", TestModels.FixedBatchRelu(), """{"max_batch_size": 0}""");
+        _repository.Add("scale", "1", TestModels.Scale(2f));
+        _repository.Add("scale", "2", TestModels.Scale(3f), """{"labels": {"stable": "1"}, "replicas": 2}""");
+        _repository.Add("broken", "1", TestModels.Corrupt());
+        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}");
+        _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        if (_silo is not null) await _silo.DisposeAsync();
+        _repository.Dispose();
+    }
+}

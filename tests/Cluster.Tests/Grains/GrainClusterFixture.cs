@@ -1,0 +1,30 @@
+using Cluster.Hosting;
+using Cluster.Models;
+using Orleans.TestingHost;
+
+namespace Cluster.Tests.Grains;
+
+/// <summary>An in-process two-silo cluster with the inference grains and real ONNX Runtime sessions on CPU.</summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureHost(host => host.Configuration["Inference:Device"] = "cpu");
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(ModelStorage.Name).AddInferenceGrains());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+
+namespace Cluster.Tests.Support;
+
+/// <summary>
+/// A real silo process (the same Cluster.Silo.dll that <c>dotnet run --project Silo</c> starts) on
+/// free loopback ports, serving a given model repository. Started ready, killed on dispose.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private SiloProcess(Process process, int httpPort, int gatewayPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        GatewayPort = gatewayPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+    public int GatewayPort { get; }
+    public HttpClient Http { get; }
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public static async Task<SiloProcess> StartAsync(string repository, params string[] settings)
+    {
+        var httpPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = repository,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cluster.Silo.dll"));
+        foreach (var arg in new[]
+        {
+            $"--Gateway:Urls=http://127.0.0.1:{httpPort}",
+            $"--Silo:SiloPort={FreePorts.Next()}",
+            $"--Silo:GatewayPort={gatewayPort}",
+            $"--Models:Repository={repository}",
+        }.Concat(settings))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var silo = new SiloProcess(Process.Start(start)!, httpPort, gatewayPort);
+        try
+        {
+            await silo.WaitUntilReady(TimeSpan.FromSeconds(90));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilReady(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await Http.GetAsync("/v2/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The silo was not ready within {timeout}:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

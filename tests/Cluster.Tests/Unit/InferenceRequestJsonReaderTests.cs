@@ -1,0 +1,56 @@
+using System.Text;
+using Cluster.Errors;
+using Cluster.Silo.Http;
+using Cluster.Tensors;
+using Shouldly;
+
+namespace Cluster.Tests.Unit;
+
+public sealed class InferenceRequestJsonReaderTests
+{
+    private static Cluster.Inference.InferenceRequest Read(string json) => InferenceRequestJsonReader.Read(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void DataBeforeDatatypeAndShapeIsStillTypedCorrectly()
+    {
+        var request = Read("""{"inputs":[{"data":[[1,2],[3,4]],"name":"a","shape":[2,2],"datatype":"INT16"}],"id":"7","parameters":{"x":1}}""");
+
+        request.Id.ShouldBe("7");
+        var input = request.Inputs.Single();
+        input.DataType.ShouldBe(TensorDataType.Int16);
+        input.Shape.ShouldBe([2L, 2L]);
+        input.ToArray<short>().ShouldBe([(short)1, 2, 3, 4]);
+    }
+
+    [Fact]
+    public void RequestedOutputsAreRead()
+    {
+        var request = Read("""{"inputs":[{"name":"a","shape":[1],"datatype":"FP64","data":[0.5]}],"outputs":[{"name":"p"},{"name":"q","parameters":{}}]}""");
+
+        request.RequestedOutputs.ShouldBe(["p", "q"]);
+        request.Inputs[0].ToArray<double>().ShouldBe([0.5]);
+    }
+
+    [Theory]
+    [InlineData("", "Malformed JSON")]
+    [InlineData("{", "Malformed JSON")]
+    [InlineData("""{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1]}]} x""", "Malformed JSON")]
+    [InlineData("""{"inputs":[{"name":"a","shape":[1.5],"datatype":"FP32","data":[1]}]}""", "non-negative integers")]
+    [InlineData("""{"inputs":[{"name":"a","shape":[2],"datatype":"FP32","data":[1]}]}""", "needs 2")]
+    [InlineData("""{"inputs":[{"name":"a","shape":[1],"datatype":"UINT8","data":[-1]}]}""", "not a valid UINT8")]
+    [InlineData("""{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{}]}""", "no 'name'")]
+    public void MistakesBecomeClearInvalidRequestErrors(string json, string expected)
+    {
+        var error = Should.Throw<InvalidInferenceRequestException>(() => Read(json));
+
+        error.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void DeeplyNestedJsonIsRejectedNotRecursedInto()
+    {
+        var json = """{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":""" + new string('[', 500) + "1" + new string(']', 500) + "}]}";
+
+        Should.Throw<InvalidInferenceRequestException>(() => Read(json)).Message.ShouldContain("Malformed JSON");
+    }
+}
