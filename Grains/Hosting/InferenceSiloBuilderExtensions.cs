@@ -1,5 +1,6 @@
 using Cluster.Onnx;
 using Cluster.Repository;
+using Cluster.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,8 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<ExecutionProviderSelector>();
         silo.Services.TryAddSingleton<OnnxSessionFactory>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<InferenceInstruments>();
         return silo;
     }
 

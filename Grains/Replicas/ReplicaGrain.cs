@@ -3,6 +3,7 @@ using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Onnx;
+using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -13,7 +14,7 @@ namespace Cluster.Replicas;
 /// a GPU stream wants. Loading and running happen on the thread pool so the silo's scheduler
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
-public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceInstruments instruments, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private OnnxModelSession? _session;
     private VersionRegistration? _loaded;
@@ -37,13 +38,15 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, ILogger<Re
 
     public async Task<ReplicaBatchResult> Run(ReplicaBatch batch)
     {
-        var session = _session ?? await LoadFromCatalog();
         try
         {
+            var session = _session ?? await LoadFromCatalog();
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
+            var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+            instruments.RecordBatch(model, version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException)
+        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException)
         {
             // ONNX Runtime's exception type is not known to every caller, so its message travels in ours.
             throw new InferenceFailedException($"ONNX Runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");

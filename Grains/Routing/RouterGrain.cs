@@ -2,6 +2,7 @@ using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Telemetry;
 
 namespace Cluster.Routing;
 
@@ -11,7 +12,7 @@ namespace Cluster.Routing;
 /// request and hands it to that version's batch worker.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class RouterGrain(TimeProvider time) : Grain, IRouterGrain
+public sealed class RouterGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IRouterGrain
 {
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);
 
@@ -29,11 +30,25 @@ public sealed class RouterGrain(TimeProvider time) : Grain, IRouterGrain
                 ? $"Model '{Model}' version {entry.Version} failed to load: {entry.Reason}"
                 : $"Model '{Model}' version {entry.Version} is still loading.");
         }
-        var config = entry.Registration.Config;
-        InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
-        var worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version));
-        var outputs = await worker.Infer(request, config.Replicas);
-        return new InferenceResponse(Model, entry.Version, request.Id, outputs);
+        var started = time.GetTimestamp();
+        var outcome = "success";
+        try
+        {
+            var config = entry.Registration.Config;
+            InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
+            var worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version));
+            var outputs = await worker.Infer(request, config.Replicas);
+            return new InferenceResponse(Model, entry.Version, request.Id, outputs);
+        }
+        catch (Exception ex)
+        {
+            outcome = ex is InvalidInferenceRequestException ? "invalid" : "error";
+            throw;
+        }
+        finally
+        {
+            instruments.RecordRequest(Model, entry.Version, outcome, time.GetElapsedTime(started));
+        }
     }
 
     private async Task<ModelVersionInfo> Resolve(string? version)
