@@ -44,7 +44,11 @@ public sealed class InferenceClient : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o =>
+            {
+                o.ResponseTimeout = options.ResponseTimeout;
+                o.CancelRequestOnTimeout = true;
+            });
             client.UseConnectionRetryFilter(ConnectRetry(options.ConnectTimeout));
         });
         var host = builder.Build();
@@ -66,16 +70,25 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <param name="version">Version number or label; null for the default version.</param>
     /// <param name="outputs">Outputs to return; null or empty for all.</param>
     /// <param name="id">Request id echoed in the response.</param>
+    /// <param name="timeout">Deadline for compute to start; past it the request is dropped with <see cref="Errors.DeadlineExceededException"/>. Null uses the model's default.</param>
+    /// <param name="cancellationToken">Cancelling drops the request if it has not been computed yet.</param>
+    /// <exception cref="Errors.QueueFullException">The version's queue is full; retry after <see cref="Errors.QueueFullException.RetryAfter"/>.</exception>
     public Task<InferenceResponse> InferAsync(
         string model,
         IEnumerable<TensorData> inputs,
         string? version = null,
         IEnumerable<string>? outputs = null,
-        string? id = null)
+        string? id = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
-        var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs]);
-        return _cluster.GetGrain<IRouterGrain>(model).Infer(request, version);
+        var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs], timeout);
+        return _cluster.GetGrain<IRouterGrain>(model).Infer(request, version, cancellationToken);
     }
+
+    /// <summary>Batching settings and counters of a version's worker on the silo this client talks to.</summary>
+    public Task<BatchingStats> GetBatchingStatsAsync(string model, string? version = null) =>
+        _cluster.GetGrain<IRouterGrain>(model).GetBatchingStats(version);
 
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>

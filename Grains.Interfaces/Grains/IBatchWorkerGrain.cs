@@ -1,13 +1,20 @@
 using System.Collections.Immutable;
 using Cluster.Inference;
+using Cluster.Models;
 using Cluster.Tensors;
 
 namespace Cluster.Grains;
 
-/// <summary>Forms batches of requests for one version and sends them to its replicas; key: <c>model/version</c>.</summary>
+/// <summary>
+/// Queues requests of one version on one silo, joins compatible ones into batches and sends each
+/// batch to the least-loaded replica; key: <c>model/version</c>.
+/// </summary>
 [Alias("Cluster.IBatchWorkerGrain")]
 public interface IBatchWorkerGrain : IGrainWithStringKey
 {
-    /// <summary>Runs a validated request as part of a batch and returns its own outputs.</summary>
-    [Alias("Infer")] Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, int replicas);
+    /// <summary>Runs a validated request as part of a batch and returns its own outputs; cancelling drops it if not yet computed.</summary>
+    [Alias("Infer")] Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, CancellationToken cancellationToken);
+
+    /// <summary>The worker's current batching settings and counters.</summary>
+    [Alias("GetStats"), AlwaysInterleave] Task<BatchingStats> GetStats();
 }

@@ -6,6 +6,12 @@ namespace Cluster.Grains;
 [Alias("Cluster.IRouterGrain")]
 public interface IRouterGrain : IGrainWithStringKey
 {
-    /// <summary>Runs a request on the named version, or on the default version when <paramref name="version"/> is null.</summary>
-    [Alias("Infer")] Task<InferenceResponse> Infer(InferenceRequest request, string? version);
+    /// <summary>
+    /// Runs a request on the named version (number or label), or on the default version when
+    /// <paramref name="version"/> is null. Cancelling drops the request if it is still queued.
+    /// </summary>
+    [Alias("Infer")] Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken = default);
+
+    /// <summary>Batching settings and counters of the version's worker on this silo.</summary>
+    [Alias("GetBatchingStats")] Task<BatchingStats> GetBatchingStats(string? version);
 }

@@ -1,27 +1,218 @@
 using System.Collections.Immutable;
+using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Telemetry;
 using Cluster.Tensors;
 
 namespace Cluster.Batching;
 
 /// <summary>
-/// Hands requests of one version to its replicas as <see cref="ReplicaBatch"/> messages. Each
-/// request is sent as a batch of one for now; queueing several into one batch comes with the
-/// dynamic batcher, and the message shape already allows it.
+/// Queues requests of one version on this silo and sends them to replicas as batches. One
+/// activation per silo and version ([StatelessWorker(1)]) so that all of the silo's requests can
+/// share batches; reentrant, so callers wait for their batch, not for each other's turns.
+/// Every queue is bounded (429 when full), every request may carry a deadline (504 when it passes
+/// before compute), and a caller that cancels is dropped before compute.
 /// </summary>
-[StatelessWorker, Reentrant]
-public sealed class BatchWorkerGrain : Grain, IBatchWorkerGrain
+[StatelessWorker(1), Reentrant]
+public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IBatchWorkerGrain
 {
-    private int _next;
+    // One batch running and one waiting per replica hides the message round trip without hoarding work.
+    private const int InFlightPerReplica = 2;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, int replicas)
+    private readonly BatchQueue _queue = new();
+    private readonly ReplicaBalancer _replicas = new();
+    private readonly BatchingCounters _counters = new();
+    private ModelConfig _config = ModelConfig.Default;
+    private AdaptiveBatchController? _adaptive;
+    private long _nextWake = long.MaxValue;
+    private string _model = "";
+    private string _version = "";
+    private IDisposable? _gauges;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        var batch = BatchAssembler.Join([request]);
-        var index = (int)((uint)_next++ % (uint)Math.Max(1, replicas));
-        var replica = GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, version, index));
-        var result = await replica.Run(batch);
-        return BatchAssembler.Split(result.Outputs, batch.RowCounts)[0];
+        (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _gauges = instruments.TrackBatching(_model, _version, Snapshot);
+        return Task.CompletedTask;
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _gauges?.Dispose();
+        foreach (var pending in _queue.RemoveWhere(_ => true))
+        {
+            pending.Completion.TrySetException(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."));
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, CancellationToken cancellationToken)
+    {
+        Configure(config);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_queue.Count >= config.Batching.MaxQueueSize)
+        {
+            _counters.Rejected++;
+            throw new QueueFullException($"Model '{_model}' version {_version} has {_queue.Count} requests queued (max_queue_size); retry shortly.", RetryAfter);
+        }
+        var now = time.GetTimestamp();
+        var timeout = request.Timeout ?? DefaultTimeout(config.Batching);
+        var pending = new PendingRequest(request, PendingRequest.RowsOf(request), PendingRequest.KeyOf(request), now,
+            timeout is { } t ? now + (long)(t.TotalSeconds * time.TimestampFrequency) : null);
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Cancellation = cancellationToken.Register(static p => ((PendingRequest)p!).Completion.TrySetCanceled(), pending);
+        }
+        _queue.Enqueue(pending);
+        _counters.Requests++;
+        Pump();
+        try
+        {
+            return await pending.Completion.Task;
+        }
+        catch (OperationCanceledException)
+        {
+            if (_queue.RemoveWhere(p => ReferenceEquals(p, pending)).Count > 0) _counters.Cancelled++;
+            throw;
+        }
+        finally
+        {
+            pending.Cancellation.Dispose();
+        }
+    }
+
+    public Task<BatchingStats> GetStats() => Task.FromResult(Snapshot());
+
+    /// <summary>Sends batches while replicas have room, or schedules a wake-up when a batch should wait.</summary>
+    private void Pump()
+    {
+        var now = time.GetTimestamp();
+        DropExpired(now);
+        var capacity = Math.Max(1, _config.Replicas) * InFlightPerReplica;
+        while (_queue.Count > 0 && _replicas.Total < capacity)
+        {
+            var maxRows = BatchFormation.MaxRows(_config, _adaptive);
+            var decision = BatchFormation.Decide(_config.Batching, _queue, maxRows, now, time.TimestampFrequency);
+            if (decision.WaitUntil is { } wake)
+            {
+                ScheduleWake(wake);
+                break;
+            }
+            var batch = _queue.TakeBatch(decision.Rows);
+            foreach (var pending in batch) instruments.RecordQueueWait(_model, _version, Elapsed(pending.EnqueuedAt, now));
+            Dispatch(batch);
+        }
+        if (_queue.EarliestDeadline() is { } deadline) ScheduleWake(deadline);
+    }
+
+    // Dispatch runs without being awaited so Pump can fill every replica; RunBatch completes every caller itself and never throws.
+    private void Dispatch(List<PendingRequest> batch) => _ = RunBatch(batch);
+
+    private async Task RunBatch(List<PendingRequest> batch)
+    {
+        var replica = _replicas.Acquire(_config.Replicas);
+        var retryAlone = false;
+        try
+        {
+            var joined = BatchAssembler.Join(batch.ConvertAll(p => p.Request));
+            var result = await GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(_model, _version, replica)).Run(joined);
+            var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
+            var done = time.GetTimestamp();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(outputs[i]);
+                _adaptive?.OnRequest(Elapsed(batch[i].EnqueuedAt, done));
+            }
+            _adaptive?.OnBatch(joined.RowCounts.Sum(), result.ComputeTime);
+            _counters.Batches++;
+            _counters.RowsComputed += joined.RowCounts.Sum();
+        }
+        catch (InferenceFailedException) when (batch.Count > 1)
+        {
+            // One bad request must not fail its neighbours: run each alone so only the culprit fails.
+            retryAlone = true;
+        }
+        catch (Exception ex)
+        {
+            _counters.Failed += batch.Count;
+            foreach (var pending in batch) pending.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            _replicas.Release(replica);
+        }
+        if (retryAlone)
+        {
+            foreach (var pending in batch) await RunBatch([pending]);
+        }
+        Pump();
+    }
+
+    private void DropExpired(long now)
+    {
+        foreach (var pending in _queue.RemoveWhere(p => p.IsDone || p.DeadlineAt <= now))
+        {
+            if (pending.IsDone)
+            {
+                _counters.Cancelled++;
+                continue;
+            }
+            _counters.Expired++;
+            pending.Completion.TrySetException(new DeadlineExceededException(
+                $"Request to model '{_model}' version {_version} waited {Elapsed(pending.EnqueuedAt, now).TotalMilliseconds:F1} ms, past its deadline, and was dropped before compute."));
+        }
+    }
+
+    private void ScheduleWake(long at)
+    {
+        if (at >= _nextWake) return;
+        _nextWake = at;
+        _ = Wake(at);
+    }
+
+    private async Task Wake(long at)
+    {
+        var delay = Elapsed(time.GetTimestamp(), at);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, time);
+        if (_nextWake == at) _nextWake = long.MaxValue;
+        Pump();
+    }
+
+    private void Configure(ModelConfig config)
+    {
+        if (BatchFormation.SameSettings(_config, config) && (_adaptive is not null) == config.Batching.IsAdaptive) return;
+        _config = config;
+        _adaptive = config.Batching.IsAdaptive
+            ? new AdaptiveBatchController(config.MaxBatchSize, TimeSpan.FromMilliseconds(config.Batching.LatencyTargetMs))
+            : null;
+    }
+
+    private BatchingStats Snapshot()
+    {
+        var batching = _config.Batching;
+        var mode = !batching.Enabled || _config.MaxBatchSize == 0 ? "off" : batching.IsAdaptive ? "adaptive" : "fixed";
+        return new BatchingStats(
+            mode,
+            BatchFormation.MaxRows(_config, _adaptive),
+            TimeSpan.FromMicroseconds(batching.IsAdaptive ? 0 : batching.MaxQueueDelayMicroseconds),
+            TimeSpan.FromMilliseconds(batching.LatencyTargetMs),
+            _adaptive?.ObservedP95 ?? TimeSpan.Zero,
+            _queue.Count,
+            _replicas.Total,
+            _counters.Requests,
+            _counters.Batches,
+            _counters.RowsComputed,
+            _counters.Rejected,
+            _counters.Expired,
+            _counters.Cancelled,
+            _counters.Failed);
+    }
+
+    private static TimeSpan? DefaultTimeout(BatchingConfig batching) =>
+        batching.DefaultTimeoutMicroseconds > 0 ? TimeSpan.FromMicroseconds(batching.DefaultTimeoutMicroseconds) : null;
+
+    private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((double)(to - from) / time.TimestampFrequency);
 }

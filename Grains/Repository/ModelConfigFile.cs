@@ -6,8 +6,10 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>
-/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, and
-/// <c>labels</c> (version labels such as <c>{"stable": "1"}</c>). Unknown keys are an error, so typos surface.
+/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>labels</c>
+/// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
+/// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
+/// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -37,13 +39,30 @@ public static class ModelConfigFile
             document.MaxBatchSize ?? defaults.MaxBatchSize,
             document.Replicas ?? defaults.Replicas,
             document.Device,
-            document.Labels?.ToImmutableDictionary(StringComparer.Ordinal) ?? defaults.Labels);
+            document.Labels?.ToImmutableDictionary(StringComparer.Ordinal) ?? defaults.Labels,
+            document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching);
         Validate(config);
         return config;
     }
 
+    private static BatchingConfig ToConfig(DynamicBatchingDocument d) => new(
+        Enabled: true,
+        d.MaxQueueDelayMicroseconds ?? 0,
+        d.PreferredBatchSizes is null ? [] : [.. d.PreferredBatchSizes.Order()],
+        d.MaxQueueSize ?? BatchingConfig.DefaultMaxQueueSize,
+        d.DefaultTimeoutMicroseconds ?? 0,
+        d.LatencyTargetMs ?? 0);
+
     private static void Validate(ModelConfig config)
     {
+        var batching = config.Batching;
+        if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("config.json: dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
+        if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("config.json: max_queue_delay_microseconds must be between 0 and 10000000.");
+        if (batching.MaxQueueSize is < 1 or > 1_000_000) throw new InvalidDataException("config.json: max_queue_size must be between 1 and 1000000.");
+        if (batching.DefaultTimeoutMicroseconds < 0) throw new InvalidDataException("config.json: default_timeout_microseconds must be 0 or more.");
+        if (batching.LatencyTargetMs is < 0 or > 600_000) throw new InvalidDataException("config.json: latency_target_ms must be between 0 and 600000.");
+        if (batching.LatencyTargetMs > 0 && batching.MaxQueueDelayMicroseconds > 0) throw new InvalidDataException("config.json: latency_target_ms (adaptive) and max_queue_delay_microseconds (fixed) exclude each other.");
+        if (batching.PreferredBatchSizes.Any(size => size < 1 || size > config.MaxBatchSize)) throw new InvalidDataException("config.json: preferred_batch_sizes must lie between 1 and max_batch_size.");
         if (config.MaxBatchSize < 0) throw new InvalidDataException("config.json: max_batch_size must be 0 or more.");
         if (config.Replicas is < 1 or > 64) throw new InvalidDataException("config.json: replicas must be between 1 and 64.");
         if (config.Device is not null && config.Device.ToLowerInvariant() is not ("auto" or "cpu" or "cuda"))
@@ -57,5 +76,8 @@ public static class ModelConfigFile
         }
     }
 
-    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels);
+    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching);
+
+    private sealed record DynamicBatchingDocument(
+        long? MaxQueueDelayMicroseconds, int[]? PreferredBatchSizes, int? MaxQueueSize, long? DefaultTimeoutMicroseconds, double? LatencyTargetMs);
 }

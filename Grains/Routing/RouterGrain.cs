@@ -21,7 +21,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
 
     private string Model => this.GetPrimaryKeyString();
 
-    public async Task<InferenceResponse> Infer(InferenceRequest request, string? version)
+    public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
         var entry = await Resolve(version);
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
@@ -37,18 +37,31 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             var config = entry.Registration.Config;
             InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
             var worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version));
-            var outputs = await worker.Infer(request, config.Replicas);
+            var outputs = await worker.Infer(request, config, cancellationToken);
             return new InferenceResponse(Model, entry.Version, request.Id, outputs);
         }
         catch (Exception ex)
         {
-            outcome = ex is InvalidInferenceRequestException ? "invalid" : "error";
+            outcome = ex switch
+            {
+                InvalidInferenceRequestException => "invalid",
+                QueueFullException => "rejected",
+                DeadlineExceededException => "expired",
+                OperationCanceledException => "cancelled",
+                _ => "error",
+            };
             throw;
         }
         finally
         {
             instruments.RecordRequest(Model, entry.Version, outcome, time.GetElapsedTime(started));
         }
+    }
+
+    public async Task<BatchingStats> GetBatchingStats(string? version)
+    {
+        var entry = await Resolve(version);
+        return await GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version)).GetStats();
     }
 
     private async Task<ModelVersionInfo> Resolve(string? version)

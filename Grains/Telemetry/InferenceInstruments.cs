@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Cluster.Inference;
 
 namespace Cluster.Telemetry;
 
@@ -16,6 +18,8 @@ public sealed class InferenceInstruments
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _computeDuration;
     private readonly Histogram<long> _batchRows;
+    private readonly Histogram<double> _queueDuration;
+    private readonly ConcurrentDictionary<object, (string Model, string Version, Func<BatchingStats> Read)> _workers = new();
 
     /// <summary>Creates the instruments once, from the host's meter factory.</summary>
     public InferenceInstruments(IMeterFactory meterFactory)
@@ -25,6 +29,11 @@ public sealed class InferenceInstruments
         _requestDuration = meter.CreateHistogram<double>("cluster.inference.request.duration", unit: "s", description: "Time from routing to response.");
         _computeDuration = meter.CreateHistogram<double>("cluster.inference.compute.duration", unit: "s", description: "Time ONNX Runtime spent on a batch.");
         _batchRows = meter.CreateHistogram<long>("cluster.inference.batch.rows", description: "Rows per batch a replica ran.");
+        _queueDuration = meter.CreateHistogram<double>("cluster.inference.queue.duration", unit: "s", description: "Time a request waited in a batch worker's queue.");
+        meter.CreateObservableGauge("cluster.batching.max_batch_rows", () => Observe(s => s.MaxBatchRows), description: "Rows a batch worker puts in a batch now (tuned online in adaptive mode).");
+        meter.CreateObservableGauge("cluster.batching.queue_delay", () => Observe(s => s.QueueDelay.TotalSeconds), unit: "s", description: "How long a batch worker lets the oldest request wait for a fuller batch.");
+        meter.CreateObservableGauge("cluster.batching.observed_p95", () => Observe(s => s.ObservedP95.TotalSeconds), unit: "s", description: "Recent p95 latency an adaptive batch worker steers by.");
+        meter.CreateObservableGauge("cluster.batching.queue.length", () => Observe(s => s.Queued), description: "Requests waiting in a batch worker.");
     }
 
     /// <summary>Records one routed request and how it ended (<c>success</c> or an error kind).</summary>
@@ -39,6 +48,28 @@ public sealed class InferenceInstruments
     {
         if (_computeDuration.Enabled) _computeDuration.Record(compute.TotalSeconds, new("model", model), new("version", version));
         if (_batchRows.Enabled) _batchRows.Record(rows, new("model", model), new("version", version));
+    }
+
+    /// <summary>Records how long one request waited before its batch was sent.</summary>
+    public void RecordQueueWait(string model, string version, TimeSpan waited)
+    {
+        if (_queueDuration.Enabled) _queueDuration.Record(waited.TotalSeconds, new("model", model), new("version", version));
+    }
+
+    /// <summary>Publishes a batch worker's settings as gauges until the returned handle is disposed.</summary>
+    public IDisposable TrackBatching(string model, string version, Func<BatchingStats> read)
+    {
+        var handle = new Registration(this);
+        _workers[handle] = (model, version, read);
+        return handle;
+    }
+
+    private IEnumerable<Measurement<T>> Observe<T>(Func<BatchingStats, T> value) where T : struct =>
+        _workers.Values.Select(w => new Measurement<T>(value(w.Read()), new("model", w.Model), new("version", w.Version)));
+
+    private sealed class Registration(InferenceInstruments owner) : IDisposable
+    {
+        public void Dispose() => owner._workers.TryRemove(this, out _);
     }
 
     private static TagList Tags(string model, string version, string outcome) =>

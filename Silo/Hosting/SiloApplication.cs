@@ -1,6 +1,7 @@
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Silo.Http;
+using Orleans.Configuration;
 
 namespace Cluster.Silo.Hosting;
 
@@ -22,6 +23,8 @@ public static class SiloApplication
         {
             ConfigureClustering(orleans, cluster, silo);
             orleans.AddMemoryGrainStorage(ModelStorage.Name);
+            // A caller that gives up (timeout or disconnect) cancels its request, so queued work is dropped.
+            orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
             orleans.AddInferenceGrains();
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });

@@ -21,6 +21,10 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var (status, message) = Classify(ex);
+            if (ex is QueueFullException full)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(full.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             if (status >= 500) LogServerError(logger, context.Request.Method, context.Request.Path, ex);
             await JsonResults.Error(context.Response, status, message);
         }
@@ -31,6 +35,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         InvalidInferenceRequestException => (StatusCodes.Status400BadRequest, ex.Message),
         ModelNotFoundException => (StatusCodes.Status404NotFound, ex.Message),
         ModelNotReadyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
+        QueueFullException => (StatusCodes.Status429TooManyRequests, ex.Message),
+        DeadlineExceededException => (StatusCodes.Status504GatewayTimeout, ex.Message),
         InferenceException => (StatusCodes.Status500InternalServerError, ex.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? "The request body is larger than the gateway accepts (Gateway:MaxRequestBodyBytes)."

@@ -17,6 +17,8 @@ internal static class InferenceEndpoints
         app.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
         app.MapPost("/v2/models/{model}/infer", (HttpContext http, IGrainFactory grains, string model) => Infer(http, grains, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
+        app.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, string model) => Stats(http, grains, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
         return app;
     }
 
@@ -55,8 +57,15 @@ internal static class InferenceEndpoints
         if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         var request = InferenceRequestJsonReader.Read(body);
-        var response = await grains.GetGrain<IRouterGrain>(model).Infer(request, version);
+        var response = await grains.GetGrain<IRouterGrain>(model).Infer(request, version, http.RequestAborted);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
+    }
+
+    private static async Task Stats(HttpContext http, IGrainFactory grains, string model, string? version)
+    {
+        var (info, entry) = await Find(grains, model, version);
+        var batching = await grains.GetGrain<IRouterGrain>(model).GetBatchingStats(entry.Version);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching));
     }
 
     private static async Task<(ModelInfo Info, ModelVersionInfo Version)> Find(IGrainFactory grains, string model, string? version)

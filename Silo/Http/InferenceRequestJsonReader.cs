@@ -34,11 +34,13 @@ internal static class InferenceRequestJsonReader
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
         var outputs = ImmutableArray<string>.Empty;
+        TimeSpan? timeout = null;
         while (NextProperty(ref reader, out var property))
         {
             switch (property)
             {
                 case "id": id = ReadString(ref reader, "id"); break;
+                case "parameters": timeout = ReadRequestParameters(ref reader); break;
                 case "inputs": inputs = ReadInputs(ref reader, body); break;
                 case "outputs": outputs = ReadOutputs(ref reader); break;
                 default: reader.Skip(); break;
@@ -46,7 +48,28 @@ internal static class InferenceRequestJsonReader
         }
         EnsureEnd(ref reader);
         if (inputs is null) throw Invalid("The request has no 'inputs'.");
-        return new InferenceRequest(id, inputs.Value, outputs);
+        return new InferenceRequest(id, inputs.Value, outputs, timeout);
+    }
+
+    /// <summary>Reads request parameters; <c>timeout</c> (microseconds, as Triton takes it) bounds the time before compute.</summary>
+    private static TimeSpan? ReadRequestParameters(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("'parameters' must be an object.");
+        TimeSpan? timeout = null;
+        while (NextProperty(ref reader, out var property))
+        {
+            if (property != "timeout")
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var microseconds) || microseconds <= 0 || microseconds > 3_600_000_000)
+            {
+                throw Invalid("'parameters.timeout' must be a positive number of microseconds (at most one hour).");
+            }
+            timeout = TimeSpan.FromMicroseconds(microseconds);
+        }
+        return timeout;
     }
 
     private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)

@@ -1,0 +1,81 @@
+namespace Cluster.Batching;
+
+/// <summary>
+/// The FIFO of pending requests of one worker. A batch starts with the oldest request and takes
+/// later requests with the same batch key, in order, while the rows fit; others keep their place.
+/// </summary>
+internal sealed class BatchQueue
+{
+    private readonly LinkedList<PendingRequest> _items = new();
+
+    public int Count => _items.Count;
+
+    public PendingRequest? Oldest => _items.First?.Value;
+
+    public void Enqueue(PendingRequest request) => _items.AddLast(request);
+
+    /// <summary>Rows that a batch started by the oldest request could hold now, up to <paramref name="maxRows"/>.</summary>
+    public int CompatibleRows(int maxRows)
+    {
+        if (_items.First is not { } first) return 0;
+        var rows = 0;
+        foreach (var item in _items)
+        {
+            if (item.BatchKey != first.Value.BatchKey) continue;
+            if (rows + item.Rows > maxRows) break;
+            rows += item.Rows;
+        }
+        return rows;
+    }
+
+    /// <summary>Takes the oldest request and the compatible ones after it, up to <paramref name="maxRows"/> rows (at least one request).</summary>
+    public List<PendingRequest> TakeBatch(int maxRows)
+    {
+        var batch = new List<PendingRequest>();
+        if (_items.First is not { } first) return batch;
+        var key = first.Value.BatchKey;
+        var rows = 0;
+        for (var node = _items.First; node is not null;)
+        {
+            var next = node.Next;
+            var item = node.Value;
+            if (item.BatchKey == key)
+            {
+                if (batch.Count > 0 && rows + item.Rows > maxRows) break;
+                batch.Add(item);
+                rows += item.Rows;
+                _items.Remove(node);
+            }
+            node = next;
+        }
+        return batch;
+    }
+
+    /// <summary>Removes and returns every request matching <paramref name="drop"/>.</summary>
+    public List<PendingRequest> RemoveWhere(Func<PendingRequest, bool> drop)
+    {
+        var removed = new List<PendingRequest>();
+        for (var node = _items.First; node is not null;)
+        {
+            var next = node.Next;
+            if (drop(node.Value))
+            {
+                removed.Add(node.Value);
+                _items.Remove(node);
+            }
+            node = next;
+        }
+        return removed;
+    }
+
+    /// <summary>The earliest deadline among queued requests, if any has one.</summary>
+    public long? EarliestDeadline()
+    {
+        long? earliest = null;
+        foreach (var item in _items)
+        {
+            if (item.DeadlineAt is { } deadline && (earliest is null || deadline < earliest)) earliest = deadline;
+        }
+        return earliest;
+    }
+}
