@@ -36,6 +36,16 @@ public sealed class OnnxGraphBuilder(string graphName)
         return this;
     }
 
+    /// <summary>Adds a constant INT64 tensor (indices, shapes, axes); no dims makes a scalar.</summary>
+    public OnnxGraphBuilder Initializer(string name, long[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(dims);
+        tensor.Int64Data.Add(values);
+        _graph.Initializer.Add(tensor);
+        return this;
+    }
+
     /// <summary>Adds an operator node; attributes are integers, floats or integer lists.</summary>
     public OnnxGraphBuilder Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {

@@ -9,9 +9,11 @@ namespace Cluster.Routing;
 /// <summary>
 /// Resolves the version for each request from a cached copy of the model's catalog (refreshed at
 /// most every second, or at once when a request names a version the copy lacks), validates the
-/// request and hands it to that version's batch worker.
+/// request and hands it to that version's batch worker. One reentrant activation per silo: Orleans
+/// delivers a caller's cancellation to a stateless worker by grain id, which reaches the activation
+/// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
 /// </summary>
-[StatelessWorker, Reentrant]
+[StatelessWorker(1), Reentrant]
 public sealed class RouterGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IRouterGrain
 {
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);

@@ -13,6 +13,9 @@ public sealed class ServingFixture : IAsyncLifetime
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>Models whose worker holds requests 600 ms and queues at most 2, one per test that needs waiting requests.</summary>
+    public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client", "slow-cancel", "slow-cancel-client"];
+
     private readonly TemporaryRepository _repository = new();
     private SiloProcess? _silo;
     private InferenceClient? _client;
@@ -31,6 +34,14 @@ public sealed class ServingFixture : IAsyncLifetime
         _repository.Add("scale", "1", TestModels.Scale(2f));
         _repository.Add("scale", "2", TestModels.Scale(3f), """{"labels": {"stable": "1"}, "replicas": 2}""");
         _repository.Add("broken", "1", TestModels.Corrupt());
+        _repository.Add("mlp-fixed", "1", DemoMlp.Build(), """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 2000}}""");
+        _repository.Add("mlp-adaptive", "1", DemoMlp.Build(), """{"max_batch_size": 64, "replicas": 2, "dynamic_batching": {"latency_target_ms": 20}}""");
+        _repository.Add("probe", "1", TestModels.BatchProbe(), """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 100000}}""");
+        _repository.Add("lookup", "1", TestModels.Lookup(), """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 100000, "preferred_batch_sizes": [10]}}""");
+        foreach (var name in SlowQueueModels)
+        {
+            _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 600000, "max_queue_size": 2}}""");
+        }
         _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
     }

@@ -38,6 +38,36 @@ public static class TestModels
         .Node("Mul", ["x", "s"], ["y"])
         .ToBytes();
 
+    /// <summary>
+    /// Echoes x FP32 [-1,-1] as y and reports, in every row of <c>batch</c> [-1,1], how many rows
+    /// the batch it ran in had: the way tests see how requests were batched.
+    /// </summary>
+    public static byte[] BatchProbe() => new OnnxGraphBuilder("probe")
+        .Input("x", TensorDataType.FP32, -1, -1)
+        .Output("y", TensorDataType.FP32, -1, -1)
+        .Output("batch", TensorDataType.FP32, -1, 1)
+        .Initializer("zero_index", [0L])
+        .Initializer("starts", [0L], 1)
+        .Initializer("ends", [1L], 1)
+        .Initializer("axes", [1L], 1)
+        .Initializer("zero", [0f], 1)
+        .Node("Identity", ["x"], ["y"])
+        .Node("Shape", ["x"], ["shape"])
+        .Node("Gather", ["shape", "zero_index"], ["rows"], ("axis", 0L))
+        .Node("Cast", ["rows"], ["rows_f"], ("to", 1L))
+        .Node("Slice", ["x", "starts", "ends", "axes"], ["first_column"])
+        .Node("Mul", ["first_column", "zero"], ["zeros"])
+        .Node("Add", ["zeros", "rows_f"], ["batch"])
+        .ToBytes();
+
+    /// <summary>out = table[idx] for idx INT64 [-1,1] with table [10,20,30]; an index out of range makes ONNX Runtime fail.</summary>
+    public static byte[] Lookup() => new OnnxGraphBuilder("lookup")
+        .Input("idx", TensorDataType.Int64, -1, 1)
+        .Output("out", TensorDataType.FP32, -1, 1, 1)
+        .Initializer("table", [10f, 20f, 30f], 3, 1)
+        .Node("Gather", ["table", "idx"], ["out"], ("axis", 0L))
+        .ToBytes();
+
     /// <summary>Bytes that are not an ONNX model.</summary>
     public static byte[] Corrupt() => "this is not an onnx model"u8.ToArray();
 }

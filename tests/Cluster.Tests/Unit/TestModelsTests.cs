@@ -1,0 +1,35 @@
+using Cluster.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+using Shouldly;
+
+namespace Cluster.Tests.Unit;
+
+public sealed class TestModelsTests
+{
+    [Fact]
+    public void TheBatchProbeReportsItsBatchRowsAndEchoesItsInput()
+    {
+        using var repository = new TemporaryRepository();
+        var path = repository.Add("probe", "1", TestModels.BatchProbe());
+
+        var outputs = DirectOnnx.RunFloat(path, "x", [1f, 2, 3, 4, 5, 6], [3, 2]);
+
+        outputs["y"].ShouldBe([1f, 2, 3, 4, 5, 6]);
+        outputs["batch"].ShouldBe([3f, 3f, 3f]);
+    }
+
+    [Fact]
+    public void TheLookupModelFailsOnAnIndexOutOfRange()
+    {
+        using var repository = new TemporaryRepository();
+        using var session = new InferenceSession(repository.Add("lookup", "1", TestModels.Lookup()));
+        using var good = OrtValue.CreateTensorValueFromMemory(new long[] { 2, 0 }, [2, 1]);
+        using var bad = OrtValue.CreateTensorValueFromMemory(new long[] { 7 }, [1, 1]);
+
+        using (var results = session.Run(new RunOptions(), ["idx"], [good], ["out"]))
+        {
+            results[0].GetTensorDataAsSpan<float>().ToArray().ShouldBe([30f, 10f]);
+        }
+        Should.Throw<OnnxRuntimeException>(() => session.Run(new RunOptions(), ["idx"], [bad], ["out"]));
+    }
+}
