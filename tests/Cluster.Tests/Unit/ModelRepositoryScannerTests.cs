@@ -28,6 +28,22 @@ public sealed class ModelRepositoryScannerTests
     }
 
     [Fact]
+    public void DynamicBatchingIsReadWithTritonNames()
+    {
+        var config = ModelConfigFile.Parse("""
+            {"max_batch_size": 32, "dynamic_batching": {"max_queue_delay_microseconds": 500, "preferred_batch_sizes": [16, 4],
+             "max_queue_size": 100, "default_timeout_microseconds": 20000}}
+            """);
+
+        var batching = config.Batching;
+        (batching.Enabled, batching.MaxQueueDelayMicroseconds, batching.MaxQueueSize, batching.DefaultTimeoutMicroseconds, batching.IsAdaptive)
+            .ShouldBe((true, 500L, 100, 20000L, false));
+        batching.PreferredBatchSizes.ShouldBe([4, 16]);
+        ModelConfigFile.Parse("""{"dynamic_batching": {"latency_target_ms": 7.5}}""").Batching.IsAdaptive.ShouldBeTrue();
+        ModelConfigFile.Parse("{}").Batching.Enabled.ShouldBeFalse();
+    }
+
+    [Fact]
     public void AMissingRepositoryHasNoModels()
     {
         var (entries, problems) = ModelRepositoryScanner.Scan(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")));
@@ -43,6 +59,11 @@ public sealed class ModelRepositoryScannerTests
     [InlineData("""{"labels": {"stable": "one"}}""")]
     [InlineData("""{"labels": {"7": "1"}}""")]
     [InlineData("""not json""")]
+    [InlineData("""{"max_batch_size": 0, "dynamic_batching": {}}""")]
+    [InlineData("""{"dynamic_batching": {"latency_target_ms": 5, "max_queue_delay_microseconds": 100}}""")]
+    [InlineData("""{"max_batch_size": 8, "dynamic_batching": {"preferred_batch_sizes": [16]}}""")]
+    [InlineData("""{"dynamic_batching": {"max_queue_size": 0}}""")]
+    [InlineData("""{"dynamic_batching": {"max_queue_delai_microseconds": 10}}""")]
     public void InvalidConfigFilesAreRejectedWithAReason(string json)
     {
         Should.Throw<InvalidDataException>(() => ModelConfigFile.Parse(json)).Message.ShouldStartWith("config.json");
