@@ -1,0 +1,38 @@
+using System.Text;
+using System.Text.Json;
+using Cluster.Tensors;
+
+namespace Cluster.Benchmarks;
+
+/// <summary>A model under test: where its file is, one-row sample inputs, and its batching configs by mode.</summary>
+internal sealed class BenchModel
+{
+    private const int SampleCount = 16;
+
+    public BenchModel(string name, string path, string input, long[] rowShape, Dictionary<string, string> configs, int seed)
+    {
+        Name = name;
+        Path = path;
+        Input = input;
+        Shape = [1, .. rowShape];
+        Configs = configs;
+        var random = new Random(seed);
+        var length = (int)rowShape.Aggregate(1L, (a, b) => a * b);
+        Samples = [.. Enumerable.Range(0, SampleCount).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray())];
+        Tensors = [.. Samples.Select(s => TensorData.From<float>(input, s, Shape))];
+        Bodies = [.. Samples.Select(s => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s } } })))];
+    }
+
+    public string Name { get; }
+    public string Path { get; }
+    public string Input { get; }
+    public long[] Shape { get; }
+
+    /// <summary>config.json text per batching mode (off, fixed, adaptive, ...); the served model is named <c>{Name}-{mode}</c>.</summary>
+    public Dictionary<string, string> Configs { get; }
+    public float[][] Samples { get; }
+    public TensorData[] Tensors { get; }
+    public byte[][] Bodies { get; }
+
+    public string Served(string mode) => $"{Name}-{mode}";
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Cluster.Benchmarks;
+using Cluster.Client;
+using Cluster.Modeling;
+using Cluster.Silo.Hosting;
+using Cluster.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+
+// Side-by-side throughput and latency: raw ONNX Runtime in-process vs the cluster through the .NET client
+// and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
+// PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
+var seconds = ArgValue("--seconds", 3.0);
+var output = ArgText("--out");
+var duration = TimeSpan.FromSeconds(seconds);
+var warmup = TimeSpan.FromSeconds(Math.Min(1.0, seconds / 3));
+int[] concurrencies = [1, 8, 64];
+string[] modes = ["off", "fixed", "adaptive"];
+ThreadPool.SetMinThreads(256, 256);
+
+var repository = Path.Combine(Path.GetTempPath(), "cluster-bench", Guid.NewGuid().ToString("N"));
+var tiny = new BenchModel("tiny", Write("tiny.onnx", DemoMlp.Build()), "x", [DemoMlp.Inputs], new()
+{
+    ["off"] = """{"max_batch_size": 64}""",
+    ["fixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 200}}""",
+    ["adaptive"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 5}}""",
+    ["slowfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 20000, "preferred_batch_sizes": [64]}}""",
+}, seed: 1);
+var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [3, 48, 192], new()
+{
+    ["off"] = """{"max_batch_size": 64}""",
+    ["fixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 2000}}""",
+    ["adaptive"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}}""",
+    ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
+}, seed: 2);
+foreach (var model in new[] { tiny, cls })
+{
+    foreach (var (mode, config) in model.Configs)
+    {
+        var folder = Path.Combine(repository, model.Served(mode));
+        Directory.CreateDirectory(Path.Combine(folder, "1"));
+        File.Copy(model.Path, Path.Combine(folder, "1", "model.onnx"));
+        File.WriteAllText(Path.Combine(folder, "config.json"), config);
+    }
+}
+
+var app = SiloApplication.Build([
+    "--Gateway:Urls=http://127.0.0.1:18080", "--Silo:SiloPort=21111", "--Silo:GatewayPort=40000",
+    $"--Models:Repository={repository}", "--Models:WriteDemoModel=false", "--Inference:Device=cpu",
+    "--Logging:LogLevel:Default=Warning"]);
+await app.StartAsync();
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri("http://127.0.0.1:18080"), Timeout = TimeSpan.FromMinutes(2) };
+while ((await http.GetAsync("/v2/health/ready")).StatusCode != System.Net.HttpStatusCode.OK) await Task.Delay(100);
+await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [40000], ResponseTimeout = TimeSpan.FromMinutes(2) });
+
+var report = new Report();
+report.Line($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {seconds:F0} s per cell after {warmup.TotalSeconds:F0} s warm-up; every request carries one row.");
+report.Line();
+var all = new Dictionary<(string Model, string Target, string Mode, int Concurrency), LoadResult>();
+foreach (var model in new[] { tiny, cls })
+{
+    using var session = new InferenceSession(model.Path);
+    var results = new List<LoadResult>();
+    foreach (var concurrency in concurrencies)
+    {
+        results.Add(await LoadRunner.ClosedLoop("raw ORT", "-", concurrency, warmup, duration, Targets.Raw(session, model)));
+        foreach (var mode in modes)
+        {
+            results.Add(await LoadRunner.ClosedLoop("client", mode, concurrency, warmup, duration, Targets.Client(client, model, mode)));
+            results.Add(await LoadRunner.ClosedLoop("http", mode, concurrency, warmup, duration, Targets.Http(http, model, mode)));
+        }
+    }
+    foreach (var r in results) all[(model.Name, r.Target, r.Mode, r.Concurrency)] = r;
+    report.Table(model.Name == "tiny" ? "Tiny MLP (4→8→3, per-call overhead dominates)" : "PaddleOCR text-direction classifier (compute-bound)", results);
+    report.Line("| concurrency | client/raw (off, fixed, adaptive) | http/raw (off, fixed, adaptive) | batched/unbatched client (fixed, adaptive) | batched/unbatched http (fixed, adaptive) |");
+    report.Line("|---:|---|---|---|---|");
+    foreach (var c in concurrencies)
+    {
+        double T(string target, string mode) => all[(model.Name, target, mode, c)].Throughput;
+        var raw = T("raw ORT", "-");
+        report.Line($"| {c} | {string.Join(" / ", modes.Select(m => Report.F(T("client", m) / raw, 2)))} | {string.Join(" / ", modes.Select(m => Report.F(T("http", m) / raw, 2)))} " +
+            $"| {Report.F(T("client", "fixed") / T("client", "off"), 2)} / {Report.F(T("client", "adaptive") / T("client", "off"), 2)} " +
+            $"| {Report.F(T("http", "fixed") / T("http", "off"), 2)} / {Report.F(T("http", "adaptive") / T("http", "off"), 2)} |");
+    }
+    report.Line();
+}
+
+// Open loop at a steady rate: long fixed delays hold requests for batches that fill slowly,
+// while adaptive mode (same model, a latency target) sends at once and batches only under queueing.
+report.Line("### Open loop: fixed delays vs an adaptive latency target");
+report.Line();
+var openLoop = new List<LoadResult>();
+var clsRate = all[("cls", "client", "adaptive", 64)].Throughput * 0.6;
+foreach (var (model, fixedMode, rate, target) in new[] { (tiny, "slowfixed", 500.0, 5.0), (cls, "bigfixed", clsRate, 100.0) })
+{
+    foreach (var mode in new[] { fixedMode, "adaptive" })
+    {
+        var result = await LoadRunner.OpenLoop("client", mode, rate, duration, Targets.Client(client, model, mode));
+        openLoop.Add(result);
+        report.Line($"- {model.Name} at {rate:F0} req/s, {mode} ({model.Configs[mode]}): p50 {Report.F(result.Percentile(0.5), 2)} ms, p95 {Report.F(result.Percentile(0.95), 2)} ms, p99 {Report.F(result.Percentile(0.99), 2)} ms, {result.Failed} failed; target p95 {target} ms: {(result.Percentile(0.95) <= target ? "met" : "missed")}");
+    }
+}
+report.Line();
+
+report.Line("### Targets");
+report.Line();
+double Best(string model, string target, int c) => Math.Max(all[(model, target, "fixed", c)].Throughput, all[(model, target, "adaptive", c)].Throughput);
+var tinyGain = Best("tiny", "client", 64) / all[("tiny", "client", "off", 64)].Throughput;
+report.Line($"- tiny, concurrency 64, batched/unbatched (client): {Report.F(tinyGain, 2)}× (target ≥ 5×)");
+var clsRatio = all[("cls", "client", "adaptive", 64)].Throughput / all[("cls", "raw ORT", "-", 64)].Throughput;
+report.Line($"- PaddleOCR, concurrency 64, client adaptive / raw: {Report.F(clsRatio, 2)}× (target ≥ 0.9×)");
+foreach (var model in new[] { "tiny", "cls" })
+{
+    var added = all[(model, "client", "adaptive", 1)].Percentile(0.5) - all[(model, "client", "off", 1)].Percentile(0.5);
+    report.Line($"- {model}, concurrency 1, adaptive p50 − unbatched p50 (client): {Report.F(added, 3)} ms (target ≤ 0.2 ms)");
+}
+
+if (output is not null) await File.WriteAllTextAsync(output, report.Text);
+await app.StopAsync();
+Directory.Delete(repository, recursive: true);
+return;
+
+string Write(string name, byte[] bytes)
+{
+    var dir = Path.Combine(Path.GetTempPath(), "cluster-bench-models");
+    Directory.CreateDirectory(dir);
+    var path = Path.Combine(dir, name);
+    File.WriteAllBytes(path, bytes);
+    return path;
+}
+
+double ArgValue(string name, double fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+
+string? ArgText(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using Cluster.Client;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cluster.Benchmarks;
+
+/// <summary>The three ways a request is made: ONNX Runtime in-process (the ceiling), the .NET client, HTTP JSON.</summary>
+internal static class Targets
+{
+    public static Func<int, Task> Raw(InferenceSession session, BenchModel model)
+    {
+        var values = model.Samples.Select(s => OrtValue.CreateTensorValueFromMemory(s, model.Shape)).ToArray();
+        var outputs = session.OutputNames.ToArray();
+        return i =>
+        {
+            using var results = session.Run(new RunOptions(), [model.Input], [values[i % values.Length]], outputs);
+            return Task.CompletedTask;
+        };
+    }
+
+    public static Func<int, Task> Client(InferenceClient client, BenchModel model, string mode) =>
+        i => client.InferAsync(model.Served(mode), [model.Tensors[i % model.Tensors.Length]]);
+
+    public static Func<int, Task> Http(HttpClient http, BenchModel model, string mode)
+    {
+        var path = $"/v2/models/{model.Served(mode)}/infer";
+        return async i =>
+        {
+            using var content = new ByteArrayContent(model.Bodies[i % model.Bodies.Length]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(path, content);
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from {path}");
+        };
+    }
+}
