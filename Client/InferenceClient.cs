@@ -27,11 +27,13 @@ public sealed class InferenceClient : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly IClusterClient _cluster;
+    private readonly RouterGrains _routers;
 
     private InferenceClient(IHost host)
     {
         _host = host;
         _cluster = host.Services.GetRequiredService<IClusterClient>();
+        _routers = new RouterGrains(_cluster);
     }
 
     /// <summary>Connects to the cluster; with no options, to the embedded default on this machine.</summary>
@@ -83,12 +85,12 @@ public sealed class InferenceClient : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs], timeout);
-        return _cluster.GetGrain<IRouterGrain>(model).Infer(request, version, cancellationToken);
+        return _routers.For(model).Infer(request, version, cancellationToken);
     }
 
     /// <summary>Batching settings and counters of a version's worker on the silo this client talks to.</summary>
     public Task<BatchingStats> GetBatchingStatsAsync(string model, string? version = null) =>
-        _cluster.GetGrain<IRouterGrain>(model).GetBatchingStats(version);
+        _routers.For(model).GetBatchingStats(version);
 
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>

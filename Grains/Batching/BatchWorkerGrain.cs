@@ -31,6 +31,7 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
     private string _model = "";
     private string _version = "";
     private IDisposable? _gauges;
+    private IReplicaGrain[] _replicaGrains = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -118,7 +119,7 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
         try
         {
             var joined = BatchAssembler.Join(batch.ConvertAll(p => p.Request));
-            var result = await GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(_model, _version, replica)).Run(joined);
+            var result = await Replica(replica).Run(joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
             for (var i = 0; i < batch.Count; i++)
@@ -149,6 +150,13 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
             foreach (var pending in batch) await RunBatch([pending]);
         }
         Pump();
+    }
+
+    // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
+    private IReplicaGrain Replica(int index)
+    {
+        if (index >= _replicaGrains.Length) Array.Resize(ref _replicaGrains, index + 1);
+        return _replicaGrains[index] ??= GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(_model, _version, index));
     }
 
     private void DropExpired(long now)

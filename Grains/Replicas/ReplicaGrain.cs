@@ -18,6 +18,14 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
 {
     private OnnxModelSession? _session;
     private VersionRegistration? _loaded;
+    private string _model = "";
+    private string _version = "";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
 
     public async Task<ReplicaLoadResult> Load(VersionRegistration registration)
     {
@@ -42,8 +50,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
         {
             var session = _session ?? await LoadFromCatalog();
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
-            var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
-            instruments.RecordBatch(model, version, batch.RowCounts.Sum(), elapsed);
+            instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException)
@@ -62,9 +69,8 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
 
     private async Task<OnnxModelSession> LoadFromCatalog()
     {
-        var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        var info = await GrainFactory.GetGrain<IModelGrain>(model).GetInfo();
-        var entry = info.FindVersion(version) ?? throw new ModelNotFoundException($"Model '{model}' has no version '{version}'.");
+        var info = await GrainFactory.GetGrain<IModelGrain>(_model).GetInfo();
+        var entry = info.FindVersion(_version) ?? throw new ModelNotFoundException($"Model '{_model}' has no version '{_version}'.");
         await Load(entry.Registration);
         return _session!;
     }

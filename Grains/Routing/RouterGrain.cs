@@ -18,10 +18,13 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
 {
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);
 
+    // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
+    private readonly Dictionary<string, IBatchWorkerGrain> _workers = new(StringComparer.Ordinal);
     private ModelInfo? _info;
     private long _fetchedAt;
+    private string? _model;
 
-    private string Model => this.GetPrimaryKeyString();
+    private string Model => _model ??= this.GetPrimaryKeyString();
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
@@ -38,8 +41,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         {
             var config = entry.Registration.Config;
             InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
-            var worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version));
-            var outputs = await worker.Infer(request, config, cancellationToken);
+            var outputs = await Worker(entry.Version).Infer(request, config, cancellationToken);
             return new InferenceResponse(Model, entry.Version, request.Id, outputs);
         }
         catch (Exception ex)
@@ -63,7 +65,17 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
     public async Task<BatchingStats> GetBatchingStats(string? version)
     {
         var entry = await Resolve(version);
-        return await GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, entry.Version)).GetStats();
+        return await Worker(entry.Version).GetStats();
+    }
+
+    private IBatchWorkerGrain Worker(string version)
+    {
+        if (!_workers.TryGetValue(version, out var worker))
+        {
+            worker = GrainFactory.GetGrain<IBatchWorkerGrain>(GrainKeys.Version(Model, version));
+            _workers[version] = worker;
+        }
+        return worker;
     }
 
     private async Task<ModelVersionInfo> Resolve(string? version)

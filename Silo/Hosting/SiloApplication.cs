@@ -1,3 +1,4 @@
+using Cluster.Grains;
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Silo.Http;
@@ -29,6 +30,7 @@ public static class SiloApplication
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
+        builder.Services.AddSingleton<RouterGrains>();
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapHealthApi();

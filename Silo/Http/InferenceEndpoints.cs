@@ -15,9 +15,9 @@ internal static class InferenceEndpoints
         app.MapGet("/v2/models/{model}/versions/{version}", Metadata);
         app.MapGet("/v2/models/{model}/ready", (HttpContext http, IGrainFactory grains, string model) => Ready(http, grains, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
-        app.MapPost("/v2/models/{model}/infer", (HttpContext http, IGrainFactory grains, string model) => Infer(http, grains, model, null));
+        app.MapPost("/v2/models/{model}/infer", (HttpContext http, RouterGrains routers, string model) => Infer(http, routers, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
-        app.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, string model) => Stats(http, grains, model, null));
+        app.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, RouterGrains routers, string model) => Stats(http, grains, routers, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
         return app;
     }
@@ -52,19 +52,19 @@ internal static class InferenceEndpoints
         });
     }
 
-    private static async Task Infer(HttpContext http, IGrainFactory grains, string model, string? version)
+    private static async Task Infer(HttpContext http, RouterGrains routers, string model, string? version)
     {
         if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         var request = InferenceRequestJsonReader.Read(body);
-        var response = await grains.GetGrain<IRouterGrain>(model).Infer(request, version, http.RequestAborted);
+        var response = await routers.For(model).Infer(request, version, http.RequestAborted);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
     }
 
-    private static async Task Stats(HttpContext http, IGrainFactory grains, string model, string? version)
+    private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)
     {
         var (info, entry) = await Find(grains, model, version);
-        var batching = await grains.GetGrain<IRouterGrain>(model).GetBatchingStats(entry.Version);
+        var batching = await routers.For(model).GetBatchingStats(entry.Version);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching));
     }
 

@@ -15,6 +15,36 @@ internal static class LoadRunner
         return new LoadResult(target, mode, concurrency, completed, failed, seconds, Sorted(latencies.SelectMany(l => l)));
     }
 
+    /// <summary>N dedicated threads calling a synchronous function (raw ONNX Runtime), so blocking calls never starve the thread pool the silo runs on.</summary>
+    public static LoadResult ClosedLoopThreads(string target, string mode, int concurrency, TimeSpan warmup, TimeSpan duration, Action<int> call)
+    {
+        RunThreadsFor(concurrency, warmup, call, null);
+        var latencies = new ConcurrentBag<double[]>();
+        var (completed, seconds) = RunThreadsFor(concurrency, duration, call, latencies);
+        return new LoadResult(target, mode, concurrency, completed, 0, seconds, Sorted(latencies.SelectMany(l => l)));
+    }
+
+    private static (long Completed, double Seconds) RunThreadsFor(int concurrency, TimeSpan duration, Action<int> call, ConcurrentBag<double[]>? latencies)
+    {
+        long completed = 0;
+        var clock = Stopwatch.StartNew();
+        var threads = Enumerable.Range(0, concurrency).Select(worker => new Thread(() =>
+        {
+            var mine = new List<double>();
+            for (var i = worker; clock.Elapsed < duration; i += concurrency)
+            {
+                var start = Stopwatch.GetTimestamp();
+                call(i);
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                Interlocked.Increment(ref completed);
+            }
+            latencies?.Add([.. mine]);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return (completed, clock.Elapsed.TotalSeconds);
+    }
+
     /// <summary>Requests started at a fixed rate whatever the answers do; latency counts from the scheduled start.</summary>
     public static async Task<LoadResult> OpenLoop(string target, string mode, double perSecond, TimeSpan duration, Func<int, Task> call)
     {

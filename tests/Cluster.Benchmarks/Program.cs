@@ -15,7 +15,6 @@ var duration = TimeSpan.FromSeconds(seconds);
 var warmup = TimeSpan.FromSeconds(Math.Min(1.0, seconds / 3));
 int[] concurrencies = [1, 8, 64];
 string[] modes = ["off", "fixed", "adaptive"];
-ThreadPool.SetMinThreads(256, 256);
 
 var repository = Path.Combine(Path.GetTempPath(), "cluster-bench", Guid.NewGuid().ToString("N"));
 var tiny = new BenchModel("tiny", Write("tiny.onnx", DemoMlp.Build()), "x", [DemoMlp.Inputs], new()
@@ -52,7 +51,33 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 while ((await http.GetAsync("/v2/health/ready")).StatusCode != System.Net.HttpStatusCode.OK) await Task.Delay(100);
 await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [40000], ResponseTimeout = TimeSpan.FromMinutes(2) });
 
+var only = ArgText("--only");
+if (only is not null)
+{
+    // One cell for a long time, e.g. --only tiny:client:fixed:64, to profile it (dotnet-trace, dotnet-counters).
+    var parts = only.Split(':');
+    var model = parts[0] == "tiny" ? tiny : cls;
+    using var session = new InferenceSession(model.Path);
+    Console.WriteLine($"pid {Environment.ProcessId}; batch curve rows/s: " + string.Join(", ", BatchCurve.Measure(model, TimeSpan.FromSeconds(1)).Select(r => r.ToString("F0"))));
+    var single = parts[1] == "raw"
+        ? LoadRunner.ClosedLoopThreads("raw", "-", int.Parse(parts[3]), warmup, duration, Targets.Raw(session, model))
+        : await LoadRunner.ClosedLoop(parts[1], parts[2], int.Parse(parts[3]), warmup, duration,
+            parts[1] == "client" ? Targets.Client(client, model, parts[2]) : Targets.Http(http, model, parts[2]));
+    Console.WriteLine($"{only}: {single.Throughput:F0} req/s, p50 {single.Percentile(0.5):F2} ms, p99 {single.Percentile(0.99):F2} ms, failed {single.Failed}");
+    await app.StopAsync();
+    return;
+}
+
 var report = new Report();
+report.Line("### ONNX Runtime alone: rows/s by batch size (one caller, sequential runs)");
+report.Line();
+report.Line("| model | " + string.Join(" | ", BatchCurve.Sizes.Select(b => $"batch {b}")) + " |");
+report.Line("|---|" + string.Concat(BatchCurve.Sizes.Select(_ => "---:|")));
+foreach (var model in new[] { tiny, cls })
+{
+    report.Line($"| {model.Name} | " + string.Join(" | ", BatchCurve.Measure(model, TimeSpan.FromSeconds(Math.Min(2, seconds))).Select(r => Report.F(r, 0))) + " |");
+}
+report.Line();
 report.Line($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {seconds:F0} s per cell after {warmup.TotalSeconds:F0} s warm-up; every request carries one row.");
 report.Line();
 var all = new Dictionary<(string Model, string Target, string Mode, int Concurrency), LoadResult>();
@@ -62,7 +87,7 @@ foreach (var model in new[] { tiny, cls })
     var results = new List<LoadResult>();
     foreach (var concurrency in concurrencies)
     {
-        results.Add(await LoadRunner.ClosedLoop("raw ORT", "-", concurrency, warmup, duration, Targets.Raw(session, model)));
+        results.Add(LoadRunner.ClosedLoopThreads("raw ORT", "-", concurrency, warmup, duration, Targets.Raw(session, model)));
         foreach (var mode in modes)
         {
             results.Add(await LoadRunner.ClosedLoop("client", mode, concurrency, warmup, duration, Targets.Client(client, model, mode)));

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cluster.Benchmarks;
+
+/// <summary>How ONNX Runtime's own throughput grows with batch size: the most batching can win on this machine.</summary>
+internal static class BatchCurve
+{
+    public static readonly int[] Sizes = [1, 4, 16, 64];
+
+    public static IEnumerable<double> Measure(BenchModel model, TimeSpan each)
+    {
+        using var session = new InferenceSession(model.Path);
+        foreach (var size in Sizes)
+        {
+            var values = Enumerable.Range(0, size).SelectMany(i => model.Samples[i % model.Samples.Length]).ToArray();
+            using var input = OrtValue.CreateTensorValueFromMemory(values, [size, .. model.Shape[1..]]);
+            var outputs = session.OutputNames.ToArray();
+            for (var i = 0; i < 5; i++) session.Run(new RunOptions(), [model.Input], [input], outputs).Dispose();
+            long rows = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < each)
+            {
+                using var results = session.Run(new RunOptions(), [model.Input], [input], outputs);
+                rows += size;
+            }
+            yield return rows / clock.Elapsed.TotalSeconds;
+        }
+    }
+}
