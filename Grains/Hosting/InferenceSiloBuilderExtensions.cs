@@ -1,4 +1,8 @@
 using Cluster.Onnx;
+using Cluster.Placement;
+using Cluster.Replicas;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Cluster.Repository;
 using Cluster.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +13,13 @@ namespace Cluster.Hosting;
 /// <summary>Registers what the inference grains need on a silo.</summary>
 public static class InferenceSiloBuilderExtensions
 {
-    /// <summary>Adds ONNX Runtime session creation and the services grains depend on.</summary>
-    public static ISiloBuilder AddInferenceGrains(this ISiloBuilder silo)
+    /// <summary>
+    /// Adds ONNX Runtime session creation, the services grains depend on and replica placement.
+    /// With <paramref name="hostsReplicas"/> false the replica grain class is removed, so placement
+    /// never puts a replica here; every silo advertises its accelerator count in silo metadata
+    /// for <see cref="ReplicaPlacementDirector"/>.
+    /// </summary>
+    public static ISiloBuilder AddInferenceGrains(this ISiloBuilder silo, bool hostsReplicas = true, int accelerators = 0)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -18,6 +27,13 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<OnnxSessionFactory>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
+        silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [SiloAccelerators.MetadataKey] = accelerators.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [SiloAccelerators.InferenceKey] = hostsReplicas ? "true" : "false",
+        });
+        if (!hostsReplicas) silo.Configure<GrainTypeOptions>(o => o.Classes.Remove(typeof(ReplicaGrain)));
         return silo;
     }
 

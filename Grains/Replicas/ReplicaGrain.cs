@@ -3,6 +3,7 @@ using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Onnx;
+using Cluster.Placement;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -14,6 +15,7 @@ namespace Cluster.Replicas;
 /// a GPU stream wants. Loading and running happen on the thread pool so the silo's scheduler
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
+[ReplicaPlacement]
 public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceInstruments instruments, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private OnnxModelSession? _session;

@@ -1,7 +1,9 @@
 using Cluster.Grains;
 using Cluster.Hosting;
+using Cluster.Placement;
 using Cluster.Models;
 using Cluster.Silo.Http;
+using Cluster.Silo.Database;
 using Orleans.Configuration;
 
 namespace Cluster.Silo.Hosting;
@@ -20,13 +22,14 @@ public static class SiloApplication
 
         builder.WebHost.UseUrls(gateway.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
+        // Hosted services start in registration order: the schema must exist before Orleans joins the cluster.
+        if (cluster.IsPostgres && cluster.InitializeDatabase) builder.Services.AddHostedService<DatabaseInitializer>();
         builder.UseOrleans(orleans =>
         {
-            ConfigureClustering(orleans, cluster, silo);
-            orleans.AddMemoryGrainStorage(ModelStorage.Name);
+            ConfigureClustering(orleans, cluster, silo, builder.Configuration.GetConnectionString(ClusterSettings.ConnectionStringName));
             // A caller that gives up (timeout or disconnect) cancels its request, so queued work is dropped.
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
-            orleans.AddInferenceGrains();
+            orleans.AddInferenceGrains(roles.HasFlag(SiloRoles.Inference), silo.Accelerators ?? SiloAccelerators.Detect());
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
@@ -38,13 +41,20 @@ public static class SiloApplication
         return app;
     }
 
-    private static void ConfigureClustering(ISiloBuilder orleans, ClusterSettings cluster, SiloSettings silo)
+    private static void ConfigureClustering(ISiloBuilder orleans, ClusterSettings cluster, SiloSettings silo, string? connectionString)
     {
+        if (cluster.IsPostgres)
+        {
+            orleans.UsePostgres(cluster, silo, connectionString
+                ?? throw new InvalidOperationException($"Cluster:Provider=Postgres needs ConnectionStrings:{ClusterSettings.ConnectionStringName}."));
+            return;
+        }
         if (!string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not available yet; use Localhost.");
+            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is unknown; use Localhost or Postgres.");
         }
         orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        orleans.AddMemoryGrainStorage(ModelStorage.Name);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

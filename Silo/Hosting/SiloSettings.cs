@@ -16,6 +16,17 @@ public sealed class SiloSettings
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = ClusterDefaults.GatewayPort;
 
+    /// <summary>Address other silos and clients reach this silo at (cluster mode); it is written to the membership table.</summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface instead of only the advertised address (containers, NAT).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>CUDA devices this silo advertises to placement; null detects them from the NVIDIA driver.</summary>
+    [Range(0, 64)]
+    public int? Accelerators { get; set; }
+
     /// <summary>Comma-separated roles: <c>gateway</c> (HTTP API) and/or <c>inference</c> (hosts replicas, loads the repository).</summary>
     [Required]
     public string Roles { get; set; } = "gateway,inference";

@@ -1,0 +1,41 @@
+using System.Net;
+using Cluster.Models;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Cluster.Silo.Hosting;
+
+/// <summary>Cluster mode: membership, grain state and reminders in PostgreSQL through Orleans' ADO.NET providers.</summary>
+internal static class PostgresClustering
+{
+    /// <summary>ADO.NET invariant Orleans loads Npgsql by.</summary>
+    public const string Invariant = "Npgsql";
+
+    public static ISiloBuilder UsePostgres(this ISiloBuilder orleans, ClusterSettings cluster, SiloSettings silo, string connectionString)
+    {
+        orleans.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
+        orleans.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        // Orleans' own binary format: our state types are [GenerateSerializer], immutable collections included.
+        orleans.AddAdoNetGrainStorage(ModelStorage.Name, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        orleans.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        return orleans;
+    }
+}
