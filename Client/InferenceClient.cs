@@ -45,7 +45,23 @@ public sealed class InferenceClient : IAsyncDisposable
         builder.Logging.AddConsole().SetMinimumLevel(options.LogLevel);
         builder.UseOrleansClient(client =>
         {
-            client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
+            if (options.PostgresConnectionString is { } connectionString)
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = connectionString;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
+            }
             client.Configure<ClientMessagingOptions>(o =>
             {
                 o.ResponseTimeout = options.ResponseTimeout;

@@ -6,6 +6,12 @@ public sealed class InferenceClientOptions
     /// <summary>Gateway ports of silos on this machine (localhost clustering); the embedded default listens on 30000.</summary>
     public IReadOnlyList<int> GatewayPorts { get; set; } = [ClusterDefaults.GatewayPort];
 
+    /// <summary>
+    /// Cluster mode: the PostgreSQL connection string the silos use; the client then finds the
+    /// gateways in the membership table and <see cref="GatewayPorts"/> is ignored.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>Orleans cluster id; must match the silos.</summary>
     public string ClusterId { get; set; } = ClusterDefaults.ClusterId;
 

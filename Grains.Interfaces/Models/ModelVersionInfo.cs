@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Cluster.Models;
 
 /// <summary>A model version as the catalog knows it.</summary>
@@ -7,6 +9,7 @@ namespace Cluster.Models;
 /// <param name="Signature">Inputs and outputs read from the session; null until a replica loaded it.</param>
 /// <param name="ExecutionProvider">ONNX Runtime execution provider in use, e.g. <c>CPUExecutionProvider</c>.</param>
 /// <param name="Registration">Artifact and serving settings.</param>
+/// <param name="ReplicaSilos">Silos the replicas loaded on, by replica index, as of the last load.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelVersionInfo")]
 public sealed record ModelVersionInfo(
     string Version,
@@ -14,4 +17,5 @@ public sealed record ModelVersionInfo(
     string? Reason,
     ModelSignature? Signature,
     string? ExecutionProvider,
-    VersionRegistration Registration);
+    VersionRegistration Registration,
+    ImmutableArray<SiloAddress> ReplicaSilos = default);

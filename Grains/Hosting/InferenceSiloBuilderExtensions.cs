@@ -28,6 +28,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
+        silo.Services.TryAddSingleton<InferenceSilos>();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloAccelerators.MetadataKey] = accelerators.ToString(System.Globalization.CultureInfo.InvariantCulture),

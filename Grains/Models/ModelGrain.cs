@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Cluster.Grains;
+using Cluster.Placement;
+using Orleans.Runtime.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Models;
@@ -12,6 +14,7 @@ namespace Cluster.Models;
 [Reentrant]
 public sealed partial class ModelGrain(
     [PersistentState("model", ModelStorage.Name)] IPersistentState<ModelState> state,
+    InferenceSilos inferenceSilos,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -48,14 +51,41 @@ public sealed partial class ModelGrain(
         var registration = loading.Registration;
         try
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, registration.Config.Replicas)
-                .Select(i => GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(Name, registration.Version, i)).Load(registration)));
-            return loading with { Status = VersionStatus.Ready, Signature = results[0].Signature, ExecutionProvider = results[0].ExecutionProvider };
+            var replicas = Enumerable.Range(0, registration.Config.Replicas)
+                .Select(i => GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(Name, registration.Version, i))).ToArray();
+            var results = await Task.WhenAll(replicas.Select(r => r.Load(registration)));
+            await Spread(replicas, results, registration);
+            return loading with
+            {
+                Status = VersionStatus.Ready,
+                Signature = results[0].Signature,
+                ExecutionProvider = results[0].ExecutionProvider,
+                ReplicaSilos = [.. results.Select(r => r.Silo)],
+            };
         }
         catch (Exception ex)
         {
             LogLoadFailed(logger, Name, registration.Version, ex);
             return loading with { Status = VersionStatus.Failed, Reason = ex.Message };
+        }
+    }
+
+    /// <summary>Moves replicas that share a silo while another inference silo has fewer, so a version spreads as silos join.</summary>
+    private async Task Spread(IReplicaGrain[] replicas, ReplicaLoadResult[] results, VersionRegistration registration)
+    {
+        foreach (var (index, target) in ReplicaSpread.Plan([.. results.Select(r => r.Silo)], inferenceSilos.Active()))
+        {
+            await replicas[index].Unload();
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            try
+            {
+                results[index] = await replicas[index].Load(registration);
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+            LogMoved(logger, Name, registration.Version, index, results[index].Silo.ToString());
         }
     }
 
@@ -73,6 +103,9 @@ public sealed partial class ModelGrain(
             _writeLock.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version}: replica {Index} moved to {Silo} to spread over inference silos")]
+    private static partial void LogMoved(ILogger logger, string model, string version, int index, string silo);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} failed to load")]
     private static partial void LogLoadFailed(ILogger logger, string model, string version, Exception exception);

@@ -16,7 +16,7 @@ namespace Cluster.Replicas;
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceInstruments instruments, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private OnnxModelSession? _session;
     private VersionRegistration? _loaded;
@@ -39,7 +39,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
             _loaded = registration;
             LogLoaded(logger, this.GetPrimaryKeyString(), session.ExecutionProvider);
         }
-        return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider);
+        return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider, silo.SiloAddress);
     }
 
     // Registrations arrive as fresh copies from other silos, so compare what decides the session, not references.
@@ -60,6 +60,12 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
             // ONNX Runtime's exception type is not known to every caller, so its message travels in ours.
             throw new InferenceFailedException($"ONNX Runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
         }
+    }
+
+    public Task Unload()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

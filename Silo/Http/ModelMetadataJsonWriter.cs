@@ -28,6 +28,9 @@ internal static class ModelMetadataJsonWriter
         writer.WriteNumber("max_batch_size", version.Registration.Config.MaxBatchSize);
         writer.WriteNumber("replicas", version.Registration.Config.Replicas);
         writer.WriteString("sha256", version.Registration.Sha256);
+        writer.WriteStartArray("replica_silos");
+        foreach (var silo in version.ReplicaSilos.IsDefault ? [] : version.ReplicaSilos) writer.WriteStringValue(silo.ToString());
+        writer.WriteEndArray();
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

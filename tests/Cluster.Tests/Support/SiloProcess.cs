@@ -13,10 +13,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private SiloProcess(Process process, int httpPort, int gatewayPort)
+    private SiloProcess(Process process, int httpPort, int siloPort, int gatewayPort)
     {
         _process = process;
         HttpPort = httpPort;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -26,13 +27,18 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public int HttpPort { get; }
+    public int SiloPort { get; }
     public int GatewayPort { get; }
+    public int ProcessId => _process.Id;
     public HttpClient Http { get; }
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static async Task<SiloProcess> StartAsync(string repository, params string[] settings)
+    public static Task<SiloProcess> StartAsync(string repository, params string[] settings) => StartAsync(repository, waitForReady: true, settings);
+
+    public static async Task<SiloProcess> StartAsync(string repository, bool waitForReady, params string[] settings)
     {
         var httpPort = FreePorts.Next();
+        var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,17 +50,17 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var arg in new[]
         {
             $"--Gateway:Urls=http://127.0.0.1:{httpPort}",
-            $"--Silo:SiloPort={FreePorts.Next()}",
+            $"--Silo:SiloPort={siloPort}",
             $"--Silo:GatewayPort={gatewayPort}",
             $"--Models:Repository={repository}",
         }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
-        var silo = new SiloProcess(Process.Start(start)!, httpPort, gatewayPort);
+        var silo = new SiloProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort);
         try
         {
-            await silo.WaitUntilReady(TimeSpan.FromSeconds(90));
+            await silo.WaitUntilReady(TimeSpan.FromSeconds(90), waitForReady ? "/v2/health/ready" : "/v2/health/live");
             return silo;
         }
         catch
@@ -64,7 +70,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReady(TimeSpan timeout)
+    /// <summary>Stops the silo as an operator would (SIGTERM): it leaves the cluster cleanly.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Kills the silo with SIGKILL, as a crashed machine would leave it.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private async Task WaitUntilReady(TimeSpan timeout, string probe)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -72,7 +93,7 @@ public sealed class SiloProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
             try
             {
-                using var response = await Http.GetAsync("/v2/health/ready");
+                using var response = await Http.GetAsync(probe);
                 if (response.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException)

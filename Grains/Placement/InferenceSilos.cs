@@ -1,0 +1,14 @@
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace Cluster.Placement;
+
+/// <summary>The active silos that host replicas, from membership and silo metadata.</summary>
+public sealed class InferenceSilos(IClusterMembershipService membership, ISiloMetadataCache metadata)
+{
+    /// <summary>Active inference silos now.</summary>
+    public IReadOnlyCollection<SiloAddress> Active() => membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active)
+        .Select(m => m.SiloAddress)
+        .Where(s => metadata.GetSiloMetadata(s).Metadata.TryGetValue(SiloAccelerators.InferenceKey, out var value) && value == "true")
+        .ToArray();
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using Cluster.Client;
+using Cluster.Modeling;
+using Cluster.Tensors;
+using Cluster.Tests.EndToEnd;
+using Cluster.Tests.Support;
+using Npgsql;
+using Shouldly;
+using static Cluster.Tests.EndToEnd.HttpJson;
+
+namespace Cluster.Tests.ClusterMode;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterModeTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task InitDbCreatesTheSchemaAndCanRunAgain()
+    {
+        var connectionString = await postgres.NewDatabaseAsync();
+
+        (await InitDb(connectionString)).ShouldBe(0);
+        (await InitDb(connectionString)).ShouldBe(0);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var tables = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'orleans%'", connection);
+        (await tables.ExecuteScalarAsync()).ShouldBe(5L);
+        await using var queries = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
+        (await queries.ExecuteScalarAsync()).ShouldBe(19L);
+    }
+
+    [Fact]
+    public async Task ThreeSiloProcessesServeThroughTheGatewayAndKeepTheCatalogAcrossARestart()
+    {
+        var connectionString = await postgres.NewDatabaseAsync();
+        var clusterId = "c" + Guid.NewGuid().ToString("N")[..8];
+        using var repository = new TemporaryRepository();
+        using var emptyRepository = new TemporaryRepository();
+        repository.Add("pair", "1", TestModels.Scale(2f), """{"replicas": 2}""");
+        string[] common = [
+            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true",
+            $"--Cluster:ClusterId={clusterId}", "--Inference:Device=cpu"];
+
+        var (gateway, inference) = await StartCluster(repository.Root, emptyRepository.Root, common, writeDemo: true);
+        try
+        {
+            await WaitUntilServing(gateway, "pair");
+            await WaitUntilServing(gateway, DemoMlp.Name);
+            await AssertServes(gateway);
+
+            var (_, metadata) = await Get(gateway.Http, "/v2/models/pair");
+            var silos = metadata.GetProperty("parameters").GetProperty("replica_silos").EnumerateArray().Select(s => s.GetString()!).ToArray();
+            silos.Length.ShouldBe(2);
+            silos.Distinct().Count().ShouldBe(2, "a 2-replica version spreads over both inference silos");
+            foreach (var silo in inference) silos.ShouldContain(s => s.Contains($":{silo.SiloPort}"));
+            (await ActiveMembers(connectionString, clusterId)).ShouldBe(3);
+
+            await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { PostgresConnectionString = connectionString, ClusterId = clusterId });
+            var response = await client.InferAsync("pair", [TensorData.From<float>("x", [1.5f, -2f], 1, 2)]);
+            response.Outputs[0].ToArray<float>().ShouldBe([3f, -4f]);
+        }
+        finally
+        {
+            await StopAll(gateway, inference);
+        }
+
+        // Restarted with empty repositories: whatever serves now comes from the catalog in PostgreSQL.
+        (gateway, inference) = await StartCluster(emptyRepository.Root, emptyRepository.Root, common, writeDemo: false);
+        try
+        {
+            await WaitUntilServing(gateway, "pair");
+            await AssertServes(gateway);
+            var (_, models) = await Get(gateway.Http, "/v2/models/demo-mlp");
+            models.GetProperty("versions").EnumerateArray().Select(v => v.GetString()).ShouldBe(["1"]);
+        }
+        finally
+        {
+            await StopAll(gateway, inference);
+        }
+    }
+
+    private static async Task<(SiloProcess Gateway, SiloProcess[] Inference)> StartCluster(string repository, string emptyRepository, string[] common, bool writeDemo)
+    {
+        var inference = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+            SiloProcess.StartAsync(repository, waitForReady: false, [.. common, "--Silo:Roles=inference", $"--Models:WriteDemoModel={writeDemo}"])));
+        var gateway = await SiloProcess.StartAsync(emptyRepository, waitForReady: false, [.. common, "--Silo:Roles=gateway"]);
+        return (gateway, inference);
+    }
+
+    private static async Task StopAll(SiloProcess gateway, SiloProcess[] inference)
+    {
+        await Task.WhenAll(inference.Append(gateway).Select(s => s.StopAsync()));
+        foreach (var silo in inference.Append(gateway)) await silo.DisposeAsync();
+    }
+
+    private static async Task AssertServes(SiloProcess gateway)
+    {
+        var (status, body) = await Post(gateway.Http, "/v2/models/pair/infer", new { inputs = new[] { Tensor("x", "FP32", [2, 2], new[] { 1f, 2, 3, 4 }) } });
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        Floats(body.GetProperty("outputs")[0]).ShouldBe([2f, 4, 6, 8]);
+    }
+
+    private static async Task WaitUntilServing(SiloProcess gateway, string model)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var (status, _) = await Get(gateway.Http, $"/v2/models/{model}/ready");
+            if (status == HttpStatusCode.OK) return;
+            if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"{model} not ready through the gateway after 90 s:\n{gateway.Output}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<long> ActiveMembers(string connectionString, string clusterId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @id AND status = 3", connection);
+        command.Parameters.AddWithValue("id", clusterId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<int> InitDb(string connectionString)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Cluster.Silo.dll"), "init-db", $"--ConnectionStrings:Postgres={connectionString}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"init-db failed ({process.ExitCode}):\n{output}");
+        return process.ExitCode;
+    }
+}
