@@ -15,6 +15,7 @@ namespace Cluster.Inference;
 /// <param name="Expired">Requests dropped because their deadline passed.</param>
 /// <param name="Cancelled">Requests dropped because the caller went away.</param>
 /// <param name="Failed">Requests whose batch failed.</param>
+/// <param name="Retried">Batches run a second time because their replica's silo went away.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.BatchingStats")]
 public sealed record BatchingStats(
     string Mode,
@@ -30,4 +31,5 @@ public sealed record BatchingStats(
     long Rejected,
     long Expired,
     long Cancelled,
-    long Failed);
+    long Failed,
+    long Retried = 0);

@@ -119,7 +119,19 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
         try
         {
             var joined = BatchAssembler.Join(batch.ConvertAll(p => p.Request));
-            var result = await Replica(replica).Run(joined);
+            ReplicaBatchResult result;
+            try
+            {
+                result = await Replica(replica).Run(joined);
+            }
+            catch (Exception ex) when (ReplicaFailures.IsLostReplica(ex))
+            {
+                // Inference is idempotent, so a batch whose replica's silo went away is safe to run once more,
+                // on another replica when there is one (a lost replica re-activates on a surviving silo).
+                var retry = ReplicaFailures.RetryTarget(replica, _config.Replicas);
+                _counters.Retried++;
+                result = await Replica(retry).Run(joined);
+            }
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
             for (var i = 0; i < batch.Count; i++)
@@ -216,7 +228,8 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
             _counters.Rejected,
             _counters.Expired,
             _counters.Cancelled,
-            _counters.Failed);
+            _counters.Failed,
+            _counters.Retried);
     }
 
     private static TimeSpan? DefaultTimeout(BatchingConfig batching) =>

@@ -10,4 +10,5 @@ internal sealed class BatchingCounters
     public long Expired { get; set; }
     public long Cancelled { get; set; }
     public long Failed { get; set; }
+    public long Retried { get; set; }
 }

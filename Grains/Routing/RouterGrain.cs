@@ -94,7 +94,16 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
 
     private async Task<ModelInfo> Refresh()
     {
-        var info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
+        ModelInfo info;
+        try
+        {
+            info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
+        }
+        catch (Exception ex) when (_info is not null && Batching.ReplicaFailures.IsLostReplica(ex))
+        {
+            // The catalog's silo just died; until its grain re-activates elsewhere, a routing table a second old beats failing.
+            info = _info;
+        }
         _info = info;
         _fetchedAt = time.GetTimestamp();
         return info;

@@ -18,6 +18,8 @@ internal static class PostgresClustering
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        // Failure detection is tunable per deployment (Cluster:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+        orleans.Configure<ClusterMembershipOptions>(orleans.Configuration.GetSection(ClusterSettings.SectionName + ":Membership"));
         orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
         orleans.UseAdoNetClustering(o =>
         {

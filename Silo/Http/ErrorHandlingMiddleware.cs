@@ -1,4 +1,5 @@
 using Cluster.Errors;
+using Orleans.Runtime.Messaging;
 
 namespace Cluster.Silo.Http;
 
@@ -42,6 +43,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
             ? "The request body is larger than the gateway accepts (Gateway:MaxRequestBodyBytes)."
             : $"Bad request: {bad.Message}"),
         TimeoutException => (StatusCodes.Status504GatewayTimeout, $"The request timed out: {ex.Message}"),
+        OrleansMessageRejectionException or ConnectionFailedException =>
+            (StatusCodes.Status503ServiceUnavailable, $"A silo serving this request became unavailable ({ex.GetType().Name}); retry the request."),
         _ => (StatusCodes.Status500InternalServerError, $"Internal error ({ex.GetType().Name}): {ex.Message}"),
     };
 

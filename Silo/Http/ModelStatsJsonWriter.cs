@@ -34,6 +34,7 @@ internal static class ModelStatsJsonWriter
         writer.WriteNumber("expired", stats.Expired);
         writer.WriteNumber("cancelled", stats.Cancelled);
         writer.WriteNumber("failed", stats.Failed);
+        writer.WriteNumber("retried", stats.Retried);
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
