@@ -1,3 +1,4 @@
+using Cluster.Artifacts;
 using Cluster.Onnx;
 using Cluster.Placement;
 using Cluster.Replicas;
@@ -25,6 +26,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<ExecutionProviderSelector>();
         silo.Services.TryAddSingleton<OnnxSessionFactory>();
+        silo.Services.TryAddSingleton<IArtifactStore, FileSystemArtifactStore>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
@@ -35,6 +37,14 @@ public static class InferenceSiloBuilderExtensions
             [SiloAccelerators.InferenceKey] = hostsReplicas ? "true" : "false",
         });
         if (!hostsReplicas) silo.Configure<GrainTypeOptions>(o => o.Classes.Remove(typeof(ReplicaGrain)));
+        return silo;
+    }
+
+    /// <summary>Keeps artifacts in the cluster's PostgreSQL database, cached on local disk (cluster mode).</summary>
+    public static ISiloBuilder AddPostgresArtifactStore(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.SectionName).Configure(o => o.ConnectionString = connectionString);
+        silo.Services.AddSingleton<IArtifactStore, PostgresArtifactStore>();
         return silo;
     }
 

@@ -1,3 +1,4 @@
+using Cluster.Artifacts;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -16,7 +17,7 @@ namespace Cluster.Replicas;
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactStore artifacts, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private OnnxModelSession? _session;
     private VersionRegistration? _loaded;
@@ -33,7 +34,8 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, InferenceI
     {
         if (_session is null || !IsSameArtifact(_loaded, registration))
         {
-            var session = await Task.Run(() => sessions.Load(registration.ArtifactPath, registration.Config.Device));
+            var path = await artifacts.GetLocalPathAsync(registration);
+            var session = await Task.Run(() => sessions.Load(path, registration.Config.Device));
             _session?.Dispose();
             _session = session;
             _loaded = registration;

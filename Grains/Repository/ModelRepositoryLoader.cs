@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Cluster.Artifacts;
 using Cluster.Grains;
 using Cluster.Modeling;
 using Cluster.Models;
@@ -17,6 +18,7 @@ public sealed partial class ModelRepositoryLoader(
     IHostApplicationLifetime lifetime,
     IOptions<ModelRepositoryOptions> options,
     RepositoryLoadState loadState,
+    IArtifactStore artifacts,
     ILogger<ModelRepositoryLoader> logger) : BackgroundService
 {
     /// <inheritdoc />
@@ -50,6 +52,7 @@ public sealed partial class ModelRepositoryLoader(
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(artifact, cancellationToken));
         }
         var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config);
+        await artifacts.PublishAsync(registration, cancellationToken);
         var info = await grains.GetGrain<IModelGrain>(entry.Model).RegisterVersion(registration);
         if (info.Status == VersionStatus.Ready) LogReady(logger, entry.Model, entry.Version, info.ExecutionProvider ?? "?");
         else LogNotReady(logger, entry.Model, entry.Version, info.Reason ?? info.Status.ToString());

@@ -1,4 +1,5 @@
 using System.Net;
+using Cluster.Hosting;
 using Cluster.Models;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -38,6 +39,7 @@ internal static class PostgresClustering
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
+        orleans.AddPostgresArtifactStore(connectionString);
         return orleans;
     }
 }

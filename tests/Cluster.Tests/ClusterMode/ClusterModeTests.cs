@@ -40,7 +40,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
         repository.Add("pair", "1", TestModels.Scale(2f), """{"replicas": 2}""");
         string[] common = [
             "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true",
-            $"--Cluster:ClusterId={clusterId}", "--Inference:Device=cpu"];
+            $"--Cluster:ClusterId={clusterId}", "--Inference:Device=cpu", $"--Artifacts:CacheDirectory={Path.Combine(emptyRepository.Root, "first-cache")}"];
 
         var (gateway, inference) = await StartCluster(repository.Root, emptyRepository.Root, common, writeDemo: true);
         try
@@ -65,14 +65,19 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             await StopAll(gateway, inference);
         }
 
-        // Restarted with empty repositories: whatever serves now comes from the catalog in PostgreSQL.
-        (gateway, inference) = await StartCluster(emptyRepository.Root, emptyRepository.Root, common, writeDemo: false);
+        // Restarted with the model files deleted and an empty artifact cache: whatever serves now comes
+        // from the catalog and the artifact store in PostgreSQL.
+        repository.Dispose();
+        (gateway, inference) = await StartCluster(emptyRepository.Root, emptyRepository.Root,
+            [.. common, $"--Artifacts:CacheDirectory={Path.Combine(emptyRepository.Root, "cache")}"], writeDemo: false);
         try
         {
             await WaitUntilServing(gateway, "pair");
             await AssertServes(gateway);
             var (_, models) = await Get(gateway.Http, "/v2/models/demo-mlp");
             models.GetProperty("versions").EnumerateArray().Select(v => v.GetString()).ShouldBe(["1"]);
+            Directory.Exists(repository.Root).ShouldBeFalse();
+            Directory.GetFiles(Path.Combine(emptyRepository.Root, "cache"), "*.onnx").ShouldNotBeEmpty("the replicas loaded from the artifact store");
         }
         finally
         {
