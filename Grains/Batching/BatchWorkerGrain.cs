@@ -40,14 +40,26 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>Drains: queued requests still run while the silo leaves (bounded by Orleans' deactivation timeout).</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        try
+        {
+            while ((_queue.Count > 0 || _replicas.Total > 0) && !cancellationToken.IsCancellationRequested)
+            {
+                Pump();
+                await Task.Delay(TimeSpan.FromMilliseconds(5), time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: what is left is failed below, retryably.
+        }
         _gauges?.Dispose();
         foreach (var pending in _queue.RemoveWhere(_ => true))
         {
             pending.Completion.TrySetException(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."));
         }
-        return Task.CompletedTask;
     }
 
     public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, CancellationToken cancellationToken)

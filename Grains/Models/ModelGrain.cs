@@ -49,6 +49,14 @@ public sealed partial class ModelGrain(
     private async Task<ModelVersionInfo> LoadReplicas(ModelVersionInfo loading)
     {
         var registration = loading.Registration;
+        if (registration.Config.RequireAccelerator && inferenceSilos.WithAccelerators().Count == 0)
+        {
+            return loading with
+            {
+                Status = VersionStatus.Failed,
+                Reason = "require_accelerator is set, but no active inference silo advertises a CUDA device (Silo:Accelerators); not serving on CPU.",
+            };
+        }
         try
         {
             var replicas = Enumerable.Range(0, registration.Config.Replicas)

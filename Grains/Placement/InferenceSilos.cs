@@ -11,4 +11,8 @@ public sealed class InferenceSilos(IClusterMembershipService membership, ISiloMe
         .Select(m => m.SiloAddress)
         .Where(s => metadata.GetSiloMetadata(s).Metadata.TryGetValue(SiloAccelerators.InferenceKey, out var value) && value == "true")
         .ToArray();
+
+    /// <summary>Active inference silos that advertise at least one CUDA device.</summary>
+    public IReadOnlyCollection<SiloAddress> WithAccelerators() =>
+        Active().Where(s => SiloAccelerators.Read(metadata.GetSiloMetadata(s).Metadata) > 0).ToArray();
 }

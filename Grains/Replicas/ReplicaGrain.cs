@@ -35,7 +35,9 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         if (_session is null || !IsSameArtifact(_loaded, registration))
         {
             var path = await artifacts.GetLocalPathAsync(registration);
-            var session = await Task.Run(() => sessions.Load(path, registration.Config.Device));
+            // A model that requires an accelerator must fail loudly rather than fall back to CPU.
+            var device = registration.Config.RequireAccelerator ? "cuda" : registration.Config.Device;
+            var session = await Task.Run(() => sessions.Load(path, device));
             _session?.Dispose();
             _session = session;
             _loaded = registration;

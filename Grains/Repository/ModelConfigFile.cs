@@ -6,7 +6,7 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>
-/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>labels</c>
+/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
@@ -40,7 +40,8 @@ public static class ModelConfigFile
             document.Replicas ?? defaults.Replicas,
             document.Device,
             document.Labels?.ToImmutableDictionary(StringComparer.Ordinal) ?? defaults.Labels,
-            document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching);
+            document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching,
+            document.RequireAccelerator ?? false);
         Validate(config);
         return config;
     }
@@ -55,6 +56,7 @@ public static class ModelConfigFile
 
     private static void Validate(ModelConfig config)
     {
+        if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("config.json: require_accelerator contradicts device \"cpu\".");
         var batching = config.Batching;
         if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("config.json: dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
         if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("config.json: max_queue_delay_microseconds must be between 0 and 10000000.");
@@ -76,7 +78,7 @@ public static class ModelConfigFile
         }
     }
 
-    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching);
+    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching, bool? RequireAccelerator);
 
     private sealed record DynamicBatchingDocument(
         long? MaxQueueDelayMicroseconds, int[]? PreferredBatchSizes, int? MaxQueueSize, long? DefaultTimeoutMicroseconds, double? LatencyTargetMs);

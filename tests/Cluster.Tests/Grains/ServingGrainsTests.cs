@@ -61,6 +61,18 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task AVersionThatRequiresAnAcceleratorIsNotReadyWhereNoSiloHasOne()
+    {
+        var model = Unique("gpu-only");
+
+        var info = await fixture.Grains.GetGrain<IModelGrain>(model)
+            .RegisterVersion(Registration(model, "1", TestModels.Scale(1f), ModelConfig.Default with { RequireAccelerator = true }));
+
+        info.Status.ShouldBe(VersionStatus.Failed);
+        info.Reason!.ShouldContain("require_accelerator");
+    }
+
+    [Fact]
     public async Task EveryReplicaOfAVersionServesTheSameResults()
     {
         var model = Unique("scale");

@@ -63,6 +63,7 @@ public sealed class ModelRepositoryScannerTests
     [InlineData("""{"dynamic_batching": {"latency_target_ms": 5, "max_queue_delay_microseconds": 100}}""")]
     [InlineData("""{"max_batch_size": 8, "dynamic_batching": {"preferred_batch_sizes": [16]}}""")]
     [InlineData("""{"dynamic_batching": {"max_queue_size": 0}}""")]
+    [InlineData("""{"require_accelerator": true, "device": "cpu"}""")]
     [InlineData("""{"dynamic_batching": {"max_queue_delai_microseconds": 10}}""")]
     public void InvalidConfigFilesAreRejectedWithAReason(string json)
     {
