@@ -24,6 +24,9 @@ public sealed class ClusterSettings
     /// <summary>Apply deploy/sql before starting (cluster mode); the same as running <c>Silo init-db</c> first.</summary>
     public bool InitializeDatabase { get; set; }
 
+    /// <summary>Running in Kubernetes: pod IP, names and cluster ids come from the pod (Orleans Kubernetes hosting).</summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>True for the PostgreSQL cluster mode.</summary>
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
 }

@@ -40,6 +40,8 @@ internal static class PostgresClustering
             o.ConnectionString = connectionString;
         });
         orleans.AddPostgresArtifactStore(connectionString);
+        // In a pod, advertise the pod IP and take the cluster ids from the pod's labels and environment.
+        if (cluster.Kubernetes) orleans.UseKubernetesHosting();
         return orleans;
     }
 }

@@ -9,6 +9,8 @@ using Microsoft.ML.OnnxRuntime;
 // Side-by-side throughput and latency: raw ONNX Runtime in-process vs the cluster through the .NET client
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
+if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
+
 var seconds = ArgValue("--seconds", 3.0);
 var output = ArgText("--out");
 var duration = TimeSpan.FromSeconds(seconds);
@@ -65,7 +67,7 @@ if (only is not null)
             parts[1] == "client" ? Targets.Client(client, model, parts[2]) : Targets.Http(http, model, parts[2]));
     Console.WriteLine($"{only}: {single.Throughput:F0} req/s, p50 {single.Percentile(0.5):F2} ms, p99 {single.Percentile(0.99):F2} ms, failed {single.Failed}");
     await app.StopAsync();
-    return;
+    return 0;
 }
 
 var report = new Report();
@@ -153,7 +155,7 @@ foreach (var model in new[] { "tiny", "cls" })
 if (output is not null) await File.WriteAllTextAsync(output, report.Text);
 await app.StopAsync();
 Directory.Delete(repository, recursive: true);
-return;
+return 0;
 
 string Write(string name, byte[] bytes)
 {
