@@ -2,15 +2,36 @@ using Cluster.Models;
 
 namespace Cluster.Grains;
 
-/// <summary>A model's catalog of versions; key: model name.</summary>
+/// <summary>A model's catalog of versions, labels and settings; key: model name.</summary>
 [Alias("Cluster.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Registers (or re-registers) a version and loads its replicas; completes when they are
-    /// ready or have failed, and returns the version's resulting state.
+    /// Registers (or re-registers) a version whose artifact is already stored and loads its
+    /// replicas; completes when they are ready or have failed, and returns the version's state.
     /// </summary>
     [Alias("RegisterVersion")] Task<ModelVersionInfo> RegisterVersion(VersionRegistration registration);
+
+    /// <summary>
+    /// Stores uploaded ONNX bytes as a version and loads it. A file ONNX Runtime cannot load is
+    /// refused (<see cref="Errors.InvalidInferenceRequestException"/>, with its reason) and nothing is kept.
+    /// </summary>
+    [Alias("UploadVersion")] Task<ModelVersionInfo> UploadVersion(string version, [Immutable] byte[] onnx, ModelConfig? config, string? label);
+
+    /// <summary>Loads an unloaded (or failed) version again.</summary>
+    [Alias("LoadVersion")] Task<ModelVersionInfo> LoadVersion(string version);
+
+    /// <summary>Stops serving a version after letting routed requests drain, and frees its sessions.</summary>
+    [Alias("UnloadVersion")] Task<ModelVersionInfo> UnloadVersion(string version);
+
+    /// <summary>Removes a version; refused while it is the default or a label points at it, unless <paramref name="force"/>.</summary>
+    [Alias("DeleteVersion")] Task DeleteVersion(string version, bool force);
+
+    /// <summary>Points a label at a version (creating or moving it); traffic that uses the label follows within a second.</summary>
+    [Alias("SetLabel")] Task<ModelInfo> SetLabel(string label, string version);
+
+    /// <summary>Replaces the serving settings of every version (batching, replicas, device, ...) and reloads loaded versions.</summary>
+    [Alias("SetConfig")] Task<ModelInfo> SetConfig(ModelConfig config);
 
     /// <summary>The catalog; a model that was never registered has no versions.</summary>
     [Alias("GetInfo"), ReadOnly] Task<ModelInfo> GetInfo();

@@ -9,6 +9,9 @@ public interface IModelRegistryGrain : IGrainWithIntegerKey
     /// <summary>Adds a model name to the index (idempotent).</summary>
     [Alias("Add")] Task Add(string model);
 
+    /// <summary>Removes a model name from the index (idempotent).</summary>
+    [Alias("Remove")] Task Remove(string model);
+
     /// <summary>All model names, sorted.</summary>
     [Alias("List"), ReadOnly] Task<ImmutableArray<string>> List();
 }

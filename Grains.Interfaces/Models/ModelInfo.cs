@@ -7,8 +7,14 @@ namespace Cluster.Models;
 /// <param name="Revision">Bumped on every change, so cached copies know when they are stale.</param>
 /// <param name="DefaultVersion">Version used when a request names none: the highest ready version.</param>
 /// <param name="Versions">All registered versions, lowest first.</param>
+/// <param name="Labels">Labels (e.g. <c>stable</c>, <c>canary</c>) and the versions they point at; usable wherever a version is.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelInfo")]
-public sealed record ModelInfo(string Name, long Revision, string? DefaultVersion, ImmutableArray<ModelVersionInfo> Versions)
+public sealed record ModelInfo(
+    string Name,
+    long Revision,
+    string? DefaultVersion,
+    ImmutableArray<ModelVersionInfo> Versions,
+    ImmutableDictionary<string, string>? Labels = null)
 {
     /// <summary>True when the model has at least one version.</summary>
     public bool Exists => !Versions.IsDefaultOrEmpty;
@@ -21,8 +27,7 @@ public sealed record ModelInfo(string Name, long Revision, string? DefaultVersio
     {
         if (version is null) return DefaultVersion is null ? null : FindVersion(DefaultVersion);
         if (FindVersion(version) is { } exact) return exact;
-        var labels = Versions.IsDefaultOrEmpty ? null : Versions[^1].Registration.Config.Labels;
-        return labels is not null && labels.TryGetValue(version, out var labelled) ? FindVersion(labelled) : null;
+        return Labels is not null && Labels.TryGetValue(version, out var labelled) ? FindVersion(labelled) : null;
     }
 
     /// <summary>The version with this name, or null.</summary>

@@ -10,4 +10,6 @@ public enum VersionStatus
     Ready,
     /// <summary>Loading failed; the reason says why.</summary>
     Failed,
+    /// <summary>Registered but not loaded (unloaded by an operator); load it to serve again.</summary>
+    Unloaded,
 }

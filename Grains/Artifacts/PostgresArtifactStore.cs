@@ -17,6 +17,21 @@ public sealed partial class PostgresArtifactStore(IOptions<ArtifactOptions> opti
 
     private string ConnectionString => _options.ConnectionString ?? throw new InvalidOperationException("Artifacts:ConnectionString is not set.");
 
+    public async Task<(string Path, string Sha256)> StoreAsync(string model, string version, byte[] onnx, CancellationToken cancellationToken = default)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        Directory.CreateDirectory(_options.CacheDirectory);
+        var cached = Path.Combine(_options.CacheDirectory, sha256 + ".onnx");
+        var temporary = cached + "." + Guid.NewGuid().ToString("N") + ".part";
+        await File.WriteAllBytesAsync(temporary, onnx, cancellationToken);
+        File.Move(temporary, cached, overwrite: true);
+        await PublishAsync(new VersionRegistration(version, cached, sha256, ModelConfig.Default), cancellationToken);
+        return (cached, sha256);
+    }
+
+    // Content-addressed bytes may back other versions or models, so they stay.
+    public Task RemoveAsync(string model, VersionRegistration registration, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async Task PublishAsync(VersionRegistration registration, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

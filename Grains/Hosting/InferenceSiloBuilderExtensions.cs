@@ -27,10 +27,12 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<ExecutionProviderSelector>();
         silo.Services.TryAddSingleton<OnnxSessionFactory>();
         silo.Services.TryAddSingleton<IArtifactStore, FileSystemArtifactStore>();
+        silo.Services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.SectionName).ValidateDataAnnotations();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
+        silo.Services.TryAddSingleton<Models.VersionReplicas>();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloAccelerators.MetadataKey] = accelerators.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -51,7 +53,6 @@ public static class InferenceSiloBuilderExtensions
     /// <summary>Registers every version of the model repository folder once the silo is up.</summary>
     public static ISiloBuilder AddModelRepository(this ISiloBuilder silo)
     {
-        silo.Services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<RepositoryLoadState>();
         silo.Services.AddHostedService<ModelRepositoryLoader>();
         return silo;

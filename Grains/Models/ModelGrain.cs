@@ -1,22 +1,26 @@
-using System.Collections.Immutable;
+using Cluster.Artifacts;
+using Cluster.Errors;
 using Cluster.Grains;
-using Cluster.Placement;
-using Orleans.Runtime.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Models;
 
 /// <summary>
-/// A model's catalog. Reentrant so that metadata reads are answered while replicas load; every
-/// state change happens between awaits and writes go through one lock, so interleaved turns
-/// never write with a stale etag.
+/// A model's catalog: versions, labels, model-wide settings. Reentrant so that metadata reads are
+/// answered while replicas load; every state change happens between awaits and writes go through
+/// one lock, so interleaved turns never write with a stale etag.
 /// </summary>
 [Reentrant]
 public sealed partial class ModelGrain(
     [PersistentState("model", ModelStorage.Name)] IPersistentState<ModelState> state,
-    InferenceSilos inferenceSilos,
+    VersionReplicas replicas,
+    IArtifactStore artifacts,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
+    // Routers refresh their routing table at least every second; waiting longer lets requests they
+    // routed before an unload finish before the sessions go.
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private string Name => this.GetPrimaryKeyString();
@@ -25,84 +29,117 @@ public sealed partial class ModelGrain(
     {
         if (!ModelVersions.TryParse(registration.Version, out _))
         {
-            throw new ArgumentException($"Version '{registration.Version}' is not a positive integer.", nameof(registration));
+            throw new InvalidInferenceRequestException($"Version '{registration.Version}' is not a positive integer.");
         }
+        if (state.State.Config is { } modelConfig) registration = registration with { Config = modelConfig };
         var loading = new ModelVersionInfo(registration.Version, VersionStatus.Loading, null, null, null, registration);
-        await Save(loading);
+        await Save(s =>
+        {
+            s.Versions[registration.Version] = loading;
+            foreach (var (label, version) in registration.Config.Labels) s.Labels.TryAdd(label, version);
+        });
         await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Add(Name);
 
-        var loaded = await LoadReplicas(loading);
-        // A newer registration of the same version may have landed while these replicas loaded.
-        if (state.State.Versions.TryGetValue(registration.Version, out var current) && !ReferenceEquals(current.Registration, registration)) return current;
-        await Save(loaded);
+        var loaded = await replicas.Load(GrainFactory, Name, loading);
+        // A newer registration (or a delete) of the same version may have landed while these replicas loaded.
+        if (!state.State.Versions.TryGetValue(registration.Version, out var current) || !ReferenceEquals(current.Registration, registration)) return current ?? loaded;
+        await Save(s => s.Versions[registration.Version] = loaded);
+        if (loaded.Status == VersionStatus.Failed) LogLoadFailed(logger, Name, registration.Version, loaded.Reason ?? "");
         return loaded;
     }
 
-    public Task<ModelInfo> GetInfo()
+    public async Task<ModelVersionInfo> UploadVersion(string version, byte[] onnx, ModelConfig? config, string? label)
     {
-        var versions = state.State.Versions.Values.OrderBy(v => v.Version, ModelVersions.Comparer).ToImmutableArray();
-        var ready = versions.LastOrDefault(v => v.Status == VersionStatus.Ready);
-        var defaultVersion = (ready ?? versions.LastOrDefault())?.Version;
-        return Task.FromResult(new ModelInfo(Name, state.State.Revision, defaultVersion, versions));
+        if (!ModelVersions.TryParse(version, out _)) throw new InvalidInferenceRequestException($"Version '{version}' is not a positive integer.");
+        if (state.State.Versions.ContainsKey(version))
+        {
+            throw new ConflictException($"Model '{Name}' already has version {version}; upload a new version number (or delete this one first).");
+        }
+        var (path, sha256) = await artifacts.StoreAsync(Name, version, onnx);
+        var info = await RegisterVersion(new VersionRegistration(version, path, sha256, config ?? state.State.Config ?? ModelConfig.Default));
+        if (info.Status != VersionStatus.Ready)
+        {
+            await Forget(version, info.Registration);
+            throw new InvalidInferenceRequestException($"The uploaded file cannot be served, so nothing was registered: {info.Reason}");
+        }
+        if (label is not null) await SetLabel(label, version);
+        LogUploaded(logger, Name, version, sha256);
+        return info;
     }
 
-    private async Task<ModelVersionInfo> LoadReplicas(ModelVersionInfo loading)
+    public async Task<ModelVersionInfo> LoadVersion(string version)
     {
-        var registration = loading.Registration;
-        if (registration.Config.RequireAccelerator && inferenceSilos.WithAccelerators().Count == 0)
-        {
-            return loading with
-            {
-                Status = VersionStatus.Failed,
-                Reason = "require_accelerator is set, but no active inference silo advertises a CUDA device (Silo:Accelerators); not serving on CPU.",
-            };
-        }
-        try
-        {
-            var replicas = Enumerable.Range(0, registration.Config.Replicas)
-                .Select(i => GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(Name, registration.Version, i))).ToArray();
-            var results = await Task.WhenAll(replicas.Select(r => r.Load(registration)));
-            await Spread(replicas, results, registration);
-            return loading with
-            {
-                Status = VersionStatus.Ready,
-                Signature = results[0].Signature,
-                ExecutionProvider = results[0].ExecutionProvider,
-                ReplicaSilos = [.. results.Select(r => r.Silo)],
-            };
-        }
-        catch (Exception ex)
-        {
-            LogLoadFailed(logger, Name, registration.Version, ex);
-            return loading with { Status = VersionStatus.Failed, Reason = ex.Message };
-        }
+        var entry = Find(version);
+        if (entry.Status is VersionStatus.Ready or VersionStatus.Loading) return entry;
+        return await RegisterVersion(entry.Registration);
     }
 
-    /// <summary>Moves replicas that share a silo while another inference silo has fewer, so a version spreads as silos join.</summary>
-    private async Task Spread(IReplicaGrain[] replicas, ReplicaLoadResult[] results, VersionRegistration registration)
+    public async Task<ModelVersionInfo> UnloadVersion(string version)
     {
-        foreach (var (index, target) in ReplicaSpread.Plan([.. results.Select(r => r.Silo)], inferenceSilos.Active()))
-        {
-            await replicas[index].Unload();
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-            try
-            {
-                results[index] = await replicas[index].Load(registration);
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-            LogMoved(logger, Name, registration.Version, index, results[index].Silo.ToString());
-        }
+        var entry = Find(version);
+        if (entry.Status == VersionStatus.Unloaded) return entry;
+        var unloaded = entry with { Status = VersionStatus.Unloaded, Reason = null };
+        await Save(s => s.Versions[version] = unloaded);
+        await Task.Delay(DrainTime);
+        await replicas.Unload(GrainFactory, Name, entry);
+        LogUnloaded(logger, Name, version);
+        return unloaded;
     }
 
-    private async Task Save(ModelVersionInfo version)
+    public async Task DeleteVersion(string version, bool force)
+    {
+        var entry = Find(version);
+        if (!force && ModelCatalog.TrafficHolding(await GetInfo(), version) is { } reason)
+        {
+            throw new ConflictException($"Version {version} of '{Name}' still serves traffic ({reason}); move the traffic first or delete with force=true.");
+        }
+        await Save(s =>
+        {
+            s.Versions.Remove(version);
+            foreach (var label in s.Labels.Where(l => l.Value == version).Select(l => l.Key).ToArray()) s.Labels.Remove(label);
+        });
+        if (entry.Status == VersionStatus.Ready) await Task.Delay(DrainTime);
+        await replicas.Unload(GrainFactory, Name, entry);
+        await Forget(version, entry.Registration);
+        LogDeleted(logger, Name, version);
+    }
+
+    public async Task<ModelInfo> SetLabel(string label, string version)
+    {
+        if (ModelVersions.TryParse(label, out _)) throw new InvalidInferenceRequestException($"Label '{label}' looks like a version number.");
+        if (!Repository.ModelNames.IsValid(label)) throw new InvalidInferenceRequestException($"Label '{label}' may hold only letters, digits, '.', '_' and '-'.");
+        Find(version);
+        await Save(s => s.Labels[label] = version);
+        return await GetInfo();
+    }
+
+    public async Task<ModelInfo> SetConfig(ModelConfig config)
+    {
+        await Save(s => s.Config = config);
+        var loaded = state.State.Versions.Values.Where(v => v.Status is VersionStatus.Ready or VersionStatus.Failed).ToArray();
+        await Task.WhenAll(loaded.Select(v => RegisterVersion(v.Registration)));
+        return await GetInfo();
+    }
+
+    public Task<ModelInfo> GetInfo() => Task.FromResult(ModelCatalog.Describe(Name, state.State));
+
+    private ModelVersionInfo Find(string version) =>
+        state.State.Versions.TryGetValue(version, out var entry) ? entry : throw new ModelNotFoundException($"Model '{Name}' has no version {version}.");
+
+    /// <summary>Drops a version that is out of the catalog: its stored copy and, when it was the last, the model's index entry.</summary>
+    private async Task Forget(string version, VersionRegistration registration)
+    {
+        if (state.State.Versions.Remove(version)) await Save(_ => { });
+        await artifacts.RemoveAsync(Name, registration);
+        if (state.State.Versions.Count == 0) await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Remove(Name);
+    }
+
+    private async Task Save(Action<ModelState> change)
     {
         await _writeLock.WaitAsync();
         try
         {
-            state.State.Versions[version.Version] = version;
+            change(state.State);
             state.State.Revision++;
             await state.WriteStateAsync();
         }
@@ -112,9 +149,15 @@ public sealed partial class ModelGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version}: replica {Index} moved to {Silo} to spread over inference silos")]
-    private static partial void LogMoved(ILogger logger, string model, string version, int index, string silo);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} failed to load: {Reason}")]
+    private static partial void LogLoadFailed(ILogger logger, string model, string version, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} failed to load")]
-    private static partial void LogLoadFailed(ILogger logger, string model, string version, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} uploaded ({Sha256})")]
+    private static partial void LogUploaded(ILogger logger, string model, string version, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} unloaded")]
+    private static partial void LogUnloaded(ILogger logger, string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} deleted")]
+    private static partial void LogDeleted(ILogger logger, string model, string version);
 }

@@ -13,6 +13,12 @@ public sealed class ModelRegistryGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task Remove(string model)
+    {
+        if (!state.State.Models.Remove(model)) return;
+        await state.WriteStateAsync();
+    }
+
     public Task<ImmutableArray<string>> List() => Task.FromResult(state.State.Models.Order(StringComparer.Ordinal).ToImmutableArray());
 }
 

@@ -9,4 +9,10 @@ public sealed class ModelState
 
     /// <summary>Versions by version string.</summary>
     [Id(1)] public Dictionary<string, ModelVersionInfo> Versions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Labels and the versions they point at.</summary>
+    [Id(2)] public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Settings set through the API for every version; null keeps each version's own config.json.</summary>
+    [Id(3)] public ModelConfig? Config { get; set; }
 }

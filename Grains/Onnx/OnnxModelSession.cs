@@ -58,6 +58,22 @@ public sealed class OnnxModelSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one batch of zeros shaped as the inputs declare (dynamic dimensions as 1), so the first
+    /// real request does not pay for lazy allocations and kernel selection. Models with string
+    /// inputs are not warmed up.
+    /// </summary>
+    public void WarmUp()
+    {
+        if (Signature.Inputs.Any(i => i.DataType == TensorDataType.Bytes)) return;
+        var inputs = Signature.Inputs.Select(spec =>
+        {
+            var shape = spec.Shape.Select(d => d < 0 ? 1L : d).ToArray();
+            return new TensorData(spec.Name, spec.DataType, [.. shape], new byte[ShapeMath.ElementCount(shape) * spec.DataType.ElementSize()]);
+        }).ToImmutableArray();
+        Run(inputs, []);
+    }
+
     /// <summary>Runs and also measures the time spent in ONNX Runtime.</summary>
     public (ImmutableArray<TensorData> Outputs, TimeSpan Elapsed) RunTimed(ImmutableArray<TensorData> inputs, ImmutableArray<string> outputs)
     {

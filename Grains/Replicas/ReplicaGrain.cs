@@ -37,7 +37,20 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
             var path = await artifacts.GetLocalPathAsync(registration);
             // A model that requires an accelerator must fail loudly rather than fall back to CPU.
             var device = registration.Config.RequireAccelerator ? "cuda" : registration.Config.Device;
-            var session = await Task.Run(() => sessions.Load(path, device));
+            var session = await Task.Run(() =>
+            {
+                var loaded = sessions.Load(path, device);
+                try
+                {
+                    loaded.WarmUp();
+                }
+                catch
+                {
+                    loaded.Dispose();
+                    throw;
+                }
+                return loaded;
+            });
             _session?.Dispose();
             _session = session;
             _loaded = registration;
@@ -59,7 +72,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException or FileNotFoundException)
         {
             // ONNX Runtime's exception type is not known to every caller, so its message travels in ours.
             throw new InferenceFailedException($"ONNX Runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
@@ -83,6 +96,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
     {
         var info = await GrainFactory.GetGrain<IModelGrain>(_model).GetInfo();
         var entry = info.FindVersion(_version) ?? throw new ModelNotFoundException($"Model '{_model}' has no version '{_version}'.");
+        if (entry.Status == VersionStatus.Unloaded) throw new ModelNotReadyException($"Model '{_model}' version {_version} is unloaded.");
         await Load(entry.Registration);
         return _session!;
     }

@@ -31,9 +31,12 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         var entry = await Resolve(version);
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
         {
-            throw new ModelNotReadyException(entry.Status == VersionStatus.Failed
-                ? $"Model '{Model}' version {entry.Version} failed to load: {entry.Reason}"
-                : $"Model '{Model}' version {entry.Version} is still loading.");
+            throw new ModelNotReadyException(entry.Status switch
+            {
+                VersionStatus.Failed => $"Model '{Model}' version {entry.Version} failed to load: {entry.Reason}",
+                VersionStatus.Unloaded => $"Model '{Model}' version {entry.Version} is unloaded; load it to serve it again.",
+                _ => $"Model '{Model}' version {entry.Version} is still loading.",
+            });
         }
         var started = time.GetTimestamp();
         var outcome = "success";
@@ -83,7 +86,8 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         var fresh = _info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness;
         var info = fresh ? await Refresh() : _info!;
         var entry = info.Resolve(version);
-        if (entry is null && !fresh)
+        // A missing version, or one that stopped serving, may only mean the cached table is stale (a hot swap).
+        if ((entry is null || entry.Status != VersionStatus.Ready) && !fresh)
         {
             info = await Refresh();
             entry = info.Resolve(version);

@@ -37,7 +37,11 @@ public static class SiloApplication
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapHealthApi();
-        if (roles.HasFlag(SiloRoles.Gateway)) app.MapInferenceApi();
+        if (roles.HasFlag(SiloRoles.Gateway))
+        {
+            app.MapInferenceApi();
+            app.MapManagementApi();
+        }
         return app;
     }
 

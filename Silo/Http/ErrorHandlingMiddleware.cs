@@ -37,6 +37,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         ModelNotFoundException => (StatusCodes.Status404NotFound, ex.Message),
         ModelNotReadyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
         QueueFullException => (StatusCodes.Status429TooManyRequests, ex.Message),
+        ConflictException => (StatusCodes.Status409Conflict, ex.Message),
         DeadlineExceededException => (StatusCodes.Status504GatewayTimeout, ex.Message),
         InferenceException => (StatusCodes.Status500InternalServerError, ex.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Cluster.Models;
+
+/// <summary>Rules over a model's state that need no grain: the default version, effective config, what serves traffic.</summary>
+internal static class ModelCatalog
+{
+    /// <summary>The highest ready version; the highest loading one while none is ready, so callers get "loading" rather than "unknown".</summary>
+    public static string? DefaultVersion(IReadOnlyList<ModelVersionInfo> versionsLowestFirst)
+    {
+        var ready = versionsLowestFirst.LastOrDefault(v => v.Status == VersionStatus.Ready);
+        return (ready ?? versionsLowestFirst.LastOrDefault(v => v.Status != VersionStatus.Unloaded) ?? versionsLowestFirst.LastOrDefault())?.Version;
+    }
+
+    /// <summary>The state as callers see it: versions in order, the model-wide config applied to each.</summary>
+    public static ModelInfo Describe(string name, ModelState state)
+    {
+        var versions = state.Versions.Values
+            .OrderBy(v => v.Version, ModelVersions.Comparer)
+            .Select(v => state.Config is null ? v : v with { Registration = v.Registration with { Config = state.Config } })
+            .ToImmutableArray();
+        return new ModelInfo(name, state.Revision, DefaultVersion(versions), versions, state.Labels.ToImmutableDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Why deleting <paramref name="version"/> would cut traffic, or null when nothing routes to it.</summary>
+    public static string? TrafficHolding(ModelInfo info, string version)
+    {
+        var labels = info.Labels?.Where(l => l.Value == version).Select(l => l.Key).ToArray() ?? [];
+        if (labels.Length > 0) return $"labels {string.Join(", ", labels.Select(l => $"'{l}'"))} point at it";
+        if (info.DefaultVersion == version && info.FindVersion(version)?.Status == VersionStatus.Ready) return "it is the default version";
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Cluster.Models;
+using Cluster.Tensors;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>JSON of the management API: models with their versions, status, labels and settings.</summary>
+internal static class ManagementJsonWriter
+{
+    public static void WriteModel(Utf8JsonWriter writer, ModelInfo model, bool detailed)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", model.Name);
+        writer.WriteString("default_version", model.DefaultVersion);
+        writer.WriteNumber("revision", model.Revision);
+        writer.WriteStartObject("labels");
+        foreach (var (label, version) in model.Labels ?? []) writer.WriteString(label, version);
+        writer.WriteEndObject();
+        writer.WriteStartArray("versions");
+        foreach (var version in model.Versions) WriteVersion(writer, version, detailed);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteVersion(Utf8JsonWriter writer, ModelVersionInfo version, bool detailed)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("version", version.Version);
+        writer.WriteString("status", version.Status.ToString().ToLowerInvariant());
+        if (version.Reason is not null) writer.WriteString("reason", version.Reason);
+        writer.WriteString("sha256", version.Registration.Sha256);
+        if (detailed)
+        {
+            if (version.ExecutionProvider is not null) writer.WriteString("execution_provider", version.ExecutionProvider);
+            var config = version.Registration.Config;
+            writer.WriteStartObject("config");
+            writer.WriteNumber("max_batch_size", config.MaxBatchSize);
+            writer.WriteNumber("replicas", config.Replicas);
+            writer.WriteString("device", config.Device ?? "auto");
+            writer.WriteBoolean("require_accelerator", config.RequireAccelerator);
+            writer.WriteBoolean("dynamic_batching", config.Batching.Enabled);
+            writer.WriteEndObject();
+            if (version.Signature is { } signature)
+            {
+                WriteSpecs(writer, "inputs", signature.Inputs);
+                WriteSpecs(writer, "outputs", signature.Outputs);
+            }
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSpecs(Utf8JsonWriter writer, string property, IEnumerable<TensorSpec> specs)
+    {
+        writer.WriteStartArray(property);
+        foreach (var spec in specs)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", spec.Name);
+            writer.WriteString("datatype", spec.DataType.ProtocolName());
+            writer.WriteStartArray("shape");
+            foreach (var dim in spec.Shape) writer.WriteNumberValue(dim);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+}
