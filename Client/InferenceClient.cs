@@ -108,6 +108,28 @@ public sealed class InferenceClient : IAsyncDisposable
     public Task<BatchingStats> GetBatchingStatsAsync(string model, string? version = null) =>
         _routers.For(model).GetBatchingStats(version);
 
+    /// <summary>
+    /// Uploads ONNX bytes as a new version; it is loaded (and warmed up) before this returns. A file
+    /// ONNX Runtime cannot load throws <see cref="Errors.InvalidInferenceRequestException"/> with the reason, and nothing is registered.
+    /// </summary>
+    public Task<ModelVersionInfo> UploadVersionAsync(string model, string version, byte[] onnx, string? label = null, ModelConfig? config = null) =>
+        _cluster.GetGrain<IModelGrain>(model).UploadVersion(version, onnx, config, label);
+
+    /// <summary>Loads an unloaded or failed version again.</summary>
+    public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => _cluster.GetGrain<IModelGrain>(model).LoadVersion(version);
+
+    /// <summary>Stops serving a version (after a short drain) and frees its sessions.</summary>
+    public Task<ModelVersionInfo> UnloadVersionAsync(string model, string version) => _cluster.GetGrain<IModelGrain>(model).UnloadVersion(version);
+
+    /// <summary>Deletes a version; refused (<see cref="Errors.ConflictException"/>) while it serves traffic unless <paramref name="force"/>.</summary>
+    public Task DeleteVersionAsync(string model, string version, bool force = false) => _cluster.GetGrain<IModelGrain>(model).DeleteVersion(version, force);
+
+    /// <summary>Points a label (e.g. <c>stable</c>, <c>canary</c>) at a version; usable wherever a version is.</summary>
+    public Task<ModelInfo> SetLabelAsync(string model, string label, string version) => _cluster.GetGrain<IModelGrain>(model).SetLabel(label, version);
+
+    /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
+    public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => _cluster.GetGrain<IModelGrain>(model).SetConfig(config);
+
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>
         _cluster.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
