@@ -42,15 +42,58 @@ public sealed partial class ModelRepositoryLoader(
         {
             loadState.MarkInitialScanDone();
         }
+        if (options.Value.PollSeconds > 0) await Poll(root, stoppingToken);
     }
 
-    private async Task Register(ModelRepositoryEntry entry, CancellationToken cancellationToken)
+    /// <summary>Poll mode: registers added or changed version folders and deletes versions whose folder is gone.</summary>
+    private async Task Poll(string root, CancellationToken stoppingToken)
+    {
+        var known = Snapshot(ModelRepositoryScanner.Scan(root).Entries);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var entries = ModelRepositoryScanner.Scan(root).Entries;
+                var current = Snapshot(entries);
+                var changed = entries.Where(e => !known.TryGetValue(Key(e), out var seen) || seen != current[Key(e)]).ToArray();
+                var removed = known.Keys.Where(k => !current.ContainsKey(k)).ToArray();
+                foreach (var entry in changed) LogPolledChange(logger, entry.Model, entry.Version);
+                await Task.WhenAll(changed.Select(entry => Register(entry, stoppingToken, skipIfRegistered: true)));
+                foreach (var key in removed) await Remove(key);
+                known = current;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogScanFailed(logger, root, ex);
+            }
+        }
+    }
+
+    private async Task Remove(string key)
+    {
+        var (model, version, _) = GrainKeys.Parse(key);
+        var grain = grains.GetGrain<IModelGrain>(model);
+        if ((await grain.GetInfo()).FindVersion(version) is null) return;
+        await grain.DeleteVersion(version, force: true);
+        LogPolledRemoval(logger, model, version);
+    }
+
+    private static string Key(ModelRepositoryEntry entry) => GrainKeys.Version(entry.Model, entry.Version);
+
+    // Length and write time tell a replaced file from an untouched one without hashing every poll.
+    private static Dictionary<string, (long Length, DateTime Written)> Snapshot(IEnumerable<ModelRepositoryEntry> entries) =>
+        entries.ToDictionary(Key, e => (new FileInfo(e.ArtifactPath).Length, File.GetLastWriteTimeUtc(e.ArtifactPath)));
+
+    private async Task Register(ModelRepositoryEntry entry, CancellationToken cancellationToken, bool skipIfRegistered = false)
     {
         string sha256;
         await using (var artifact = File.OpenRead(entry.ArtifactPath))
         {
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(artifact, cancellationToken));
         }
+        // An upload lands in the repository folder too; re-registering it would reload a serving version.
+        if (skipIfRegistered && (await grains.GetGrain<IModelGrain>(entry.Model).GetInfo()).FindVersion(entry.Version)?.Registration.Sha256 == sha256) return;
         var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config);
         await artifacts.PublishAsync(registration, cancellationToken);
         var info = await grains.GetGrain<IModelGrain>(entry.Model).RegisterVersion(registration);
@@ -88,6 +131,12 @@ public sealed partial class ModelRepositoryLoader(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} is not serving: {Reason}")]
     private static partial void LogNotReady(ILogger logger, string model, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model repository poll: {Model} version {Version} added or changed")]
+    private static partial void LogPolledChange(ILogger logger, string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model repository poll: {Model} version {Version} removed")]
+    private static partial void LogPolledRemoval(ILogger logger, string model, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the built-in demo model to {Path}")]
     private static partial void LogDemoWritten(ILogger logger, string path);

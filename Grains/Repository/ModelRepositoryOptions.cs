@@ -12,6 +12,10 @@ public sealed class ModelRepositoryOptions
     [Required]
     public string Repository { get; set; } = "models";
 
+    /// <summary>Rescan the repository this often (seconds) and pick up added, changed and removed version folders; 0 scans only at start-up.</summary>
+    [Range(0, 86400)]
+    public int PollSeconds { get; set; }
+
     /// <summary>Writes the built-in demo model into the repository when it is missing, so a fresh start serves something.</summary>
     public bool WriteDemoModel { get; set; } = true;
 }

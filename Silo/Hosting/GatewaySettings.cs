@@ -15,4 +15,8 @@ public sealed class GatewaySettings
     /// <summary>Largest request body accepted; larger bodies get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest model upload accepted (management API); uploads travel to the catalog in one Orleans message, whose default cap is 100 MiB.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 96L * 1024 * 1024;
 }

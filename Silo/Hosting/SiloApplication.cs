@@ -34,6 +34,7 @@ public static class SiloApplication
         });
 
         builder.Services.AddSingleton<RouterGrains>();
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapHealthApi();

@@ -4,6 +4,9 @@ using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Models;
 using Cluster.Repository;
+using Cluster.Silo.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Http;
 
@@ -57,9 +60,10 @@ internal static class ManagementEndpoints
         });
     }
 
-    private static async Task Upload(HttpContext http, IGrainFactory grains, string model, string version, string? label)
+    private static async Task Upload(HttpContext http, IGrainFactory grains, IOptions<GatewaySettings> gateway, string model, string version, string? label)
     {
         if (!ModelNames.IsValid(model)) throw new InvalidInferenceRequestException($"'{model}' is not a valid model name (letters, digits, '.', '_', '-').");
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = gateway.Value.MaxUploadBytes;
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         if (body.Length == 0) throw new InvalidInferenceRequestException("The body is empty; send the ONNX file's bytes (Content-Type: application/octet-stream).");
         var info = await Model(grains, model).UploadVersion(version, body, null, label);

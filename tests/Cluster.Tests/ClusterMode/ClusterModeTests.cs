@@ -59,6 +59,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { PostgresConnectionString = connectionString, ClusterId = clusterId });
             var response = await client.InferAsync("pair", [TensorData.From<float>("x", [1.5f, -2f], 1, 2)]);
             response.Outputs[0].ToArray<float>().ShouldBe([3f, -4f]);
+            (await client.UploadVersionAsync("uploaded", "3", TestModels.Scale(7f), label: "stable")).Status.ShouldBe(Models.VersionStatus.Ready);
         }
         finally
         {
@@ -77,6 +78,9 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             var (_, models) = await Get(gateway.Http, "/v2/models/demo-mlp");
             models.GetProperty("versions").EnumerateArray().Select(v => v.GetString()).ShouldBe(["1"]);
             Directory.Exists(repository.Root).ShouldBeFalse();
+            var (uploadedStatus, uploaded) = await Post(gateway.Http, "/v2/models/uploaded/versions/stable/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } });
+            uploadedStatus.ShouldBe(HttpStatusCode.OK, "a version uploaded through the API, and its label, survive the restart");
+            Floats(uploaded.GetProperty("outputs")[0]).ShouldBe([7f, 14f]);
             Directory.GetFiles(Path.Combine(emptyRepository.Root, "cache"), "*.onnx").ShouldNotBeEmpty("the replicas loaded from the artifact store");
         }
         finally

@@ -142,6 +142,55 @@ public sealed class LifecycleTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task UnloadingReturnsTheSessionsMemory()
+    {
+        const long weights = 1024L * 8192 * 4;
+        var model = Unique("heavy");
+        (await Upload(model, "1", TestModels.Heavy())).Status.ShouldBe(HttpStatusCode.Created);
+        await Unload();
+        // Measured from here on, so that the upload's own buffers do not count: load → unload → load → unload.
+        var unloaded = serving.Silo.ResidentBytes();
+        (await Post(serving.Http, $"/api/models/{model}/versions/1/load", new { })).Status.ShouldBe(HttpStatusCode.OK);
+        var loaded = serving.Silo.ResidentBytes();
+        await Unload();
+        var unloadedAgain = serving.Silo.ResidentBytes();
+
+        var figures = $"RSS unloaded {unloaded >> 20} MiB, loaded {loaded >> 20} MiB, unloaded again {unloadedAgain >> 20} MiB (weights {weights >> 20} MiB)";
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "unload-memory-figures.txt"), figures);
+        (loaded - unloaded).ShouldBeGreaterThan(weights * 3 / 4, "loading must take the weights' memory: " + figures);
+        (loaded - unloadedAgain).ShouldBeGreaterThan(weights * 3 / 4, "unloading must give back at least three quarters of it: " + figures);
+
+        async Task Unload()
+        {
+            (await Post(serving.Http, $"/api/models/{model}/versions/1/unload", new { })).Status.ShouldBe(HttpStatusCode.OK);
+            await Task.Delay(1000);
+        }
+    }
+
+    [Fact]
+    public async Task PollModePicksUpAddedAndRemovedVersionFolders()
+    {
+        var model = Unique("polled");
+        var path = serving.Repository.Add(model, "1", TestModels.Scale(6f));
+
+        await Eventually(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
+        Floats((await Infer(model)).Body.GetProperty("outputs")[0]).ShouldBe([6f, 12f]);
+
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        await Eventually(async () => (await Get(serving.Http, $"/v2/models/{model}")).Status == HttpStatusCode.NotFound);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Not within 20 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task TheClientUploadsLabelsConfiguresAndDeletes()
     {
         var model = Unique("client");

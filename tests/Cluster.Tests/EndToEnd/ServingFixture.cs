@@ -24,6 +24,7 @@ public sealed class ServingFixture : IAsyncLifetime
     public InferenceClient Client => _client ?? throw new InvalidOperationException("Not started.");
     public HttpClient Http => Silo.Http;
     public string PaddlePath { get; private set; } = "";
+    public TemporaryRepository Repository => _repository;
     public string DemoPath => Path.Combine(_repository.Root, DemoMlp.Name, "1", "model.onnx");
 
     public async ValueTask InitializeAsync()
@@ -42,7 +43,7 @@ public sealed class ServingFixture : IAsyncLifetime
         {
             _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 600000, "max_queue_size": 2}}""");
         }
-        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}");
+        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
     }
 

@@ -68,6 +68,14 @@ public static class TestModels
         .Node("Gather", ["table", "idx"], ["out"], ("axis", 0L))
         .ToBytes();
 
+    /// <summary>y = x · W with x FP32 [-1,1024] and W [1024,8192]: 32 MiB of weights, to see memory come and go.</summary>
+    public static byte[] Heavy() => new OnnxGraphBuilder("heavy")
+        .Input("x", TensorDataType.FP32, -1, 1024)
+        .Output("y", TensorDataType.FP32, -1, 8192)
+        .Initializer("w", [.. Enumerable.Range(0, 1024 * 8192).Select(i => (i % 97) / 97f)], 1024, 8192)
+        .Node("MatMul", ["x", "w"], ["y"])
+        .ToBytes();
+
     /// <summary>Bytes that are not an ONNX model.</summary>
     public static byte[] Corrupt() => "this is not an onnx model"u8.ToArray();
 }
