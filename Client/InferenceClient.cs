@@ -89,6 +89,7 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <param name="outputs">Outputs to return; null or empty for all.</param>
     /// <param name="id">Request id echoed in the response.</param>
     /// <param name="timeout">Deadline for compute to start; past it the request is dropped with <see cref="Errors.DeadlineExceededException"/>. Null uses the model's default.</param>
+    /// <param name="routingKey">Keeps requests with the same key (e.g. a user id) on the same version of a sticky traffic split.</param>
     /// <param name="cancellationToken">Cancelling drops the request if it has not been computed yet.</param>
     /// <exception cref="Errors.QueueFullException">The version's queue is full; retry after <see cref="Errors.QueueFullException.RetryAfter"/>.</exception>
     public Task<InferenceResponse> InferAsync(
@@ -98,9 +99,10 @@ public sealed class InferenceClient : IAsyncDisposable
         IEnumerable<string>? outputs = null,
         string? id = null,
         TimeSpan? timeout = null,
+        string? routingKey = null,
         CancellationToken cancellationToken = default)
     {
-        var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs], timeout);
+        var request = new InferenceRequest(id, [.. inputs], outputs is null ? [] : [.. outputs], timeout, routingKey);
         return _routers.For(model).Infer(request, version, cancellationToken);
     }
 
@@ -129,6 +131,10 @@ public sealed class InferenceClient : IAsyncDisposable
 
     /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
     public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => _cluster.GetGrain<IModelGrain>(model).SetConfig(config);
+
+    /// <summary>Sets the A/B split of requests that name no version, e.g. <c>{"1": 90, "canary": 10}</c>; empty weights send all to the default.</summary>
+    public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true) =>
+        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky));
 
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>

@@ -33,6 +33,9 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Replaces the serving settings of every version (batching, replicas, device, ...) and reloads loaded versions.</summary>
     [Alias("SetConfig")] Task<ModelInfo> SetConfig(ModelConfig config);
 
+    /// <summary>Sets the A/B split of requests that name no version; every key must be a version or label of this model.</summary>
+    [Alias("SetTraffic")] Task<ModelInfo> SetTraffic(TrafficPolicy traffic);
+
     /// <summary>The catalog; a model that was never registered has no versions.</summary>
     [Alias("GetInfo"), ReadOnly] Task<ModelInfo> GetInfo();
 }

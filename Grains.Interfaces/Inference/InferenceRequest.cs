@@ -8,5 +8,6 @@ namespace Cluster.Inference;
 /// <param name="Inputs">Input tensors; each carries n ≥ 1 rows along dimension 0 for batchable models.</param>
 /// <param name="RequestedOutputs">Outputs to return; empty means all of them.</param>
 /// <param name="Timeout">How long the request may wait before compute starts; null uses the model's default.</param>
+/// <param name="RoutingKey">Keeps requests with the same key on the same version of a sticky traffic split (e.g. a user id).</param>
 [GenerateSerializer, Immutable, Alias("Cluster.InferenceRequest")]
-public sealed record InferenceRequest(string? Id, ImmutableArray<TensorData> Inputs, ImmutableArray<string> RequestedOutputs, TimeSpan? Timeout = null);
+public sealed record InferenceRequest(string? Id, ImmutableArray<TensorData> Inputs, ImmutableArray<string> RequestedOutputs, TimeSpan? Timeout = null, string? RoutingKey = null);

@@ -8,13 +8,15 @@ namespace Cluster.Models;
 /// <param name="DefaultVersion">Version used when a request names none: the highest ready version.</param>
 /// <param name="Versions">All registered versions, lowest first.</param>
 /// <param name="Labels">Labels (e.g. <c>stable</c>, <c>canary</c>) and the versions they point at; usable wherever a version is.</param>
+/// <param name="Traffic">The A/B split of requests that name no version; null sends them all to the default version.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelInfo")]
 public sealed record ModelInfo(
     string Name,
     long Revision,
     string? DefaultVersion,
     ImmutableArray<ModelVersionInfo> Versions,
-    ImmutableDictionary<string, string>? Labels = null)
+    ImmutableDictionary<string, string>? Labels = null,
+    TrafficPolicy? Traffic = null)
 {
     /// <summary>True when the model has at least one version.</summary>
     public bool Exists => !Versions.IsDefaultOrEmpty;

@@ -19,7 +19,7 @@ internal static class ModelCatalog
             .OrderBy(v => v.Version, ModelVersions.Comparer)
             .Select(v => state.Config is null ? v : v with { Registration = v.Registration with { Config = state.Config } })
             .ToImmutableArray();
-        return new ModelInfo(name, state.Revision, DefaultVersion(versions), versions, state.Labels.ToImmutableDictionary(StringComparer.Ordinal));
+        return new ModelInfo(name, state.Revision, DefaultVersion(versions), versions, state.Labels.ToImmutableDictionary(StringComparer.Ordinal), state.Traffic);
     }
 
     /// <summary>Why deleting <paramref name="version"/> would cut traffic, or null when nothing routes to it.</summary>
@@ -27,6 +27,7 @@ internal static class ModelCatalog
     {
         var labels = info.Labels?.Where(l => l.Value == version).Select(l => l.Key).ToArray() ?? [];
         if (labels.Length > 0) return $"labels {string.Join(", ", labels.Select(l => $"'{l}'"))} point at it";
+        if (info.Traffic?.Weights.Any(w => w.Value > 0 && info.Resolve(w.Key)?.Version == version) == true) return "it has traffic weight";
         if (info.DefaultVersion == version && info.FindVersion(version)?.Status == VersionStatus.Ready) return "it is the default version";
         return null;
     }

@@ -121,6 +121,20 @@ public sealed partial class ModelGrain(
         return await GetInfo();
     }
 
+    public async Task<ModelInfo> SetTraffic(TrafficPolicy traffic)
+    {
+        var info = await GetInfo();
+        foreach (var (arm, weight) in traffic.Weights)
+        {
+            if (info.Resolve(arm) is null) throw new InvalidInferenceRequestException($"Traffic weight for '{arm}', which is no version or label of '{Name}'.");
+            if (weight < 0 || !double.IsFinite(weight)) throw new InvalidInferenceRequestException($"Traffic weight for '{arm}' must be a finite number ≥ 0.");
+        }
+        if (traffic.Weights.Count > 0 && traffic.Weights.Values.Sum() <= 0) throw new InvalidInferenceRequestException("Traffic weights must not all be 0.");
+        await Save(s => s.Traffic = traffic.Weights.Count == 0 ? null : traffic);
+        LogTraffic(logger, Name, string.Join(", ", traffic.Weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);
+        return await GetInfo();
+    }
+
     public Task<ModelInfo> GetInfo() => Task.FromResult(ModelCatalog.Describe(Name, state.State));
 
     private ModelVersionInfo Find(string version) =>
@@ -157,6 +171,9 @@ public sealed partial class ModelGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} unloaded")]
     private static partial void LogUnloaded(ILogger logger, string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} traffic set to {Weights} (sticky: {Sticky})")]
+    private static partial void LogTraffic(ILogger logger, string model, string weights, bool sticky);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} deleted")]
     private static partial void LogDeleted(ILogger logger, string model, string version);

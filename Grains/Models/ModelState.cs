@@ -15,4 +15,7 @@ public sealed class ModelState
 
     /// <summary>Settings set through the API for every version; null keeps each version's own config.json.</summary>
     [Id(3)] public ModelConfig? Config { get; set; }
+
+    /// <summary>The A/B split; null sends every request that names no version to the default.</summary>
+    [Id(4)] public TrafficPolicy? Traffic { get; set; }
 }

@@ -28,7 +28,8 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
-        var entry = await Resolve(version);
+        if (version is null && (_info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
+        var entry = await Resolve(version ?? PickArm(request));
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
         {
             throw new ModelNotReadyException(entry.Status switch
@@ -63,6 +64,21 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         {
             instruments.RecordRequest(Model, entry.Version, outcome, time.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>The version of the A/B split for a request that names none; null (the default version) without a split.</summary>
+    private string? PickArm(InferenceRequest request)
+    {
+        if (_info?.Traffic is not { } traffic || traffic.Weights.Count == 0) return null;
+        var info = _info;
+        // Arms that do not serve now (unloaded, failed, deleted) take no traffic; their share goes to the rest.
+        var arms = traffic.Weights
+            .Select(w => (Arm: info.Resolve(w.Key)?.Version, w.Value))
+            .Where(a => a.Arm is not null && info.FindVersion(a.Arm)?.Status == VersionStatus.Ready && a.Value > 0)
+            .Select(a => (a.Arm!, a.Value))
+            .ToList();
+        if (arms.Count == 0) return null;
+        return WeightedArmSelector.Pick(arms, traffic.Sticky ? request.RoutingKey : null, Random.Shared);
     }
 
     public async Task<BatchingStats> GetBatchingStats(string? version)

@@ -57,6 +57,10 @@ internal static class InferenceEndpoints
         if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         var request = InferenceRequestJsonReader.Read(body);
+        if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
+        {
+            request = request with { RoutingKey = key.ToString() };
+        }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
     }

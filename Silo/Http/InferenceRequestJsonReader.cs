@@ -34,13 +34,13 @@ internal static class InferenceRequestJsonReader
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
         var outputs = ImmutableArray<string>.Empty;
-        TimeSpan? timeout = null;
+        (TimeSpan? Timeout, string? RoutingKey) parameters = default;
         while (NextProperty(ref reader, out var property))
         {
             switch (property)
             {
                 case "id": id = ReadString(ref reader, "id"); break;
-                case "parameters": timeout = ReadRequestParameters(ref reader); break;
+                case "parameters": parameters = ReadRequestParameters(ref reader); break;
                 case "inputs": inputs = ReadInputs(ref reader, body); break;
                 case "outputs": outputs = ReadOutputs(ref reader); break;
                 default: reader.Skip(); break;
@@ -48,16 +48,25 @@ internal static class InferenceRequestJsonReader
         }
         EnsureEnd(ref reader);
         if (inputs is null) throw Invalid("The request has no 'inputs'.");
-        return new InferenceRequest(id, inputs.Value, outputs, timeout);
+        return new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey);
     }
 
-    /// <summary>Reads request parameters; <c>timeout</c> (microseconds, as Triton takes it) bounds the time before compute.</summary>
-    private static TimeSpan? ReadRequestParameters(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads request parameters: <c>timeout</c> (microseconds, as Triton takes it) bounds the time
+    /// before compute; <c>routing_key</c> keeps a sticky traffic split on one version.
+    /// </summary>
+    private static (TimeSpan? Timeout, string? RoutingKey) ReadRequestParameters(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("'parameters' must be an object.");
         TimeSpan? timeout = null;
+        string? routingKey = null;
         while (NextProperty(ref reader, out var property))
         {
+            if (property == "routing_key")
+            {
+                routingKey = ReadString(ref reader, "parameters.routing_key");
+                continue;
+            }
             if (property != "timeout")
             {
                 reader.Skip();
@@ -69,7 +78,7 @@ internal static class InferenceRequestJsonReader
             }
             timeout = TimeSpan.FromMicroseconds(microseconds);
         }
-        return timeout;
+        return (timeout, routingKey);
     }
 
     private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)

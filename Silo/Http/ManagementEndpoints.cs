@@ -42,6 +42,12 @@ internal static class ManagementEndpoints
         });
         app.MapPut("/api/models/{model}/labels/{label}", SetLabel);
         app.MapPut("/api/models/{model}/config", SetConfig);
+        app.MapGet("/api/models/{model}/traffic", async (HttpContext http, IGrainFactory grains, string model) =>
+        {
+            var info = await Existing(grains, model);
+            await Json(http, w => TrafficJson.Write(w, info));
+        });
+        app.MapPut("/api/models/{model}/traffic", SetTraffic);
         app.MapPost("/v2/repository/index", RepositoryIndex);
         app.MapPost("/v2/repository/models/{model}/load", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: true));
         app.MapPost("/v2/repository/models/{model}/unload", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: false));
@@ -105,6 +111,15 @@ internal static class ManagementEndpoints
         await Existing(grains, model);
         var info = await Model(grains, model).SetConfig(config);
         await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
+    }
+
+    private static async Task SetTraffic(HttpContext http, IGrainFactory grains, string model)
+    {
+        var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
+        var traffic = TrafficJson.Read(body);
+        await Existing(grains, model);
+        var info = await Model(grains, model).SetTraffic(traffic);
+        await Json(http, w => TrafficJson.Write(w, info));
     }
 
     private static async Task RepositoryIndex(HttpContext http, IGrainFactory grains)
