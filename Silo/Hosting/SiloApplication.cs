@@ -5,6 +5,7 @@ using Cluster.Models;
 using Cluster.Silo.Http;
 using Cluster.Silo.Database;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Cluster.Silo.Hosting;
 
@@ -30,18 +31,22 @@ public static class SiloApplication
             // A caller that gives up (timeout or disconnect) cancels its request, so queued work is dropped.
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
             orleans.AddInferenceGrains(roles.HasFlag(SiloRoles.Inference), silo.Accelerators ?? SiloAccelerators.Detect());
+            orleans.AddDashboard(o => o.HideTrace = true);
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
+        builder.AddClusterTelemetry();
         builder.Services.AddSingleton<RouterGrains>();
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapHealthApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         if (roles.HasFlag(SiloRoles.Gateway))
         {
             app.MapInferenceApi();
             app.MapManagementApi();
+            app.MapOrleansDashboard("/dashboard");
         }
         return app;
     }
