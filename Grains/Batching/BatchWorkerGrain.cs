@@ -3,7 +3,9 @@ using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Statistics;
 using Cluster.Telemetry;
+using Microsoft.Extensions.Logging;
 using Cluster.Tensors;
 
 namespace Cluster.Batching;
@@ -16,7 +18,7 @@ namespace Cluster.Batching;
 /// before compute), and a caller that cancels is dropped before compute.
 /// </summary>
 [StatelessWorker(1), Reentrant]
-public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IBatchWorkerGrain
+public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
@@ -32,13 +34,36 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
     private string _version = "";
     private IDisposable? _gauges;
     private IReplicaGrain[] _replicaGrains = [];
+    private readonly StatsCollector _stats = new();
+    private IModelStatsGrain? _statsGrain;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
         _gauges = instruments.TrackBatching(_model, _version, Snapshot);
+        _statsGrain = GrainFactory.GetGrain<IModelStatsGrain>(GrainKeys.Version(_model, _version));
+        // Summaries, not samples, travel to the stats grain: once a second, and only when something happened.
+        this.RegisterGrainTimer(PushStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
         return Task.CompletedTask;
     }
+
+    private async Task PushStats(CancellationToken cancellationToken)
+    {
+        var delta = _stats.TakeDelta();
+        if (delta.IsEmpty) return;
+        try
+        {
+            await _statsGrain!.Push(delta);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // Statistics are best effort: a lost summary must never fail or slow inference.
+            LogStatsPushFailed(logger, _model, _version, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics of {Model} version {Version} were not delivered: {Reason}")]
+    private static partial void LogStatsPushFailed(ILogger logger, string model, string version, string reason);
 
     /// <summary>Drains: queued requests still run while the silo leaves (bounded by Orleans' deactivation timeout).</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -56,6 +81,7 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
             // Out of time: what is left is failed below, retryably.
         }
         _gauges?.Dispose();
+        await PushStats(CancellationToken.None);
         foreach (var pending in _queue.RemoveWhere(_ => true))
         {
             pending.Completion.TrySetException(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."));
@@ -115,7 +141,12 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
                 break;
             }
             var batch = _queue.TakeBatch(decision.Rows);
-            foreach (var pending in batch) instruments.RecordQueueWait(_model, _version, Elapsed(pending.EnqueuedAt, now));
+            foreach (var pending in batch)
+            {
+                var waited = Elapsed(pending.EnqueuedAt, now);
+                instruments.RecordQueueWait(_model, _version, waited);
+                _stats.RecordQueueWait(waited);
+            }
             Dispatch(batch);
         }
         if (_queue.EarliestDeadline() is { } deadline) ScheduleWake(deadline);
@@ -149,8 +180,11 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(outputs[i]);
-                _adaptive?.OnRequest(Elapsed(batch[i].EnqueuedAt, done));
+                var latency = Elapsed(batch[i].EnqueuedAt, done);
+                _adaptive?.OnRequest(latency);
+                _stats.RecordSuccess(latency);
             }
+            _stats.RecordBatch(joined.RowCounts.Sum(), result.ComputeTime);
             _adaptive?.OnBatch(joined.RowCounts.Sum(), result.ComputeTime);
             _counters.Batches++;
             _counters.RowsComputed += joined.RowCounts.Sum();
@@ -163,6 +197,7 @@ public sealed class BatchWorkerGrain(TimeProvider time, InferenceInstruments ins
         catch (Exception ex)
         {
             _counters.Failed += batch.Count;
+            _stats.RecordFailures(batch.Count);
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
         }
         finally

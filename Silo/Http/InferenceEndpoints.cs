@@ -68,8 +68,10 @@ internal static class InferenceEndpoints
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)
     {
         var (info, entry) = await Find(grains, model, version);
-        var batching = await routers.For(model).GetBatchingStats(entry.Version);
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching));
+        var batching = routers.For(model).GetBatchingStats(entry.Version);
+        var statistics = grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+        await Task.WhenAll(batching, statistics);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching.Result, statistics.Result));
     }
 
     private static async Task<(ModelInfo Info, ModelVersionInfo Version)> Find(IGrainFactory grains, string model, string? version)

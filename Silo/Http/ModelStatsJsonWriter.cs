@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cluster.Inference;
+using Cluster.Statistics;
 
 namespace Cluster.Silo.Http;
 
@@ -9,15 +10,28 @@ namespace Cluster.Silo.Http;
 /// </summary>
 internal static class ModelStatsJsonWriter
 {
-    public static void Write(Utf8JsonWriter writer, string model, string version, BatchingStats stats)
+    public static void Write(Utf8JsonWriter writer, string model, string version, BatchingStats stats, VersionStatistics statistics)
     {
+        var total = statistics.Total;
         writer.WriteStartObject();
         writer.WriteStartArray("model_stats");
         writer.WriteStartObject();
         writer.WriteString("name", model);
         writer.WriteString("version", version);
-        writer.WriteNumber("inference_count", stats.RowsComputed);
-        writer.WriteNumber("execution_count", stats.Batches);
+        writer.WriteNumber("inference_count", total.Rows);
+        writer.WriteNumber("execution_count", total.Batches);
+        // Triton's statistics extension: cumulative counts and durations in nanoseconds, merged across silos.
+        writer.WriteStartObject("inference_stats");
+        Duration(writer, "success", total.Success, total.Request.SumSeconds);
+        Duration(writer, "fail", total.Failure, 0);
+        Duration(writer, "queue", total.Queue.Count, total.Queue.SumSeconds);
+        Duration(writer, "compute_infer", total.Compute.Count, total.Compute.SumSeconds);
+        writer.WriteEndObject();
+        writer.WriteStartObject("latency");
+        Window(writer, "1m", statistics.LastMinute, 60);
+        Window(writer, "15m", statistics.Last15Minutes, 900);
+        Window(writer, "1h", statistics.LastHour, 3600);
+        writer.WriteEndObject();
         writer.WriteStartObject("batching");
         writer.WriteString("mode", stats.Mode);
         writer.WriteNumber("max_batch_rows", stats.MaxBatchRows);
@@ -38,6 +52,29 @@ internal static class ModelStatsJsonWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void Duration(Utf8JsonWriter writer, string name, long count, double seconds)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count", count);
+        writer.WriteNumber("ns", (long)(seconds * 1e9));
+        writer.WriteEndObject();
+    }
+
+    private static void Window(Utf8JsonWriter writer, string name, StatsDelta window, int seconds)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("requests", window.Success + window.Failure);
+        writer.WriteNumber("failures", window.Failure);
+        writer.WriteNumber("requests_per_second", (window.Success + window.Failure) / (double)seconds);
+        writer.WriteNumber("p50_ms", window.Request.Percentile(0.50) * 1e3);
+        writer.WriteNumber("p95_ms", window.Request.Percentile(0.95) * 1e3);
+        writer.WriteNumber("p99_ms", window.Request.Percentile(0.99) * 1e3);
+        writer.WriteNumber("queue_p99_ms", window.Queue.Percentile(0.99) * 1e3);
+        writer.WriteNumber("compute_p99_ms", window.Compute.Percentile(0.99) * 1e3);
+        writer.WriteNumber("average_batch_rows", window.Batches == 0 ? 0 : (double)window.Rows / window.Batches);
         writer.WriteEndObject();
     }
 }

@@ -1,0 +1,41 @@
+using System.Net;
+using Cluster.Tensors;
+using Cluster.Tests.Support;
+using Shouldly;
+using static Cluster.Tests.EndToEnd.HttpJson;
+
+namespace Cluster.Tests.EndToEnd;
+
+public sealed class StatisticsTests(ServingFixture serving)
+{
+    [Fact]
+    public async Task TheStatsEndpointReportsCountsAndLatencyPercentilesInTritonShape()
+    {
+        var model = $"stats-{Guid.NewGuid():N}"[..14];
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => serving.Client.InferAsync(model, [TensorData.From<float>("x", [i, 1f], 1, 2)])));
+
+        System.Text.Json.JsonElement stats = default;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            await Task.Delay(300);
+            var (status, body) = await Get(serving.Http, $"/v2/models/{model}/versions/1/stats");
+            status.ShouldBe(HttpStatusCode.OK, body.ToString());
+            stats = body.GetProperty("model_stats")[0];
+        }
+        while (stats.GetProperty("inference_stats").GetProperty("success").GetProperty("count").GetInt64() < 50 && DateTime.UtcNow < deadline);
+
+        var inference = stats.GetProperty("inference_stats");
+        inference.GetProperty("success").GetProperty("count").GetInt64().ShouldBe(50);
+        inference.GetProperty("success").GetProperty("ns").GetInt64().ShouldBeGreaterThan(0);
+        inference.GetProperty("queue").GetProperty("count").GetInt64().ShouldBe(50);
+        inference.GetProperty("compute_infer").GetProperty("count").GetInt64().ShouldBeGreaterThan(0);
+        stats.GetProperty("inference_count").GetInt64().ShouldBe(50);
+        var minute = stats.GetProperty("latency").GetProperty("1m");
+        minute.GetProperty("requests").GetInt64().ShouldBe(50);
+        minute.GetProperty("p50_ms").GetDouble().ShouldBeGreaterThan(0);
+        minute.GetProperty("p99_ms").GetDouble().ShouldBeGreaterThanOrEqualTo(minute.GetProperty("p50_ms").GetDouble());
+        stats.GetProperty("latency").GetProperty("1h").GetProperty("requests").GetInt64().ShouldBe(50);
+    }
+}
