@@ -36,6 +36,21 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         counters.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task TheDashboardRendersTheLiveClusterInARealBrowser()
+    {
+        var url = $"http://127.0.0.1:{serving.Silo.HttpPort}/dashboard/";
+
+        var dom = await Support.HeadlessChromium.DumpDom(url, TimeSpan.FromSeconds(8));
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await Support.HeadlessChromium.Screenshot(url, screenshot, TimeSpan.FromSeconds(8));
+
+        dom.ShouldContain("Total Activations", Case.Insensitive, "the overview is drawn by the dashboard's scripts from live data");
+        dom.ShouldContain("Active Silos", Case.Insensitive);
+        new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
+    }
+
     [GeneratedRegex("""^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eEInfNa]+( [0-9]+)?$""")]
     private static partial Regex SampleLine();
 }

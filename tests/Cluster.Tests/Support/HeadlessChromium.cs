@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Cluster.Tests.Support;
+
+/// <summary>Debian's Chromium, headless, to look at pages as a person's browser renders them (scripts run).</summary>
+public static class HeadlessChromium
+{
+    public const string Executable = "/usr/bin/chromium";
+
+    /// <summary>The DOM after scripts ran for up to <paramref name="budget"/> of virtual time.</summary>
+    public static Task<string> DumpDom(string url, TimeSpan budget) => Run(url, budget, "--dump-dom");
+
+    /// <summary>Saves a PNG of the page as rendered.</summary>
+    public static Task Screenshot(string url, string path, TimeSpan budget) => Run(url, budget, $"--screenshot={path}", "--window-size=1280,900");
+
+    private static async Task<string> Run(string url, TimeSpan budget, params string[] action)
+    {
+        if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing; install Debian's chromium package (.ci/run does).");
+        var profile = Path.Combine(Path.GetTempPath(), "cluster-chromium-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The flags keep Chromium off the network it cannot reach here and let it run as root.
+        foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}",
+            $"--virtual-time-budget={(int)budget.TotalMilliseconds}" }.Concat(action).Append(url))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A profile folder left in temp is harmless.
+        }
+        if (process.ExitCode != 0) throw new InvalidOperationException($"chromium exited with {process.ExitCode}: {await errors}");
+        return await output;
+    }
+}
