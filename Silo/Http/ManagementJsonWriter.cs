@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Cluster.Models;
-using Cluster.Tensors;
 
 namespace Cluster.Silo.Http;
 
@@ -42,26 +41,10 @@ internal static class ManagementJsonWriter
             writer.WriteEndObject();
             if (version.Signature is { } signature)
             {
-                WriteSpecs(writer, "inputs", signature.Inputs);
-                WriteSpecs(writer, "outputs", signature.Outputs);
+                TensorSpecJson.Write(writer, "inputs", signature.Inputs);
+                TensorSpecJson.Write(writer, "outputs", signature.Outputs);
             }
         }
         writer.WriteEndObject();
-    }
-
-    private static void WriteSpecs(Utf8JsonWriter writer, string property, IEnumerable<TensorSpec> specs)
-    {
-        writer.WriteStartArray(property);
-        foreach (var spec in specs)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", spec.Name);
-            writer.WriteString("datatype", spec.DataType.ProtocolName());
-            writer.WriteStartArray("shape");
-            foreach (var dim in spec.Shape) writer.WriteNumberValue(dim);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
     }
 }

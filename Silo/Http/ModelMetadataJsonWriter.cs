@@ -17,8 +17,8 @@ internal static class ModelMetadataJsonWriter
         foreach (var v in model.Versions) writer.WriteStringValue(v.Version);
         writer.WriteEndArray();
         writer.WriteString("platform", Platform);
-        WriteSpecs(writer, "inputs", version.Signature?.Inputs ?? []);
-        WriteSpecs(writer, "outputs", version.Signature?.Outputs ?? []);
+        TensorSpecJson.Write(writer, "inputs", version.Signature?.Inputs ?? []);
+        TensorSpecJson.Write(writer, "outputs", version.Signature?.Outputs ?? []);
         writer.WriteStartObject("parameters");
         writer.WriteString("version", version.Version);
         writer.WriteString("default_version", model.DefaultVersion);
@@ -33,21 +33,5 @@ internal static class ModelMetadataJsonWriter
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.WriteEndObject();
-    }
-
-    private static void WriteSpecs(Utf8JsonWriter writer, string property, IEnumerable<TensorSpec> specs)
-    {
-        writer.WriteStartArray(property);
-        foreach (var spec in specs)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", spec.Name);
-            writer.WriteString("datatype", spec.DataType.ProtocolName());
-            writer.WriteStartArray("shape");
-            foreach (var dim in spec.Shape) writer.WriteNumberValue(dim);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
     }
 }
