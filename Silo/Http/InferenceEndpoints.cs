@@ -28,6 +28,7 @@ internal static class InferenceEndpoints
         w.WriteString("name", "cluster");
         w.WriteString("version", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3));
         w.WriteStartArray("extensions");
+        foreach (var extension in new[] { "model_repository", "statistics", "binary_tensor_data" }) w.WriteStringValue(extension);
         w.WriteEndArray();
         w.WriteEndObject();
     });
@@ -56,13 +57,15 @@ internal static class InferenceEndpoints
     {
         if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
-        var request = InferenceRequestJsonReader.Read(body);
+        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length));
+        var request = parsed.Request;
         if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
         {
             request = request with { RoutingKey = key.ToString() };
         }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
+        if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
+        else await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
     }
 
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)

@@ -15,11 +15,22 @@ internal static class InferenceRequestJsonReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static InferenceRequest Read(ReadOnlySpan<byte> body)
+    /// <summary>Parses a body that is all JSON.</summary>
+    public static InferenceRequest Read(byte[] body) => Read(body, body.Length).Request;
+
+    /// <summary>
+    /// Parses a body whose first <paramref name="jsonLength"/> bytes are the JSON header and the rest
+    /// the binary tensor data extension's section: inputs with <c>parameters.binary_data_size</c>
+    /// take their bytes from it in order.
+    /// </summary>
+    public static ParsedInferenceRequest Read(byte[] body, int jsonLength)
     {
         try
         {
-            return ReadRequest(body);
+            var binary = new BinarySection(body, jsonLength);
+            var parsed = ReadRequest(body.AsSpan(0, jsonLength), binary);
+            if (binary.Remaining > 0) throw Invalid($"The binary section has {binary.Remaining} bytes that no input claims (binary_data_size).");
+            return parsed;
         }
         catch (JsonException ex)
         {
@@ -27,41 +38,49 @@ internal static class InferenceRequestJsonReader
         }
     }
 
-    private static InferenceRequest ReadRequest(ReadOnlySpan<byte> body)
+    private static ParsedInferenceRequest ReadRequest(ReadOnlySpan<byte> body, BinarySection binary)
     {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Invalid("The request body must be a JSON object.");
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
         var outputs = ImmutableArray<string>.Empty;
-        (TimeSpan? Timeout, string? RoutingKey) parameters = default;
+        var binaryOutputs = ImmutableHashSet<string>.Empty;
+        (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) parameters = default;
         while (NextProperty(ref reader, out var property))
         {
             switch (property)
             {
                 case "id": id = ReadString(ref reader, "id"); break;
                 case "parameters": parameters = ReadRequestParameters(ref reader); break;
-                case "inputs": inputs = ReadInputs(ref reader, body); break;
-                case "outputs": outputs = ReadOutputs(ref reader); break;
+                case "inputs": inputs = ReadInputs(ref reader, body, binary); break;
+                case "outputs": (outputs, binaryOutputs) = ReadOutputs(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
         EnsureEnd(ref reader);
         if (inputs is null) throw Invalid("The request has no 'inputs'.");
-        return new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey);
+        return new ParsedInferenceRequest(
+            new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey), parameters.BinaryOutput, binaryOutputs);
     }
 
     /// <summary>
     /// Reads request parameters: <c>timeout</c> (microseconds, as Triton takes it) bounds the time
     /// before compute; <c>routing_key</c> keeps a sticky traffic split on one version.
     /// </summary>
-    private static (TimeSpan? Timeout, string? RoutingKey) ReadRequestParameters(ref Utf8JsonReader reader)
+    private static (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) ReadRequestParameters(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("'parameters' must be an object.");
         TimeSpan? timeout = null;
         string? routingKey = null;
+        var binaryOutput = false;
         while (NextProperty(ref reader, out var property))
         {
+            if (property == "binary_data_output")
+            {
+                binaryOutput = ReadBool(ref reader, "parameters.binary_data_output");
+                continue;
+            }
             if (property == "routing_key")
             {
                 routingKey = ReadString(ref reader, "parameters.routing_key");
@@ -78,26 +97,27 @@ internal static class InferenceRequestJsonReader
             }
             timeout = TimeSpan.FromMicroseconds(microseconds);
         }
-        return (timeout, routingKey);
+        return (timeout, routingKey, binaryOutput);
     }
 
-    private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
+    private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, BinarySection binary)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array.");
         var inputs = ImmutableArray.CreateBuilder<TensorData>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'inputs' must be an object.");
-            inputs.Add(ReadTensor(ref reader, body, inputs.Count));
+            inputs.Add(ReadTensor(ref reader, body, binary, inputs.Count));
         }
         return inputs.ToImmutable();
     }
 
-    private static TensorData ReadTensor(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int position)
+    private static TensorData ReadTensor(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, BinarySection binary, int position)
     {
         string? name = null, datatype = null;
         ImmutableArray<long>? shape = null;
         (int Start, int End)? data = null;
+        long? binarySize = null;
         while (NextProperty(ref reader, out var property))
         {
             switch (property)
@@ -111,14 +131,15 @@ internal static class InferenceRequestJsonReader
                     reader.Skip();
                     data = (start, (int)reader.BytesConsumed);
                     break;
-                case "parameters": RejectBinaryData(ref reader, name ?? $"#{position}"); break;
+                case "parameters": binarySize = ReadBinaryDataSize(ref reader, name ?? $"#{position}"); break;
                 default: reader.Skip(); break;
             }
         }
         if (name is null) throw Invalid($"Input #{position} has no 'name'.");
         if (datatype is null) throw Invalid($"Input '{name}' has no 'datatype'.");
         if (shape is null) throw Invalid($"Input '{name}' has no 'shape'.");
-        if (data is null) throw Invalid($"Input '{name}' has no 'data'.");
+        if (data is null && binarySize is null) throw Invalid($"Input '{name}' has no 'data' (nor parameters.binary_data_size).");
+        if (data is not null && binarySize is not null) throw Invalid($"Input '{name}' has both 'data' and parameters.binary_data_size.");
         if (!TensorDataTypes.TryParse(datatype, out var type)) throw Invalid($"Input '{name}' has unknown datatype '{datatype}'.");
         if (type == TensorDataType.Bytes) throw Invalid($"Input '{name}': BYTES tensors are not supported yet.");
         long count;
@@ -130,7 +151,13 @@ internal static class InferenceRequestJsonReader
         {
             throw Invalid($"Input '{name}' has a shape too large to hold.");
         }
-        var bytes = TensorJsonData.Read(body[data.Value.Start..data.Value.End], name, type, count);
+        if (binarySize is { } size)
+        {
+            var expected = count * type.ElementSize();
+            if (size != expected) throw Invalid($"Input '{name}': binary_data_size is {size} bytes; shape {ShapeMath.Format(shape.Value.AsSpan())} of {type.ProtocolName()} needs {expected}.");
+            return new TensorData(name, type, shape.Value, binary.Take(name, size));
+        }
+        var bytes = TensorJsonData.Read(body[data!.Value.Start..data.Value.End], name, type, count);
         return new TensorData(name, type, shape.Value, bytes);
     }
 
@@ -149,37 +176,63 @@ internal static class InferenceRequestJsonReader
         return shape.ToImmutable();
     }
 
-    private static ImmutableArray<string> ReadOutputs(ref Utf8JsonReader reader)
+    private static (ImmutableArray<string> Names, ImmutableHashSet<string> Binary) ReadOutputs(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array.");
         var outputs = ImmutableArray.CreateBuilder<string>();
+        var binary = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'outputs' must be an object with a 'name'.");
             string? name = null;
+            var asBinary = false;
             while (NextProperty(ref reader, out var property))
             {
                 if (property == "name") name = ReadString(ref reader, "name");
-                else if (property == "parameters") RejectBinaryData(ref reader, name ?? "?");
+                else if (property == "parameters") asBinary = ReadBinaryDataFlag(ref reader, name ?? "?");
                 else reader.Skip();
             }
             outputs.Add(name ?? throw Invalid("An entry of 'outputs' has no 'name'."));
+            if (asBinary) binary.Add(name);
         }
-        return outputs.ToImmutable();
+        return (outputs.ToImmutable(), binary.ToImmutable());
     }
 
-    private static void RejectBinaryData(ref Utf8JsonReader reader, string name)
+    private static long? ReadBinaryDataSize(ref Utf8JsonReader reader, string name)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw Invalid($"Tensor '{name}': 'parameters' must be an object.");
+        long? size = null;
         while (NextProperty(ref reader, out var property))
         {
-            if (property is "binary_data_size" or "binary_data")
+            if (property != "binary_data_size")
             {
-                throw Invalid($"Tensor '{name}': the binary tensor data extension is not supported yet; send 'data' as JSON.");
+                reader.Skip();
+                continue;
             }
-            reader.Skip();
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0) throw Invalid($"Input '{name}': binary_data_size must be a non-negative integer.");
+            size = value;
         }
+        return size;
     }
+
+    private static bool ReadBinaryDataFlag(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid($"Output '{name}': 'parameters' must be an object.");
+        var binary = false;
+        while (NextProperty(ref reader, out var property))
+        {
+            if (property == "binary_data") binary = ReadBool(ref reader, $"outputs[{name}].parameters.binary_data");
+            else reader.Skip();
+        }
+        return binary;
+    }
+
+    private static bool ReadBool(ref Utf8JsonReader reader, string property) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw Invalid($"'{property}' must be true or false."),
+    };
 
     /// <summary>Moves to the next property of the current object and onto its value; false at the object's end.</summary>
     private static bool NextProperty(ref Utf8JsonReader reader, out string name)

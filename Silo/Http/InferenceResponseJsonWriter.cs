@@ -6,7 +6,8 @@ namespace Cluster.Silo.Http;
 /// <summary>Writes a v2 inference response straight from the output bytes.</summary>
 internal static class InferenceResponseJsonWriter
 {
-    public static void Write(Utf8JsonWriter writer, InferenceResponse response)
+    /// <summary>Writes the response; outputs <paramref name="binary"/> selects carry only <c>binary_data_size</c>, their bytes follow the JSON.</summary>
+    public static void Write(Utf8JsonWriter writer, InferenceResponse response, Func<string, bool>? binary = null)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", response.ModelName);
@@ -21,8 +22,17 @@ internal static class InferenceResponseJsonWriter
             writer.WriteStartArray("shape");
             foreach (var dim in output.Shape) writer.WriteNumberValue(dim);
             writer.WriteEndArray();
-            writer.WritePropertyName("data");
-            TensorJsonData.Write(writer, output.DataType, output.Data);
+            if (binary?.Invoke(output.Name) == true)
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteNumber("binary_data_size", output.Data.Length);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WritePropertyName("data");
+                TensorJsonData.Write(writer, output.DataType, output.Data);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

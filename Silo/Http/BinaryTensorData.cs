@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Cluster.Errors;
+using Cluster.Inference;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>
+/// The v2 binary tensor data extension on the wire: <c>Inference-Header-Content-Length</c> says how
+/// many leading bytes of the body are JSON; tensor bytes follow it, raw and little-endian, in order.
+/// </summary>
+internal static class BinaryTensorData
+{
+    public const string HeaderLengthHeader = "Inference-Header-Content-Length";
+
+    /// <summary>Length of the JSON header: the header's value, or the whole body without it.</summary>
+    public static int HeaderLength(HttpRequest request, int bodyLength)
+    {
+        if (!request.Headers.TryGetValue(HeaderLengthHeader, out var value)) return bodyLength;
+        if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length > bodyLength)
+        {
+            throw new InvalidInferenceRequestException($"{HeaderLengthHeader} must be a byte count no larger than the body ({bodyLength} bytes).");
+        }
+        return length;
+    }
+
+    /// <summary>Writes the JSON header, then the bytes of every output that goes binary, in output order.</summary>
+    public static async Task WriteResponse(HttpResponse http, InferenceResponse response, Func<string, bool> binary)
+    {
+        var header = new ArrayBufferWriter<byte>();
+        await using (var writer = new Utf8JsonWriter(header))
+        {
+            InferenceResponseJsonWriter.Write(writer, response, binary);
+        }
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "application/octet-stream";
+        http.Headers[HeaderLengthHeader] = header.WrittenCount.ToString(CultureInfo.InvariantCulture);
+        await http.Body.WriteAsync(header.WrittenMemory);
+        foreach (var output in response.Outputs)
+        {
+            if (binary(output.Name)) await http.Body.WriteAsync(output.Data);
+        }
+    }
+}
