@@ -21,6 +21,13 @@ internal sealed class BenchModel
         Samples = [.. Enumerable.Range(0, SampleCount).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray())];
         Tensors = [.. Samples.Select(s => TensorData.From<float>(input, s, Shape))];
         Bodies = [.. Samples.Select(s => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s } } })))];
+        var header = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            parameters = new { binary_data_output = true },
+            inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, parameters = new { binary_data_size = length * 4 } } },
+        }));
+        BinaryHeaderLength = header.Length;
+        BinaryBodies = [.. Samples.Select(s => header.Concat(System.Runtime.InteropServices.MemoryMarshal.AsBytes(s.AsSpan()).ToArray()).ToArray())];
     }
 
     public string Name { get; }
@@ -33,6 +40,10 @@ internal sealed class BenchModel
     public float[][] Samples { get; }
     public TensorData[] Tensors { get; }
     public byte[][] Bodies { get; }
+
+    /// <summary>The same samples in the binary tensor data extension: JSON header, then raw floats.</summary>
+    public byte[][] BinaryBodies { get; }
+    public int BinaryHeaderLength { get; }
 
     public string Served(string mode) => $"{Name}-{mode}";
 }

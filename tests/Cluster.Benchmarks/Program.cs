@@ -64,7 +64,12 @@ if (only is not null)
     var single = parts[1] == "raw"
         ? LoadRunner.ClosedLoopThreads("raw", "-", int.Parse(parts[3]), warmup, duration, Targets.Raw(session, model))
         : await LoadRunner.ClosedLoop(parts[1], parts[2], int.Parse(parts[3]), warmup, duration,
-            parts[1] == "client" ? Targets.Client(client, model, parts[2]) : Targets.Http(http, model, parts[2]));
+            parts[1] switch
+            {
+                "client" => Targets.Client(client, model, parts[2]),
+                "httpbin" => Targets.HttpBinary(http, model, parts[2]),
+                _ => Targets.Http(http, model, parts[2]),
+            });
     Console.WriteLine($"{only}: {single.Throughput:F0} req/s, p50 {single.Percentile(0.5):F2} ms, p99 {single.Percentile(0.99):F2} ms, failed {single.Failed}");
     await app.StopAsync();
     return 0;
@@ -105,6 +110,7 @@ foreach (var model in new[] { tiny, cls })
         {
             results.Add(await LoadRunner.ClosedLoop("client", mode, concurrency, warmup, duration, Targets.Client(client, model, mode)));
             results.Add(await LoadRunner.ClosedLoop("http", mode, concurrency, warmup, duration, Targets.Http(http, model, mode)));
+            results.Add(await LoadRunner.ClosedLoop("http binary", mode, concurrency, warmup, duration, Targets.HttpBinary(http, model, mode)));
         }
     }
     foreach (var r in results) all[(model.Name, r.Target, r.Mode, r.Concurrency)] = r;

@@ -20,6 +20,20 @@ internal static class Targets
     public static Func<int, Task> Client(InferenceClient client, BenchModel model, string mode) =>
         i => client.InferAsync(model.Served(mode), [model.Tensors[i % model.Tensors.Length]]);
 
+    public static Func<int, Task> HttpBinary(HttpClient http, BenchModel model, string mode)
+    {
+        var path = $"/v2/models/{model.Served(mode)}/infer";
+        return async i =>
+        {
+            using var content = new ByteArrayContent(model.BinaryBodies[i % model.BinaryBodies.Length]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Headers.Add("Inference-Header-Content-Length", model.BinaryHeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await http.PostAsync(path, content);
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from {path}");
+        };
+    }
+
     public static Func<int, Task> Http(HttpClient http, BenchModel model, string mode)
     {
         var path = $"/v2/models/{model.Served(mode)}/infer";
