@@ -6,7 +6,7 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>
-/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>labels</c>
+/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
@@ -41,7 +41,8 @@ public static class ModelConfigFile
             document.Device,
             document.Labels?.ToImmutableDictionary(StringComparer.Ordinal) ?? defaults.Labels,
             document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching,
-            document.RequireAccelerator ?? false);
+            document.RequireAccelerator ?? false,
+            document.ResponseCache?.MaxEntries ?? 0);
         Validate(config);
         return config;
     }
@@ -57,6 +58,7 @@ public static class ModelConfigFile
     private static void Validate(ModelConfig config)
     {
         if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("config.json: require_accelerator contradicts device \"cpu\".");
+        if (config.ResponseCacheEntries is < 0 or > 1_000_000) throw new InvalidDataException("config.json: response_cache.max_entries must be between 0 and 1000000.");
         var batching = config.Batching;
         if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("config.json: dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
         if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("config.json: max_queue_delay_microseconds must be between 0 and 10000000.");
@@ -78,7 +80,9 @@ public static class ModelConfigFile
         }
     }
 
-    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching, bool? RequireAccelerator);
+    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching, bool? RequireAccelerator, ResponseCacheDocument? ResponseCache);
+
+    private sealed record ResponseCacheDocument(int? MaxEntries);
 
     private sealed record DynamicBatchingDocument(
         long? MaxQueueDelayMicroseconds, int[]? PreferredBatchSizes, int? MaxQueueSize, long? DefaultTimeoutMicroseconds, double? LatencyTargetMs);

@@ -20,6 +20,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
     private readonly Dictionary<string, IBatchWorkerGrain> _workers = new(StringComparer.Ordinal);
+    private readonly ResponseCache _cache = new();
     private ModelInfo? _info;
     private long _fetchedAt;
     private string? _model;
@@ -45,7 +46,15 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         {
             var config = entry.Registration.Config;
             InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
+            var cacheKey = config.ResponseCacheEntries > 0 ? ResponseCache.KeyOf(entry.Version, request) : null;
+            if (cacheKey is not null)
+            {
+                var hit = _cache.TryGet(cacheKey, out var cached);
+                instruments.RecordCacheLookup(Model, entry.Version, hit);
+                if (hit) return new InferenceResponse(Model, entry.Version, request.Id, cached);
+            }
             var outputs = await Worker(entry.Version).Infer(request, config, cancellationToken);
+            if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             return new InferenceResponse(Model, entry.Version, request.Id, outputs);
         }
         catch (Exception ex)

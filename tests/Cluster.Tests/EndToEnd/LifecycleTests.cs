@@ -208,6 +208,24 @@ public sealed class LifecycleTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task AnOptInResponseCacheAnswersRepeatedRequestsWithoutCompute()
+    {
+        var model = Unique("cached");
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(3f), config: Models.ModelConfig.Default with { ResponseCacheEntries = 16 });
+        var same = TensorData.From<float>("x", [2f, 5f], 1, 2);
+
+        var first = await serving.Client.InferAsync(model, [same], id: "a");
+        var second = await serving.Client.InferAsync(model, [same], id: "b");
+        var other = await serving.Client.InferAsync(model, [TensorData.From<float>("x", [1f, 1f], 1, 2)]);
+
+        second.Id.ShouldBe("b");
+        second.Outputs[0].ToArray<float>().ShouldBe(first.Outputs[0].ToArray<float>());
+        second.Outputs[0].ToArray<float>().ShouldBe([6f, 15f]);
+        other.Outputs[0].ToArray<float>().ShouldBe([3f, 3f]);
+        (await serving.Client.GetBatchingStatsAsync(model)).Requests.ShouldBe(2, "the repeated request never reached the batch worker");
+    }
+
+    [Fact]
     public async Task TheClientUploadsLabelsConfiguresAndDeletes()
     {
         var model = Unique("client");

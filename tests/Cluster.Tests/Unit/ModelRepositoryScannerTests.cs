@@ -64,6 +64,7 @@ public sealed class ModelRepositoryScannerTests
     [InlineData("""{"max_batch_size": 8, "dynamic_batching": {"preferred_batch_sizes": [16]}}""")]
     [InlineData("""{"dynamic_batching": {"max_queue_size": 0}}""")]
     [InlineData("""{"require_accelerator": true, "device": "cpu"}""")]
+    [InlineData("""{"response_cache": {"max_entries": -1}}""")]
     [InlineData("""{"dynamic_batching": {"max_queue_delai_microseconds": 10}}""")]
     public void InvalidConfigFilesAreRejectedWithAReason(string json)
     {
