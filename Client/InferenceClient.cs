@@ -136,6 +136,14 @@ public sealed class InferenceClient : IAsyncDisposable
     public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true) =>
         _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky));
 
+    /// <summary>A version's statistics merged across silos: totals and the last 1, 15 and 60 minutes (latency histograms, counts).</summary>
+    public async Task<Statistics.VersionStatistics> GetStatisticsAsync(string model, string? version = null)
+    {
+        var info = await GetModelAsync(model);
+        var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
+        return await _cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+    }
+
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>
         _cluster.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();

@@ -37,5 +37,8 @@ public sealed class StatisticsTests(ServingFixture serving)
         minute.GetProperty("p50_ms").GetDouble().ShouldBeGreaterThan(0);
         minute.GetProperty("p99_ms").GetDouble().ShouldBeGreaterThanOrEqualTo(minute.GetProperty("p50_ms").GetDouble());
         stats.GetProperty("latency").GetProperty("1h").GetProperty("requests").GetInt64().ShouldBe(50);
+        var fromClient = await serving.Client.GetStatisticsAsync(model);
+        fromClient.Total.Success.ShouldBe(50);
+        fromClient.LastMinute.Request.Percentile(0.99).ShouldBeGreaterThan(0);
     }
 }
