@@ -20,9 +20,7 @@ public sealed class FileSystemArtifactStore(IOptions<ModelRepositoryOptions> rep
         var folder = Path.Combine(Root, model, version);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, ModelRepositoryScanner.ModelFileName);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".part";
-        await File.WriteAllBytesAsync(temporary, onnx, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        await AtomicFile.WriteAsync(path, onnx, cancellationToken);
         return (path, Convert.ToHexStringLower(SHA256.HashData(onnx)));
     }
 

@@ -22,9 +22,7 @@ public sealed partial class PostgresArtifactStore(IOptions<ArtifactOptions> opti
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
         Directory.CreateDirectory(_options.CacheDirectory);
         var cached = Path.Combine(_options.CacheDirectory, sha256 + ".onnx");
-        var temporary = cached + "." + Guid.NewGuid().ToString("N") + ".part";
-        await File.WriteAllBytesAsync(temporary, onnx, cancellationToken);
-        File.Move(temporary, cached, overwrite: true);
+        await AtomicFile.WriteAsync(cached, onnx, cancellationToken);
         await PublishAsync(new VersionRegistration(version, cached, sha256, ModelConfig.Default), cancellationToken);
         return (cached, sha256);
     }
@@ -59,9 +57,7 @@ public sealed partial class PostgresArtifactStore(IOptions<ArtifactOptions> opti
         var bytes = await Download(registration.Sha256, cancellationToken);
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (actual != registration.Sha256) throw new InvalidDataException($"Artifact {registration.Sha256} arrived with hash {actual}; refusing to load it.");
-        var temporary = cached + "." + Guid.NewGuid().ToString("N") + ".part";
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-        File.Move(temporary, cached, overwrite: true);
+        await AtomicFile.WriteAsync(cached, bytes, cancellationToken);
         LogCached(logger, registration.Sha256, cached);
         return cached;
     }

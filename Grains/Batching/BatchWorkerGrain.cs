@@ -3,6 +3,7 @@ using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Placement;
 using Cluster.Statistics;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -167,11 +168,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             {
                 result = await Replica(replica).Run(joined);
             }
-            catch (Exception ex) when (ReplicaFailures.IsLostReplica(ex))
+            catch (Exception ex) when (SiloFailures.IsSiloLost(ex))
             {
                 // Inference is idempotent, so a batch whose replica's silo went away is safe to run once more,
                 // on another replica when there is one (a lost replica re-activates on a surviving silo).
-                var retry = ReplicaFailures.RetryTarget(replica, _config.Replicas);
+                var retry = _config.Replicas > 1 ? (replica + 1) % _config.Replicas : replica;
                 _counters.Retried++;
                 result = await Replica(retry).Run(joined);
             }
@@ -184,10 +185,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
                 _adaptive?.OnRequest(latency);
                 _stats.RecordSuccess(latency);
             }
-            _stats.RecordBatch(joined.RowCounts.Sum(), result.ComputeTime);
-            _adaptive?.OnBatch(joined.RowCounts.Sum(), result.ComputeTime);
+            var rows = joined.RowCounts.Sum();
+            _stats.RecordBatch(rows, result.ComputeTime);
+            _adaptive?.OnBatch(rows, result.ComputeTime);
             _counters.Batches++;
-            _counters.RowsComputed += joined.RowCounts.Sum();
+            _counters.RowsComputed += rows;
         }
         catch (InferenceFailedException) when (batch.Count > 1)
         {

@@ -128,7 +128,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         {
             info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
         }
-        catch (Exception ex) when (_info is not null && Batching.ReplicaFailures.IsLostReplica(ex))
+        catch (Exception ex) when (_info is not null && Placement.SiloFailures.IsSiloLost(ex))
         {
             // The catalog's silo just died; until its grain re-activates elsewhere, a routing table a second old beats failing.
             info = _info;
