@@ -25,6 +25,26 @@ public sealed partial class ModelGrain(
 
     private string Name => this.GetPrimaryKeyString();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Placement only happens at activation, so check now and then whether silos that joined since should take replicas.
+        this.RegisterGrainTimer(Rebalance, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)) { Interleave = true, KeepAlive = false });
+        return Task.CompletedTask;
+    }
+
+    private async Task Rebalance(CancellationToken cancellationToken)
+    {
+        foreach (var version in state.State.Versions.Values.ToArray())
+        {
+            if (await replicas.Rebalance(GrainFactory, Name, version) is not { } moved) continue;
+            // Save only if nothing replaced this version meanwhile.
+            if (state.State.Versions.TryGetValue(version.Version, out var current) && ReferenceEquals(current, version))
+            {
+                await Save(s => s.Versions[version.Version] = moved);
+            }
+        }
+    }
+
     public async Task<ModelVersionInfo> RegisterVersion(VersionRegistration registration)
     {
         if (!ModelVersions.TryParse(registration.Version, out _))

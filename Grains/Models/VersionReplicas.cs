@@ -24,19 +24,34 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
         {
             var replicas = Replicas(grains, model, registration);
             var results = await Task.WhenAll(replicas.Select(r => r.Load(registration)));
-            await Spread(model, replicas, results, registration);
+            var silos = results.Select(r => r.Silo).ToArray();
+            await Spread(model, replicas, silos, registration);
             return loading with
             {
                 Status = VersionStatus.Ready,
                 Signature = results[0].Signature,
                 ExecutionProvider = results[0].ExecutionProvider,
-                ReplicaSilos = [.. results.Select(r => r.Silo)],
+                ReplicaSilos = [.. silos],
             };
         }
         catch (Exception ex)
         {
             return loading with { Status = VersionStatus.Failed, Reason = ex.Message };
         }
+    }
+
+    /// <summary>
+    /// Re-spreads a ready version whose replicas crowd a silo while another inference silo has
+    /// fewer (a silo joined, or its metadata arrived, after the replicas were placed); null when
+    /// nothing moved.
+    /// </summary>
+    public async Task<ModelVersionInfo?> Rebalance(IGrainFactory grains, string model, ModelVersionInfo version)
+    {
+        if (version.Status != VersionStatus.Ready || version.ReplicaSilos.IsDefaultOrEmpty) return null;
+        var silos = version.ReplicaSilos.ToArray();
+        if (ReplicaSpread.Plan(silos, inferenceSilos.Active()).Count == 0) return null;
+        await Spread(model, Replicas(grains, model, version.Registration), silos, version.Registration);
+        return version with { ReplicaSilos = [.. silos] };
     }
 
     /// <summary>Deactivates every replica, which disposes their sessions.</summary>
@@ -47,21 +62,21 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
         [.. Enumerable.Range(0, registration.Config.Replicas).Select(i => grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, registration.Version, i)))];
 
     /// <summary>Moves replicas that share a silo while another inference silo has fewer, so a version spreads as silos join.</summary>
-    private async Task Spread(string model, IReplicaGrain[] replicas, ReplicaLoadResult[] results, VersionRegistration registration)
+    private async Task Spread(string model, IReplicaGrain[] replicas, SiloAddress[] silos, VersionRegistration registration)
     {
-        foreach (var (index, target) in ReplicaSpread.Plan([.. results.Select(r => r.Silo)], inferenceSilos.Active()))
+        foreach (var (index, target) in ReplicaSpread.Plan(silos, inferenceSilos.Active()))
         {
             await replicas[index].Unload();
             RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
             try
             {
-                results[index] = await replicas[index].Load(registration);
+                silos[index] = (await replicas[index].Load(registration)).Silo;
             }
             finally
             {
                 RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
-            LogMoved(logger, model, registration.Version, index, results[index].Silo.ToString());
+            LogMoved(logger, model, registration.Version, index, silos[index].ToString());
         }
     }
 
