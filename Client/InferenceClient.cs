@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Rollouts;
 using Cluster.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -133,8 +134,27 @@ public sealed class InferenceClient : IAsyncDisposable
     public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => _cluster.GetGrain<IModelGrain>(model).SetConfig(config);
 
     /// <summary>Sets the A/B split of requests that name no version, e.g. <c>{"1": 90, "canary": 10}</c>; empty weights send all to the default.</summary>
-    public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true) =>
-        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky));
+    /// <param name="model">Model name.</param>
+    /// <param name="weights">Relative weight per version or label.</param>
+    /// <param name="sticky">Keep a routing key on one version while the weights stay the same.</param>
+    /// <param name="shadows">Versions that get a sampled copy of requests, compared with the primary's answers and never returned.</param>
+    public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true, IEnumerable<ShadowTarget>? shadows = null) =>
+        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky, [.. shadows ?? []]));
+
+    /// <summary>Starts a rollout of a version in steps guarded by gates; refused (<see cref="Errors.ConflictException"/>) while one is active.</summary>
+    public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => _cluster.GetGrain<IRolloutGrain>(model).Start(plan);
+
+    /// <summary>The model's active rollout, else its last one; null when it never had one.</summary>
+    public Task<RolloutInfo?> GetRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).GetCurrent();
+
+    /// <summary>Holds the active rollout at its current weights.</summary>
+    public Task<RolloutInfo> PauseRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Pause();
+
+    /// <summary>Continues a paused rollout.</summary>
+    public Task<RolloutInfo> ResumeRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Resume();
+
+    /// <summary>Stops the active rollout and sends all traffic back to its baseline.</summary>
+    public Task<RolloutInfo> AbortRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Abort();
 
     /// <summary>A version's statistics merged across silos: totals and the last 1, 15 and 60 minutes (latency histograms, counts).</summary>
     public async Task<Statistics.VersionStatistics> GetStatisticsAsync(string model, string? version = null)

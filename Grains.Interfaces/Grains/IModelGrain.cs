@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Cluster.Models;
 
 namespace Cluster.Grains;
@@ -33,8 +34,17 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Replaces the serving settings of every version (batching, replicas, device, ...) and reloads loaded versions.</summary>
     [Alias("SetConfig")] Task<ModelInfo> SetConfig(ModelConfig config);
 
-    /// <summary>Sets the A/B split of requests that name no version; every key must be a version or label of this model.</summary>
+    /// <summary>
+    /// Sets the A/B split of requests that name no version, and the shadows; every key must be a
+    /// version or label of this model. Refused (<see cref="Errors.ConflictException"/>) while a rollout holds the traffic.
+    /// </summary>
     [Alias("SetTraffic")] Task<ModelInfo> SetTraffic(TrafficPolicy traffic);
+
+    /// <summary>
+    /// Sets the weights on behalf of a rollout, keeping the policy's other settings; while not
+    /// <paramref name="release"/>d, the rollout holds the traffic and operators cannot change it.
+    /// </summary>
+    [Alias("ApplyRollout")] Task<ModelInfo> ApplyRollout(string rolloutId, ImmutableDictionary<string, double> weights, bool release);
 
     /// <summary>The catalog; a model that was never registered has no versions.</summary>
     [Alias("GetInfo"), ReadOnly] Task<ModelInfo> GetInfo();

@@ -187,6 +187,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             }
             var rows = joined.RowCounts.Sum();
             _stats.RecordBatch(rows, result.ComputeTime);
+            _stats.RecordOutputs(result.Outputs);
             _adaptive?.OnBatch(rows, result.ComputeTime);
             _counters.Batches++;
             _counters.RowsComputed += rows;

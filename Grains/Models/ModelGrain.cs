@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Cluster.Artifacts;
 using Cluster.Errors;
 using Cluster.Grains;
@@ -29,6 +30,8 @@ public sealed partial class ModelGrain(
     {
         // Placement only happens at activation, so check now and then whether silos that joined since should take replicas.
         this.RegisterGrainTimer(Rebalance, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)) { Interleave = true, KeepAlive = false });
+        // A rollout that was running when its silo went down resumes as soon as anything touches the model, not only at its next reminder.
+        if (state.State.Traffic?.Rollout is not null) _ = GrainFactory.GetGrain<IRolloutGrain>(Name).Wake();
         return Task.CompletedTask;
     }
 
@@ -143,15 +146,27 @@ public sealed partial class ModelGrain(
 
     public async Task<ModelInfo> SetTraffic(TrafficPolicy traffic)
     {
-        var info = await GetInfo();
-        foreach (var (arm, weight) in traffic.Weights)
+        if (state.State.Traffic?.Rollout is { } rollout)
         {
-            if (info.Resolve(arm) is null) throw new InvalidInferenceRequestException($"Traffic weight for '{arm}', which is no version or label of '{Name}'.");
-            if (weight < 0 || !double.IsFinite(weight)) throw new InvalidInferenceRequestException($"Traffic weight for '{arm}' must be a finite number ≥ 0.");
+            throw new ConflictException($"Rollout {rollout} of '{Name}' controls its traffic; pause and abort it, or let it finish, before setting weights.");
         }
-        if (traffic.Weights.Count > 0 && traffic.Weights.Values.Sum() <= 0) throw new InvalidInferenceRequestException("Traffic weights must not all be 0.");
-        await Save(s => s.Traffic = traffic.Weights.Count == 0 ? null : traffic);
+        TrafficRules.Validate(await GetInfo(), traffic with { Rollout = null });
+        await Save(s => s.Traffic = traffic.IsEmpty ? null : traffic with { Rollout = null });
         LogTraffic(logger, Name, string.Join(", ", traffic.Weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);
+        return await GetInfo();
+    }
+
+    public async Task<ModelInfo> ApplyRollout(string rolloutId, ImmutableDictionary<string, double> weights, bool release)
+    {
+        if (state.State.Traffic?.Rollout is { } holder && holder != rolloutId)
+        {
+            throw new ConflictException($"Rollout {holder} of '{Name}' already controls its traffic.");
+        }
+        var current = state.State.Traffic ?? new TrafficPolicy(ImmutableDictionary<string, double>.Empty, Sticky: true);
+        var traffic = current with { Weights = weights, Rollout = release ? null : rolloutId };
+        TrafficRules.Validate(await GetInfo(), traffic);
+        await Save(s => s.Traffic = traffic.IsEmpty ? null : traffic);
+        LogTraffic(logger, Name, string.Join(", ", weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);
         return await GetInfo();
     }
 

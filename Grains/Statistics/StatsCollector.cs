@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using Cluster.Tensors;
+
 namespace Cluster.Statistics;
 
 /// <summary>Counts and histograms a batch worker fills on the request path and hands over as a <see cref="StatsDelta"/> about every second.</summary>
@@ -10,6 +13,7 @@ internal sealed class StatsCollector
     private long _failure;
     private long _rows;
     private long _batches;
+    private Dictionary<string, OutputDistribution>? _outputs;
 
     public void RecordQueueWait(TimeSpan waited) => _queue.Record(waited);
 
@@ -28,10 +32,23 @@ internal sealed class StatsCollector
         _compute.Record(compute);
     }
 
+    /// <summary>Bins the rows of a batch's outputs.</summary>
+    public void RecordOutputs(IEnumerable<TensorData> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            if (OutputProfiler.Profile(output) is not { } distribution) continue;
+            _outputs ??= new Dictionary<string, OutputDistribution>(StringComparer.Ordinal);
+            _outputs[output.Name] = _outputs.TryGetValue(output.Name, out var seen) ? seen.Merge(distribution) : distribution;
+        }
+    }
+
     /// <summary>Everything since the last call, and starts over.</summary>
     public StatsDelta TakeDelta()
     {
-        var delta = new StatsDelta(_success, _failure, _rows, _batches, _request.TakeSnapshot(), _queue.TakeSnapshot(), _compute.TakeSnapshot());
+        var delta = new StatsDelta(_success, _failure, _rows, _batches, _request.TakeSnapshot(), _queue.TakeSnapshot(), _compute.TakeSnapshot(),
+            _outputs?.ToImmutableDictionary(StringComparer.Ordinal));
+        _outputs = null;
         _success = _failure = _rows = _batches = 0;
         return delta;
     }

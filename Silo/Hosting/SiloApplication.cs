@@ -46,6 +46,7 @@ public static class SiloApplication
         {
             app.MapInferenceApi();
             app.MapManagementApi();
+            app.MapRolloutApi();
             app.MapOrleansDashboard("/dashboard");
         }
         return app;
@@ -65,6 +66,8 @@ public static class SiloApplication
         }
         orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         orleans.AddMemoryGrainStorage(ModelStorage.Name);
+        // Rollouts run on reminders; in one process they live as long as the silo, like the rest of the embedded state.
+        orleans.UseInMemoryReminderService();
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

@@ -5,31 +5,50 @@ using Cluster.Models;
 
 namespace Cluster.Silo.Http;
 
-/// <summary>Reads and writes <c>{"weights": {"1": 90, "canary": 10}, "sticky": true}</c>.</summary>
+/// <summary>Reads and writes <c>{"weights": {"1": 90, "canary": 10}, "shadows": [{"version": "3", "fraction": 0.25}], "sticky": true}</c>.</summary>
 internal static class TrafficJson
 {
+    private const string Expected = "The body must be {\"weights\": {\"<version or label>\": <weight>, ...}, \"shadows\": [{\"version\": \"<version or label>\", \"fraction\": <0-1>}], \"sticky\": true|false}.";
+
     public static TrafficPolicy Read(byte[] body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weights", out var weights) || weights.ValueKind != JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidInferenceRequestException(Expected);
+            var weights = ImmutableDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
+            if (root.TryGetProperty("weights", out var weightsJson))
             {
-                throw new InvalidInferenceRequestException("The body must be {\"weights\": {\"<version or label>\": <weight>, ...}, \"sticky\": true|false}.");
+                if (weightsJson.ValueKind != JsonValueKind.Object) throw new InvalidInferenceRequestException(Expected);
+                foreach (var weight in weightsJson.EnumerateObject())
+                {
+                    if (weight.Value.ValueKind != JsonValueKind.Number) throw new InvalidInferenceRequestException($"The weight of '{weight.Name}' must be a number.");
+                    weights[weight.Name] = weight.Value.GetDouble();
+                }
             }
-            if (root.TryGetProperty("shadows", out var shadows) && shadows.ValueKind == JsonValueKind.Array && shadows.GetArrayLength() > 0)
+            var shadows = ImmutableArray.CreateBuilder<ShadowTarget>();
+            if (root.TryGetProperty("shadows", out var shadowsJson) && shadowsJson.ValueKind != JsonValueKind.Null)
             {
-                throw new InvalidInferenceRequestException("Shadow versions are not supported yet.");
+                if (shadowsJson.ValueKind != JsonValueKind.Array) throw new InvalidInferenceRequestException(Expected);
+                foreach (var shadow in shadowsJson.EnumerateArray())
+                {
+                    if (shadow.ValueKind != JsonValueKind.Object || !shadow.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.String)
+                    {
+                        throw new InvalidInferenceRequestException("Each shadow must be {\"version\": \"<version or label>\", \"fraction\": <0-1>}.");
+                    }
+                    var fraction = 1.0;
+                    if (shadow.TryGetProperty("fraction", out var f))
+                    {
+                        if (f.ValueKind != JsonValueKind.Number) throw new InvalidInferenceRequestException("A shadow's fraction must be a number in (0, 1].");
+                        fraction = f.GetDouble();
+                    }
+                    shadows.Add(new ShadowTarget(version.GetString()!, fraction));
+                }
             }
-            var builder = ImmutableDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
-            foreach (var weight in weights.EnumerateObject())
-            {
-                if (weight.Value.ValueKind != JsonValueKind.Number) throw new InvalidInferenceRequestException($"The weight of '{weight.Name}' must be a number.");
-                builder[weight.Name] = weight.Value.GetDouble();
-            }
+            if (!root.TryGetProperty("weights", out _) && !root.TryGetProperty("shadows", out _)) throw new InvalidInferenceRequestException(Expected);
             var sticky = !root.TryGetProperty("sticky", out var s) || s.ValueKind != JsonValueKind.False;
-            return new TrafficPolicy(builder.ToImmutable(), sticky);
+            return new TrafficPolicy(weights.ToImmutable(), sticky, shadows.ToImmutable());
         }
         catch (JsonException ex)
         {
@@ -39,13 +58,24 @@ internal static class TrafficJson
 
     public static void Write(Utf8JsonWriter writer, ModelInfo model)
     {
+        var traffic = model.Traffic;
         writer.WriteStartObject();
         writer.WriteString("model", model.Name);
         writer.WriteString("default_version", model.DefaultVersion);
         writer.WriteStartObject("weights");
-        foreach (var (arm, weight) in model.Traffic?.Weights ?? ImmutableDictionary<string, double>.Empty) writer.WriteNumber(arm, weight);
+        foreach (var (arm, weight) in traffic?.Weights ?? ImmutableDictionary<string, double>.Empty) writer.WriteNumber(arm, weight);
         writer.WriteEndObject();
-        writer.WriteBoolean("sticky", model.Traffic?.Sticky ?? false);
+        writer.WriteStartArray("shadows");
+        foreach (var shadow in traffic?.ShadowTargets ?? [])
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", shadow.Version);
+            writer.WriteNumber("fraction", shadow.Fraction);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteBoolean("sticky", traffic?.Sticky ?? false);
+        writer.WriteString("rollout", traffic?.Rollout);
         writer.WriteEndObject();
     }
 }

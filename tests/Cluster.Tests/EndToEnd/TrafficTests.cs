@@ -79,7 +79,8 @@ public sealed class TrafficTests(ServingFixture serving)
         (await PutTraffic(model, """{"weights": {"7": 100}}""")).ShouldBe(HttpStatusCode.BadRequest);
         (await PutTraffic(model, """{"weights": {"1": 0}}""")).ShouldBe(HttpStatusCode.BadRequest);
         (await PutTraffic(model, """{"weights": {"1": 100, "2": 1}}""")).ShouldBe(HttpStatusCode.OK);
-        (await PutTraffic(model, """{"weights": {"1": 100, "2": 1}, "shadows": [{"version": "2", "fraction": 0.5}]}""")).ShouldBe(HttpStatusCode.BadRequest);
+        (await PutTraffic(model, """{"weights": {"1": 100, "2": 1}, "shadows": [{"version": "2", "fraction": 1.5}]}""")).ShouldBe(HttpStatusCode.BadRequest);
+        (await PutTraffic(model, """{"weights": {"1": 100, "2": 1}, "shadows": [{"version": "9", "fraction": 0.5}]}""")).ShouldBe(HttpStatusCode.BadRequest);
 
         using (var response = await serving.Http.DeleteAsync($"/api/models/{model}/versions/1"))
         {

@@ -15,7 +15,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host => host.Configuration["Inference:Device"] = "cpu");
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(ModelStorage.Name).AddInferenceGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(ModelStorage.Name).UseInMemoryReminderService().AddInferenceGrains());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -76,6 +76,51 @@ public static class TestModels
         .Node("MatMul", ["x", "w"], ["y"])
         .ToBytes();
 
+    /// <summary>
+    /// y = x * scale like <see cref="Scale"/>, x FP32 [-1,2], after <paramref name="layers"/> 1024×1024
+    /// matrix products it then discards: the same answers, tens of milliseconds later (a slow canary).
+    /// </summary>
+    public static byte[] SlowScale(float scale, int layers = 40)
+    {
+        var builder = new OnnxGraphBuilder("slow")
+            .Input("x", TensorDataType.FP32, -1, 2)
+            .Output("y", TensorDataType.FP32, -1, 2)
+            .Initializer("s", [scale], 1)
+            .Initializer("zero", [0f], 1)
+            .Initializer("widen", [.. Enumerable.Repeat(0.5f, 2 * 1024)], 2, 1024)
+            .Initializer("w", [.. Enumerable.Repeat(1f / 1024, 1024 * 1024)], 1024, 1024)
+            .Initializer("narrow", [.. Enumerable.Repeat(1f / 1024, 1024 * 2)], 1024, 2)
+            .Node("MatMul", ["x", "widen"], ["h0"]);
+        for (var i = 0; i < layers; i++) builder.Node("MatMul", [$"h{i}", "w"], [$"h{i + 1}"]);
+        return builder
+            .Node("MatMul", [$"h{layers}", "narrow"], ["busy"])
+            .Node("Mul", ["busy", "zero"], ["nothing"])
+            .Node("Mul", ["x", "s"], ["scaled"])
+            .Node("Add", ["scaled", "nothing"], ["y"])
+            .ToBytes();
+    }
+
+    /// <summary>
+    /// y = x * scale, x FP32 [-1,2], that fails (index out of range in ONNX Runtime) for any row
+    /// whose first value is 3 or more: an erroring canary.
+    /// </summary>
+    public static byte[] FailingScale(float scale) => new OnnxGraphBuilder("failing")
+        .Input("x", TensorDataType.FP32, -1, 2)
+        .Output("y", TensorDataType.FP32, -1, 2)
+        .Initializer("s", [scale], 1)
+        .Initializer("zero", [0f], 1)
+        .Initializer("table", [0f, 0f, 0f], 3)
+        .Initializer("starts", [0L], 1)
+        .Initializer("ends", [1L], 1)
+        .Initializer("axes", [1L], 1)
+        .Node("Slice", ["x", "starts", "ends", "axes"], ["first"])
+        .Node("Cast", ["first"], ["index"], ("to", 7L))
+        .Node("Gather", ["table", "index"], ["looked_up"], ("axis", 0L))
+        .Node("Mul", ["looked_up", "zero"], ["nothing"])
+        .Node("Mul", ["x", "s"], ["scaled"])
+        .Node("Add", ["scaled", "nothing"], ["y"])
+        .ToBytes();
+
     /// <summary>Bytes that are not an ONNX model.</summary>
     public static byte[] Corrupt() => "this is not an onnx model"u8.ToArray();
 }

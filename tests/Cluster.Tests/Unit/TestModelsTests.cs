@@ -32,4 +32,16 @@ public sealed class TestModelsTests
         }
         Should.Throw<OnnxRuntimeException>(() => session.Run(new RunOptions(), ["idx"], [bad], ["out"]));
     }
+
+    [Fact]
+    public void TheSlowAndFailingCanariesAnswerLikeScaleOnGoodInputs()
+    {
+        using var repository = new TemporaryRepository();
+        var slow = repository.Add("slow", "1", TestModels.SlowScale(2f, layers: 3));
+        var failing = repository.Add("failing", "1", TestModels.FailingScale(2f));
+
+        DirectOnnx.RunFloat(slow, "x", [1f, -2, 0.5f, 4], [2, 2])["y"].ShouldBe([2f, -4, 1, 8]);
+        DirectOnnx.RunFloat(failing, "x", [1f, -2, 2.5f, 4], [2, 2])["y"].ShouldBe([2f, -4, 5, 8]);
+        Should.Throw<OnnxRuntimeException>(() => DirectOnnx.RunFloat(failing, "x", [1f, 1, 5, 5], [2, 2]));
+    }
 }
