@@ -164,6 +164,24 @@ public sealed class InferenceClient : IAsyncDisposable
         return await _cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
     }
 
+    /// <summary>Statistics of each version the current split sends traffic to (the default version when there is no split), keyed by version.</summary>
+    public async Task<ImmutableDictionary<string, Statistics.VersionStatistics>> GetArmStatisticsAsync(string model)
+    {
+        var info = await GetModelAsync(model);
+        var arms = (info.Traffic?.Weights.Keys ?? []).Select(arm => info.Resolve(arm)?.Version).OfType<string>().Distinct().ToList();
+        if (arms.Count == 0 && info.DefaultVersion is { } version) arms.Add(version);
+        var statistics = await Task.WhenAll(arms.Select(v => _cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, v)).Get()));
+        return arms.Zip(statistics).ToImmutableDictionary(a => a.First, a => a.Second, StringComparer.Ordinal);
+    }
+
+    /// <summary>How a shadow version's answers compared with the primary's, since it was first mirrored to.</summary>
+    public async Task<Statistics.ShadowComparison> GetShadowComparisonAsync(string model, string version)
+    {
+        var info = await GetModelAsync(model);
+        var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
+        return await _cluster.GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+    }
+
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>
         _cluster.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();

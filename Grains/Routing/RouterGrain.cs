@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Telemetry;
+using Cluster.Tensors;
 
 namespace Cluster.Routing;
 
@@ -17,10 +19,13 @@ namespace Cluster.Routing;
 public sealed class RouterGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IRouterGrain
 {
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ShadowTimeout = TimeSpan.FromSeconds(30);
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
     private readonly Dictionary<string, IBatchWorkerGrain> _workers = new(StringComparer.Ordinal);
     private readonly ResponseCache _cache = new();
+    private readonly ShadowMirror _shadows = new();
+    private IGrainTimer? _shadowTimer;
     private ModelInfo? _info;
     private long _fetchedAt;
     private string? _model;
@@ -55,6 +60,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             }
             var outputs = await Worker(entry.Version).Infer(request, config, cancellationToken);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
+            MirrorToShadows(request, entry.Version, outputs);
             return new InferenceResponse(Model, entry.Version, request.Id, outputs);
         }
         catch (Exception ex)
@@ -88,6 +94,53 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             .ToList();
         if (arms.Count == 0) return null;
         return WeightedArmSelector.Pick(arms, traffic.Sticky ? request.RoutingKey : null, Random.Shared);
+    }
+
+    /// <summary>Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.</summary>
+    private void MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs)
+    {
+        if (_info?.Traffic is not { } traffic || traffic.ShadowTargets.IsEmpty) return;
+        foreach (var shadow in traffic.ShadowTargets)
+        {
+            var entry = _info.Resolve(shadow.Version);
+            if (entry is not { Status: VersionStatus.Ready, Signature: not null } || entry.Version == primaryVersion) continue;
+            if (Random.Shared.NextDouble() >= shadow.Fraction || !_shadows.TryBegin(entry.Version)) continue;
+            _ = RunShadow(request, entry, primaryOutputs);
+        }
+        _shadowTimer ??= this.RegisterGrainTimer(PushShadowStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
+    }
+
+    private async Task RunShadow(InferenceRequest request, ModelVersionInfo shadow, ImmutableArray<TensorData> primaryOutputs)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            var config = shadow.Registration.Config;
+            InferenceRequestValidator.Validate(request, shadow.Signature!, config.MaxBatchSize);
+            using var timeout = new CancellationTokenSource(ShadowTimeout);
+            var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, timeout.Token);
+            _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, outputs);
+        }
+        catch (Exception)
+        {
+            // Whatever the shadow does wrong is its figure to report, never the caller's problem.
+            _shadows.Failed(shadow.Version);
+        }
+    }
+
+    private async Task PushShadowStats(CancellationToken cancellationToken)
+    {
+        foreach (var (version, delta) in _shadows.TakeDeltas())
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IShadowStatsGrain>(GrainKeys.Version(Model, version)).Push(delta);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Comparisons are statistics: losing one second of them beats blocking the router.
+            }
+        }
     }
 
     public async Task<BatchingStats> GetBatchingStats(string? version)

@@ -47,6 +47,7 @@ public static class SiloApplication
             app.MapInferenceApi();
             app.MapManagementApi();
             app.MapRolloutApi();
+            app.MapTrafficFigures();
             app.MapOrleansDashboard("/dashboard");
         }
         return app;
