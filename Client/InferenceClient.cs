@@ -138,8 +138,9 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <param name="weights">Relative weight per version or label.</param>
     /// <param name="sticky">Keep a routing key on one version while the weights stay the same.</param>
     /// <param name="shadows">Versions that get a sampled copy of requests, compared with the primary's answers and never returned.</param>
-    public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true, IEnumerable<ShadowTarget>? shadows = null) =>
-        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky, [.. shadows ?? []]));
+    /// <param name="bandit">When set, an Exp3 bandit shifts traffic between the weighted versions by the rewards posted with <see cref="SendFeedbackAsync"/>.</param>
+    public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true, IEnumerable<ShadowTarget>? shadows = null, Bandits.BanditSettings? bandit = null) =>
+        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky, [.. shadows ?? []], Bandit: bandit));
 
     /// <summary>Starts a rollout of a version in steps guarded by gates; refused (<see cref="Errors.ConflictException"/>) while one is active.</summary>
     public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => _cluster.GetGrain<IRolloutGrain>(model).Start(plan);
@@ -163,6 +164,19 @@ public sealed class InferenceClient : IAsyncDisposable
         var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
         return await _cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
     }
+
+    /// <summary>
+    /// Posts a reward in [0, 1] for the answer to request <paramref name="requestId"/> (the id of the
+    /// response), which the model's bandit learns from; false when the model served no such request in the last hour.
+    /// </summary>
+    public Task<bool> SendFeedbackAsync(string model, string requestId, double reward)
+    {
+        if (!(reward >= 0 && reward <= 1)) throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be in [0, 1].");
+        return _cluster.GetGrain<IBanditGrain>(model).Feedback(requestId, reward);
+    }
+
+    /// <summary>The bandit's arms: probabilities now, rewards received, feedback matched and not.</summary>
+    public Task<Bandits.BanditStatus> GetBanditAsync(string model) => _cluster.GetGrain<IBanditGrain>(model).GetStatus();
 
     /// <summary>Statistics of each version the current split sends traffic to (the default version when there is no split), keyed by version.</summary>
     public async Task<ImmutableDictionary<string, Statistics.VersionStatistics>> GetArmStatisticsAsync(string model)

@@ -163,7 +163,7 @@ public sealed partial class ModelGrain(
             throw new ConflictException($"Rollout {holder} of '{Name}' already controls its traffic.");
         }
         var current = state.State.Traffic ?? new TrafficPolicy(ImmutableDictionary<string, double>.Empty, Sticky: true);
-        var traffic = current with { Weights = weights, Rollout = release ? null : rolloutId };
+        var traffic = current with { Weights = weights, Rollout = release ? null : rolloutId, Bandit = null };
         TrafficRules.Validate(await GetInfo(), traffic);
         await Save(s => s.Traffic = traffic.IsEmpty ? null : traffic);
         LogTraffic(logger, Name, string.Join(", ", weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);

@@ -13,6 +13,11 @@ internal static class TrafficRules
             if (weight < 0 || !double.IsFinite(weight)) throw new InvalidInferenceRequestException($"Traffic weight for '{arm}' must be a finite number ≥ 0.");
         }
         if (traffic.Weights.Count > 0 && traffic.Weights.Values.Sum() <= 0) throw new InvalidInferenceRequestException("Traffic weights must not all be 0.");
+        if (traffic.Bandit is { } bandit)
+        {
+            if (!(bandit.Exploration > 0 && bandit.Exploration <= 1)) throw new InvalidInferenceRequestException("The bandit's exploration must be in (0, 1].");
+            if (traffic.Weights.Keys.Select(k => info.Resolve(k)?.Version).Distinct().Count() < 2) throw new InvalidInferenceRequestException("A bandit needs at least two versions in the weights to choose between.");
+        }
         foreach (var shadow in traffic.ShadowTargets)
         {
             if (info.Resolve(shadow.Version) is null) throw new InvalidInferenceRequestException($"Shadow '{shadow.Version}' is no version or label of '{info.Name}'.");

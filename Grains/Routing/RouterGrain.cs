@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cluster.Bandits;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -25,7 +26,9 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
     private readonly Dictionary<string, IBatchWorkerGrain> _workers = new(StringComparer.Ordinal);
     private readonly ResponseCache _cache = new();
     private readonly ShadowMirror _shadows = new();
-    private IGrainTimer? _shadowTimer;
+    private readonly List<BanditAssignment> _assignments = [];
+    private IGrainTimer? _housekeeping;
+    private ImmutableDictionary<string, double>? _banditProbabilities;
     private ModelInfo? _info;
     private long _fetchedAt;
     private string? _model;
@@ -35,7 +38,10 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
         if (version is null && (_info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
-        var entry = await Resolve(version ?? PickArm(request));
+        var probability = 0.0;
+        // A bandit learns from feedback per request id, so every request it routes needs one; the response carries it back.
+        if (version is null && _banditProbabilities is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+        var entry = await Resolve(version ?? PickArm(request, out probability));
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
         {
             throw new ModelNotReadyException(entry.Status switch
@@ -61,6 +67,11 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             var outputs = await Worker(entry.Version).Infer(request, config, cancellationToken);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             MirrorToShadows(request, entry.Version, outputs);
+            if (probability > 0)
+            {
+                _assignments.Add(new BanditAssignment(request.Id!, entry.Version, probability));
+                StartHousekeeping();
+            }
             return new InferenceResponse(Model, entry.Version, request.Id, outputs);
         }
         catch (Exception ex)
@@ -81,19 +92,28 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         }
     }
 
-    /// <summary>The version of the A/B split for a request that names none; null (the default version) without a split.</summary>
-    private string? PickArm(InferenceRequest request)
+    /// <summary>
+    /// The version of the split for a request that names none (null: the default version without a
+    /// split); <paramref name="probability"/> is the drawn arm's probability under a bandit, else 0.
+    /// </summary>
+    private string? PickArm(InferenceRequest request, out double probability)
     {
+        probability = 0;
         if (_info?.Traffic is not { } traffic || traffic.Weights.Count == 0) return null;
         var info = _info;
+        var bandit = _banditProbabilities;
         // Arms that do not serve now (unloaded, failed, deleted) take no traffic; their share goes to the rest.
         var arms = traffic.Weights
-            .Select(w => (Arm: info.Resolve(w.Key)?.Version, w.Value))
-            .Where(a => a.Arm is not null && info.FindVersion(a.Arm)?.Status == VersionStatus.Ready && a.Value > 0)
-            .Select(a => (a.Arm!, a.Value))
+            .Select(w => (Arm: info.Resolve(w.Key)?.Version, Weight: w.Value))
+            .Where(a => a.Arm is not null && info.FindVersion(a.Arm)?.Status == VersionStatus.Ready && a.Weight > 0)
+            .Select(a => (a.Arm!, bandit is null ? a.Weight : bandit.GetValueOrDefault(a.Arm!)))
+            .Where(a => a.Item2 > 0)
             .ToList();
         if (arms.Count == 0) return null;
-        return WeightedArmSelector.Pick(arms, traffic.Sticky ? request.RoutingKey : null, Random.Shared);
+        if (bandit is null) return WeightedArmSelector.Pick(arms, traffic.Sticky ? request.RoutingKey : null, Random.Shared);
+        var arm = WeightedArmSelector.Pick(arms, null, Random.Shared);
+        probability = arms.First(a => a.Item1 == arm).Item2 / arms.Sum(a => a.Item2);
+        return arm;
     }
 
     /// <summary>Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.</summary>
@@ -107,7 +127,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             if (Random.Shared.NextDouble() >= shadow.Fraction || !_shadows.TryBegin(entry.Version)) continue;
             _ = RunShadow(request, entry, primaryOutputs);
         }
-        _shadowTimer ??= this.RegisterGrainTimer(PushShadowStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
+        StartHousekeeping();
     }
 
     private async Task RunShadow(InferenceRequest request, ModelVersionInfo shadow, ImmutableArray<TensorData> primaryOutputs)
@@ -128,8 +148,25 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         }
     }
 
-    private async Task PushShadowStats(CancellationToken cancellationToken)
+    private void StartHousekeeping() =>
+        _housekeeping ??= this.RegisterGrainTimer(Housekeeping, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
+
+    /// <summary>Every second: shadow comparisons to their statistics grains, bandit assignments to the bandit.</summary>
+    private async Task Housekeeping(CancellationToken cancellationToken)
     {
+        if (_assignments.Count > 0)
+        {
+            ImmutableArray<BanditAssignment> assignments = [.. _assignments];
+            _assignments.Clear();
+            try
+            {
+                await Bandit.Assign(assignments);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Feedback for these requests will find no assignment and be counted as unmatched.
+            }
+        }
         foreach (var (version, delta) in _shadows.TakeDeltas())
         {
             try
@@ -174,6 +211,23 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         return entry ?? throw new ModelNotFoundException($"Model '{Model}' has no version or label '{version}'.");
     }
 
+    private IBanditGrain Bandit => GrainFactory.GetGrain<IBanditGrain>(Model);
+
+    private async Task<ImmutableDictionary<string, double>?> BanditProbabilities(ModelInfo info)
+    {
+        if (info.Traffic is not { Bandit: { } settings } traffic) return null;
+        ImmutableArray<string> arms = [.. traffic.Weights.Keys.Select(k => info.Resolve(k)?.Version).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
+        try
+        {
+            return await Bandit.GetProbabilities(arms, settings);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without the bandit's answer, keep splitting as it last said (or by the weights).
+            return _banditProbabilities;
+        }
+    }
+
     private async Task<ModelInfo> Refresh()
     {
         ModelInfo info;
@@ -188,6 +242,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
         }
         _info = info;
         _fetchedAt = time.GetTimestamp();
+        _banditProbabilities = await BanditProbabilities(info);
         return info;
     }
 }

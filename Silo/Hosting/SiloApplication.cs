@@ -48,6 +48,7 @@ public static class SiloApplication
             app.MapManagementApi();
             app.MapRolloutApi();
             app.MapTrafficFigures();
+            app.MapFeedback();
             app.MapOrleansDashboard("/dashboard");
         }
         return app;

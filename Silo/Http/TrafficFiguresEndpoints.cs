@@ -39,6 +39,7 @@ internal static class TrafficFiguresEndpoints
             .Where(s => s.Version is not null)
             .ToArray();
         var shadowStats = await Task.WhenAll(shadows.Select(s => grains.GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, s.Version!)).Get()));
+        var bandit = info.Traffic?.Bandit is null ? null : await grains.GetGrain<IBanditGrain>(model).GetStatus();
 
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
         {
@@ -110,6 +111,28 @@ internal static class TrafficFiguresEndpoints
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (bandit is null)
+            {
+                w.WriteNull("bandit");
+            }
+            else
+            {
+                w.WriteStartObject("bandit");
+                w.WriteNumber("feedback_matched", bandit.Matched);
+                w.WriteNumber("feedback_unmatched", bandit.Unmatched);
+                w.WriteStartArray("arms");
+                foreach (var arm in bandit.Arms)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("version", arm.Version);
+                    w.WriteNumber("probability", arm.Probability);
+                    w.WriteNumber("rewards", arm.Rewards);
+                    w.WriteNumber("mean_reward", arm.MeanReward);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         });
     }

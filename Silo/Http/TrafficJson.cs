@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Cluster.Bandits;
 using Cluster.Errors;
 using Cluster.Models;
 
@@ -48,11 +49,30 @@ internal static class TrafficJson
             }
             if (!root.TryGetProperty("weights", out _) && !root.TryGetProperty("shadows", out _)) throw new InvalidInferenceRequestException(Expected);
             var sticky = !root.TryGetProperty("sticky", out var s) || s.ValueKind != JsonValueKind.False;
-            return new TrafficPolicy(weights.ToImmutable(), sticky, shadows.ToImmutable());
+            return new TrafficPolicy(weights.ToImmutable(), sticky, shadows.ToImmutable(), Bandit: ReadBandit(root));
         }
         catch (JsonException ex)
         {
             throw new InvalidInferenceRequestException($"Malformed JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>"bandit": true</c>, or <c>{"exploration": 0.1}</c>; absent, false or null: no bandit.</summary>
+    private static BanditSettings? ReadBandit(JsonElement root)
+    {
+        if (!root.TryGetProperty("bandit", out var bandit)) return null;
+        switch (bandit.ValueKind)
+        {
+            case JsonValueKind.False or JsonValueKind.Null:
+                return null;
+            case JsonValueKind.True:
+                return new BanditSettings();
+            case JsonValueKind.Object:
+                if (!bandit.TryGetProperty("exploration", out var exploration)) return new BanditSettings();
+                if (exploration.ValueKind != JsonValueKind.Number) throw new InvalidInferenceRequestException("The bandit's exploration must be a number in (0, 1].");
+                return new BanditSettings(exploration.GetDouble());
+            default:
+                throw new InvalidInferenceRequestException("\"bandit\" must be true, false or {\"exploration\": <0-1>}.");
         }
     }
 
@@ -76,6 +96,16 @@ internal static class TrafficJson
         writer.WriteEndArray();
         writer.WriteBoolean("sticky", traffic?.Sticky ?? false);
         writer.WriteString("rollout", traffic?.Rollout);
+        if (traffic?.Bandit is { } bandit)
+        {
+            writer.WriteStartObject("bandit");
+            writer.WriteNumber("exploration", bandit.Exploration);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("bandit");
+        }
         writer.WriteEndObject();
     }
 }

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Cluster.Tests.Support;
+using Shouldly;
+using static Cluster.Tests.EndToEnd.HttpJson;
+
+namespace Cluster.Tests.EndToEnd;
+
+public sealed class BanditTests(ServingFixture serving)
+{
+    [Fact]
+    public async Task FeedbackShiftsTrafficTowardTheArmThatEarnsMore()
+    {
+        var model = $"bd-{Guid.NewGuid():N}"[..12];
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
+        await serving.Client.UploadVersionAsync(model, "2", TestModels.Scale(2f));
+        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0.1}}""")).Status.ShouldBe(HttpStatusCode.OK);
+
+        var recent = new Queue<string>();
+        var random = new Random(3);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (recent.Count < 100 || recent.Count(v => v == "2") < 85)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"Version 2 had {recent.Count(v => v == "2")} of the last 100 requests");
+            var (status, response) = await Post(serving.Http, $"/v2/models/{model}/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 1f }) } });
+            status.ShouldBe(HttpStatusCode.OK);
+            var version = response.GetProperty("model_version").GetString()!;
+            var id = response.GetProperty("id").GetString()!;
+            recent.Enqueue(version);
+            if (recent.Count > 100) recent.Dequeue();
+            // Version 2 pleases 80 % of callers, version 1 20 %.
+            var reward = random.NextDouble() < (version == "2" ? 0.8 : 0.2) ? 1 : 0;
+            _ = serving.Client.SendFeedbackAsync(model, id, reward);
+        }
+
+        var bandit = await serving.Client.GetBanditAsync(model);
+        bandit.Arms.Single(a => a.Version == "2").Probability.ShouldBeGreaterThan(0.5);
+        bandit.Arms.Single(a => a.Version == "2").MeanReward.ShouldBeGreaterThan(bandit.Arms.Single(a => a.Version == "1").MeanReward);
+        var (_, figures) = await Get(serving.Http, $"/api/models/{model}/traffic/figures");
+        figures.GetProperty("bandit").GetProperty("feedback_matched").GetInt64().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task FeedbackIsCheckedAndMatchedToServedRequests()
+    {
+        var model = $"bd-{Guid.NewGuid():N}"[..12];
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
+        await serving.Client.UploadVersionAsync(model, "2", TestModels.Scale(2f));
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "x", "reward": 1}""")).Status.ShouldBe(HttpStatusCode.Conflict, "no bandit yet");
+        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.BadRequest, "one arm is no choice");
+        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0}}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.OK);
+        await Task.Delay(1100);
+
+        var (_, served) = await Post(serving.Http, $"/v2/models/{model}/infer", new { id = "mine-1", inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 1f }) } });
+        served.GetProperty("id").GetString().ShouldBe("mine-1", "a caller's own id is kept");
+        var (matched, body) = await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "mine-1", "reward": 0.5}""");
+        matched.ShouldBe(HttpStatusCode.OK, body.ToString());
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "mine-1", "reward": 0.5}""")).Status.ShouldBe(HttpStatusCode.NotFound, "one reward per request");
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "never-served", "reward": 0.5}""")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "mine-1", "reward": 2}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"reward": 1}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": """)).Status.ShouldBe(HttpStatusCode.BadRequest);
+
+        var bandit = await serving.Client.GetBanditAsync(model);
+        bandit.Matched.ShouldBe(1);
+        bandit.Unmatched.ShouldBe(2);
+        bandit.Arms.Sum(a => a.Rewards).ShouldBe(1);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PutRaw(string path, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await serving.Http.PutAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+}

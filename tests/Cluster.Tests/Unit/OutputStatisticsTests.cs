@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Cluster.Routing;
+using Cluster.Rollouts;
+using Cluster.Statistics;
+using Cluster.Tensors;
+using Shouldly;
+
+namespace Cluster.Tests.Unit;
+
+public sealed class OutputStatisticsTests
+{
+    [Fact]
+    public void ClassScoresAreBinnedByArgmaxAndSingleValuesByMagnitude()
+    {
+        var classes = OutputProfiler.Profile(TensorData.From<float>("p", [0.1f, 0.9f, 0.8f, 0.2f, 0.3f, 0.7f], 3, 2))!;
+        classes.Classes.ShouldBeTrue();
+        classes.Bins.ShouldBe(new Dictionary<int, long> { [0] = 1, [1] = 2 });
+
+        var values = OutputProfiler.Profile(TensorData.From<float>("v", [2f, 2.02f, -2f, 100f], 4, 1))!;
+        values.Classes.ShouldBeFalse();
+        values.Bins.Count.ShouldBe(3, "2 and 2.02 share a bucket, −2 and 100 do not");
+        OutputProfiler.Profile(TensorData.From<float>("wide", new float[5000], 1, 5000)).ShouldBeNull();
+    }
+
+    [Fact]
+    public void PopulationStabilityIsZeroForTheSameShapeAndLargeForAShift()
+    {
+        var even = Distribution((0, 500), (1, 500));
+        var evenAgain = Distribution((0, 50), (1, 50));
+        var shifted = Distribution((0, 100), (1, 900));
+
+        OutputDistribution.PopulationStability(evenAgain, even).ShouldBeLessThan(0.01);
+        OutputDistribution.PopulationStability(shifted, even).ShouldBeGreaterThan(0.25);
+        double.IsFinite(OutputDistribution.PopulationStability(Distribution((2, 10)), even)).ShouldBeTrue("disjoint bins stay finite");
+    }
+
+    [Fact]
+    public void AStepsFiguresAreTheTotalMinusTheTotalAtItsStart()
+    {
+        var before = Delta(success: 10, failure: 0, seconds: 0.001, (0, 10));
+        var now = before.Merge(Delta(success: 5, failure: 5, seconds: 0.1, (1, 5)));
+
+        var step = now.Minus(before);
+
+        step.Requests.ShouldBe(10);
+        step.ErrorRate.ShouldBe(0.5);
+        step.Request.Count.ShouldBe(5);
+        step.Request.Percentile(0.5).ShouldBe(0.1, 0.002);
+        step.Outputs!["y"].Bins.ShouldBe(new Dictionary<int, long> { [1] = 5 });
+    }
+
+    [Fact]
+    public void GatesWaitForTheirMinimumAndNameWhatFailed()
+    {
+        var gates = new RolloutGates(MaxErrorRate: 0.1, MaxP99LatencyRatio: 2, MaxDriftScore: 0.2, MinRequests: 20);
+        var failing = new RolloutFigures(19, 1, 5, 100, 1, 5, 1);
+        gates.Failure(failing).ShouldBeNull("19 requests are fewer than the minimum");
+        gates.Failure(failing with { TargetRequests = 20 })!.ShouldContain("error rate");
+        gates.Failure(failing with { TargetRequests = 20, TargetErrorRate = 0 })!.ShouldContain("p99 latency");
+        gates.Failure(failing with { TargetRequests = 20, TargetErrorRate = 0, P99LatencyRatio = null })!.ShouldContain("drift");
+        gates.Failure(new RolloutFigures(20, 0.05, 1, 100, 1, 1.5, 0.1)).ShouldBeNull();
+    }
+
+    [Fact]
+    public void ShadowOutputsAreComparedByValueAndArgmax()
+    {
+        var primary = new[] { TensorData.From<float>("y", [1f, 2f, 3f, 0f], 2, 2) };
+        var shadow = new[] { TensorData.From<float>("y", [1.5f, 2f, 3f, 4f], 2, 2) };
+
+        var difference = OutputComparer.Compare(primary, shadow)["y"];
+
+        difference.Elements.ShouldBe(4);
+        difference.MeanAbsDifference.ShouldBe(4.5 / 4, 1e-9);
+        difference.MaxAbsDifference.ShouldBe(4);
+        difference.Agreement.ShouldBe(0.5);
+        OutputComparer.Compare(primary, [TensorData.From<float>("y", [1f, 2f], 1, 2)]).ShouldBeEmpty("shapes differ");
+    }
+
+    private static OutputDistribution Distribution(params (int Bin, long Count)[] bins) =>
+        new(true, bins.Sum(b => b.Count), bins.ToImmutableSortedDictionary(b => b.Bin, b => b.Count));
+
+    private static StatsDelta Delta(long success, long failure, double seconds, params (int Bin, long Count)[] bins)
+    {
+        var recorder = new LatencyRecorder();
+        for (var i = 0; i < success; i++) recorder.Record(TimeSpan.FromSeconds(seconds));
+        return StatsDelta.Empty with
+        {
+            Success = success,
+            Failure = failure,
+            Request = recorder.TakeSnapshot(),
+            Outputs = ImmutableDictionary<string, OutputDistribution>.Empty.Add("y", Distribution(bins)),
+        };
+    }
+}
