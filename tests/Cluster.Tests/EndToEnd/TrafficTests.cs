@@ -72,6 +72,33 @@ public sealed class TrafficTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task ReweightingMovesAboutTheChangedShareOfKeysAndOnlyTowardTheGainingVersion()
+    {
+        var model = await ModelWithTwoVersions();
+        var keys = Enumerable.Range(0, 400).Select(i => $"customer-{i}").ToArray();
+        (await PutTraffic(model, """{"weights": {"1": 90, "2": 10}, "sticky": true}""")).ShouldBe(HttpStatusCode.OK);
+        var before = await ServedPerKey(model, keys);
+        (await PutTraffic(model, """{"weights": {"1": 80, "2": 20}, "sticky": true}""")).ShouldBe(HttpStatusCode.OK);
+        await Task.Delay(1100);
+        var after = await ServedPerKey(model, keys);
+
+        var moved = keys.Count(k => before[k] != after[k]) / (double)keys.Length;
+        moved.ShouldBeInRange(0.04, 0.16, "10 % of the weight moved: about 10 % of keys (±4 standard deviations for 400 keys)");
+        keys.ShouldAllBe(k => before[k] == after[k] || (before[k] == "1" && after[k] == "2"));
+    }
+
+    private async Task<Dictionary<string, string>> ServedPerKey(string model, string[] keys)
+    {
+        var served = new Dictionary<string, string>();
+        foreach (var chunk in keys.Chunk(16))
+        {
+            var versions = await Task.WhenAll(chunk.Select(k => Served(model, k)));
+            for (var i = 0; i < chunk.Length; i++) served[chunk[i]] = versions[i];
+        }
+        return served;
+    }
+
+    [Fact]
     public async Task WeightsMustNameVersionsAndAWeightedVersionCannotBeDeleted()
     {
         var model = await ModelWithTwoVersions();
