@@ -81,6 +81,10 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
 
     public Task Unload()
     {
+        // Free the session now, not when deactivation gets round to it, so its memory is back when unload answers.
+        _session?.Dispose();
+        _session = null;
+        _loaded = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
