@@ -10,8 +10,9 @@ using Cluster.Tensors;
 namespace Cluster.Routing;
 
 /// <summary>
-/// Resolves the version for each request from a cached copy of the model's catalog (refreshed at
-/// most every second, or at once when a request names a version the copy lacks), validates the
+/// Resolves the version for each request from a cached copy of the model's catalog (refreshed in
+/// the background every half second, so no request waits for it, and at once when a request names
+/// a version the copy lacks), applies the traffic policy, validates the
 /// request and hands it to that version's batch worker. One reentrant activation per silo: Orleans
 /// delivers a caller's cancellation to a stateless worker by grain id, which reaches the activation
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
@@ -19,7 +20,9 @@ namespace Cluster.Routing;
 [StatelessWorker(1), Reentrant]
 public sealed class RouterGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IRouterGrain
 {
-    private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
+    // Only when background refreshes fail (the catalog's silo is gone) does a request refresh inline.
+    private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ShadowTimeout = TimeSpan.FromSeconds(30);
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
@@ -34,6 +37,25 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
     private string? _model;
 
     private string Model => _model ??= this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(RefreshInBackground, new GrainTimerCreationOptions(RefreshEvery, RefreshEvery) { Interleave = true, KeepAlive = false });
+        return Task.CompletedTask;
+    }
+
+    private async Task RefreshInBackground(CancellationToken cancellationToken)
+    {
+        if (_info is null) return;
+        try
+        {
+            await Refresh();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next tick, or a request past MaxStaleness, tries again.
+        }
+    }
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
