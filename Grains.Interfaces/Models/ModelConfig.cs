@@ -10,8 +10,9 @@ namespace Cluster.Models;
 /// <param name="Batching">Queueing and dynamic batching settings.</param>
 /// <param name="ResponseCacheEntries">Responses kept per silo for repeated identical requests (LRU); 0 turns the cache off.</param>
 /// <param name="RequireAccelerator">Serve only on a silo with a CUDA device; without one the version is not ready, rather than slow on CPU.</param>
+/// <param name="Monitoring">Drift reference size and alert thresholds; null means the defaults.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelConfig")]
-public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0)
+public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null)
 {
     /// <summary>Settings used when a model has no config.json.</summary>
     public static ModelConfig Default { get; } = new(MaxBatchSize: 64, Replicas: 1, Device: null, Labels: ImmutableDictionary<string, string>.Empty, Batching: BatchingConfig.Off);

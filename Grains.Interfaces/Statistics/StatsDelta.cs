@@ -11,6 +11,7 @@ namespace Cluster.Statistics;
 /// <param name="Queue">Time requests waited before their batch was sent.</param>
 /// <param name="Compute">Time ONNX Runtime spent per batch.</param>
 /// <param name="Outputs">Per output name, how the computed rows spread (argmax class or value bucket); null when none was profiled.</param>
+/// <param name="Inputs">What the inputs looked like, for drift: samples before the version has a reference, histograms over its bins after; null when not profiled.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.StatsDelta")]
 public sealed record StatsDelta(
     long Success,
@@ -20,7 +21,8 @@ public sealed record StatsDelta(
     LatencyHistogram Request,
     LatencyHistogram Queue,
     LatencyHistogram Compute,
-    ImmutableDictionary<string, OutputDistribution>? Outputs = null)
+    ImmutableDictionary<string, OutputDistribution>? Outputs = null,
+    Drift.InputProfile? Inputs = null)
 {
     /// <summary>Nothing seen.</summary>
     public static StatsDelta Empty { get; } = new(0, 0, 0, 0, LatencyHistogram.Empty, LatencyHistogram.Empty, LatencyHistogram.Empty);
@@ -38,7 +40,8 @@ public sealed record StatsDelta(
     public StatsDelta Merge(StatsDelta other) => new(
         Success + other.Success, Failure + other.Failure, Rows + other.Rows, Batches + other.Batches,
         Request.Merge(other.Request), Queue.Merge(other.Queue), Compute.Merge(other.Compute),
-        Combine(Outputs, other.Outputs, (mine, theirs) => mine.Merge(theirs)));
+        Combine(Outputs, other.Outputs, (mine, theirs) => mine.Merge(theirs)),
+        Inputs is null ? other.Inputs : other.Inputs is null ? Inputs : Inputs.Merge(other.Inputs));
 
     /// <summary>What was added since <paramref name="earlier"/>, an earlier reading of the same running total.</summary>
     public StatsDelta Minus(StatsDelta earlier) => new(

@@ -54,7 +54,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         if (delta.IsEmpty) return;
         try
         {
-            await _statsGrain!.Push(delta);
+            _stats.UseBinning(await _statsGrain!.Push(delta, _config.Monitoring ?? MonitoringConfig.Default));
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
@@ -188,6 +188,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             var rows = joined.RowCounts.Sum();
             _stats.RecordBatch(rows, result.ComputeTime);
             _stats.RecordOutputs(result.Outputs);
+            if ((_config.Monitoring ?? MonitoringConfig.Default).ReferenceRows > 0) _stats.RecordInputs(joined.Inputs, rows);
             _adaptive?.OnBatch(rows, result.ComputeTime);
             _counters.Batches++;
             _counters.RowsComputed += rows;
@@ -253,8 +254,10 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 
     private void Configure(ModelConfig config)
     {
-        if (BatchFormation.SameSettings(_config, config) && (_adaptive is not null) == config.Batching.IsAdaptive) return;
+        var sameBatching = BatchFormation.SameSettings(_config, config) && (_adaptive is not null) == config.Batching.IsAdaptive;
+        // Settings other than batching (monitoring) may still have changed; the adaptive controller's learning survives only a same-batching update.
         _config = config;
+        if (sameBatching) return;
         _adaptive = config.Batching.IsAdaptive
             ? new AdaptiveBatchController(config.MaxBatchSize, TimeSpan.FromMilliseconds(config.Batching.LatencyTargetMs))
             : null;

@@ -6,7 +6,8 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>
-/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>), <c>labels</c>
+/// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>),
+/// <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
@@ -42,7 +43,12 @@ public static class ModelConfigFile
             document.Labels?.ToImmutableDictionary(StringComparer.Ordinal) ?? defaults.Labels,
             document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching,
             document.RequireAccelerator ?? false,
-            document.ResponseCache?.MaxEntries ?? 0);
+            document.ResponseCache?.MaxEntries ?? 0,
+            document.Drift is null && document.Alerts is null ? null : new MonitoringConfig(
+                document.Drift?.ReferenceRows ?? MonitoringConfig.DefaultReferenceRows,
+                document.Alerts?.MaxDriftScore,
+                document.Alerts?.MaxP99Ms,
+                document.Alerts?.MaxErrorRate));
         Validate(config);
         return config;
     }
@@ -59,6 +65,13 @@ public static class ModelConfigFile
     {
         if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("config.json: require_accelerator contradicts device \"cpu\".");
         if (config.ResponseCacheEntries is < 0 or > 1_000_000) throw new InvalidDataException("config.json: response_cache.max_entries must be between 0 and 1000000.");
+        if (config.Monitoring is { } monitoring)
+        {
+            if (monitoring.ReferenceRows is < 0 or > 10_000_000) throw new InvalidDataException("config.json: drift.reference_rows must be between 0 and 10000000.");
+            if (monitoring.MaxDriftScore is < 0) throw new InvalidDataException("config.json: alerts.max_drift_score must not be negative.");
+            if (monitoring.MaxP99Ms is <= 0) throw new InvalidDataException("config.json: alerts.max_p99_ms must be positive.");
+            if (monitoring.MaxErrorRate is < 0 or > 1) throw new InvalidDataException("config.json: alerts.max_error_rate must be between 0 and 1.");
+        }
         var batching = config.Batching;
         if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("config.json: dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
         if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("config.json: max_queue_delay_microseconds must be between 0 and 10000000.");
@@ -80,7 +93,13 @@ public static class ModelConfigFile
         }
     }
 
-    private sealed record Document(int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching, bool? RequireAccelerator, ResponseCacheDocument? ResponseCache);
+    private sealed record Document(
+        int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
+        bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts);
+
+    private sealed record DriftDocument(int? ReferenceRows);
+
+    private sealed record AlertsDocument(double? MaxDriftScore, double? MaxP99Ms, double? MaxErrorRate);
 
     private sealed record ResponseCacheDocument(int? MaxEntries);
 

@@ -1,46 +1,158 @@
+using System.Collections.Immutable;
+using Cluster.Drift;
 using Cluster.Grains;
 using Cluster.Models;
+using Cluster.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Cluster.Statistics;
 
 /// <summary>
 /// Merges pushed summaries (never averages percentiles: histograms add) into a total and a ring of
-/// per-minute deltas from which the 1, 15 and 60 minute windows are summed. State is written at
-/// most every 10 seconds, not per push.
+/// per-minute deltas from which the 1, 15 and 60 minute windows are summed; builds the version's
+/// drift reference from its first rows (or takes one from a sample set) and judges alert
+/// thresholds on what it merges. State is written at most every 10 seconds, not per push.
 /// </summary>
-public sealed class ModelStatsGrain(
+public sealed partial class ModelStatsGrain(
     [PersistentState("model-stats", ModelStorage.Name)] IPersistentState<ModelStatsState> state,
-    TimeProvider time) : Grain, IModelStatsGrain
+    TimeProvider time,
+    InferenceInstruments instruments,
+    ILogger<ModelStatsGrain> logger) : Grain, IModelStatsGrain
 {
     private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan JudgeEvery = TimeSpan.FromSeconds(2);
     private const int MinutesKept = 60;
+    private const int MinRequestsToJudge = 20;
+    private const int MinValuesToJudgeDrift = 50;
     private long _lastWrite;
+    private long _lastJudged;
 
-    public async Task Push(StatsDelta delta)
+    public async Task<DriftBinning?> Push(StatsDelta delta, MonitoringConfig monitoring)
     {
+        delta = TakeInputs(delta, monitoring);
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
         var minutes = state.State.Minutes;
         if (minutes.Count > 0 && minutes[^1].Minute == minute) minutes[^1] = (minute, minutes[^1].Delta.Merge(delta));
         else minutes.Add((minute, delta));
         minutes.RemoveAll(m => m.Minute <= minute - MinutesKept);
-        state.State.Total = state.State.Total.Merge(delta);
+        state.State.Total = state.State.Total.Merge(delta with { Inputs = null });
+        if (time.GetElapsedTime(_lastJudged) >= JudgeEvery)
+        {
+            _lastJudged = time.GetTimestamp();
+            Judge(monitoring);
+        }
         if (time.GetElapsedTime(_lastWrite) >= WriteEvery)
         {
             _lastWrite = time.GetTimestamp();
             await state.WriteStateAsync();
         }
+        return monitoring.ReferenceRows > 0 ? state.State.Reference?.Binning : null;
     }
 
-    public Task<VersionStatistics> Get()
+    /// <summary>Samples go toward the reference (never into windows); histograms stay in the delta when they match the reference.</summary>
+    private StatsDelta TakeInputs(StatsDelta delta, MonitoringConfig monitoring)
+    {
+        if (delta.Inputs is not { } profile) return delta;
+        var reference = state.State.Reference;
+        if (reference is null && monitoring.ReferenceRows > 0 && !profile.Samples.IsEmpty)
+        {
+            ReferenceCollector.Collect(state.State, profile, delta.Outputs);
+            if (state.State.CollectedRows >= monitoring.ReferenceRows)
+            {
+                state.State.Reference = ReferenceCollector.Build("first_requests", state.State.CollectedRows, time.GetUtcNow(), state.State.Collecting, state.State.CollectingOutputs);
+                state.State.Collecting.Clear();
+                state.State.CollectingOutputs.Clear();
+                LogReference(logger, Key, "first_requests", state.State.CollectedRows);
+            }
+        }
+        if (reference is null) return delta with { Inputs = null };
+        if (profile.Epoch == reference.Epoch && !profile.Histograms.IsEmpty)
+        {
+            return delta with { Inputs = profile with { Samples = ImmutableDictionary<string, ImmutableArray<double>>.Empty } };
+        }
+        // A worker that has not heard of this reference yet sent samples: bin them here rather than lose that second.
+        var binned = profile.Samples
+            .Where(s => reference.Features.ContainsKey(s.Key))
+            .ToImmutableDictionary(s => s.Key, s => DriftMath.Histogram(reference.Features[s.Key].Edges, s.Value), StringComparer.Ordinal);
+        return delta with { Inputs = binned.IsEmpty ? null : new InputProfile(profile.Rows, reference.Epoch, ImmutableDictionary<string, ImmutableArray<double>>.Empty, binned) };
+    }
+
+    public Task<VersionStatistics> Get() =>
+        Task.FromResult(new VersionStatistics(state.State.Total, Window(1), Window(15), Window(60)));
+
+    public Task<DriftReport> GetDrift(string window) =>
+        Task.FromResult(DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(Minutes(window))));
+
+    public async Task<DriftReport> SetReference(InputProfile samples, ImmutableDictionary<string, OutputDistribution> outputs)
+    {
+        var values = samples.Samples.ToDictionary(s => s.Key, s => s.Value.ToList(), StringComparer.Ordinal);
+        state.State.Reference = ReferenceCollector.Build("sample_set", samples.Rows, time.GetUtcNow(), values, outputs);
+        state.State.Collecting.Clear();
+        state.State.CollectingOutputs.Clear();
+        await state.WriteStateAsync();
+        LogReference(logger, Key, "sample_set", samples.Rows);
+        return DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(15));
+    }
+
+    public Task<ImmutableArray<ModelAlert>> GetAlerts() => Task.FromResult(state.State.Alerts.ToImmutableArray());
+
+    /// <summary>Judges the thresholds on the last minute (latency, errors) and the last 15 minutes (drift), when there is enough to judge.</summary>
+    private void Judge(MonitoringConfig monitoring)
+    {
+        var (model, version, _) = GrainKeys.Parse(Key);
+        var minute = Window(1);
+        double? p99 = minute.Success >= MinRequestsToJudge ? minute.Request.Percentile(0.99) * 1000 : null;
+        double? errors = minute.Requests >= MinRequestsToJudge ? minute.ErrorRate : null;
+        var drift = DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(15));
+        double? score = drift.Features.Sum(f => f.Rows) + drift.Outputs.Sum(o => o.Rows) >= MinValuesToJudgeDrift ? drift.Score : null;
+        var now = time.GetUtcNow();
+        foreach (var (kind, threshold, value) in new[]
+        {
+            ("p99_latency_ms", monitoring.MaxP99Ms, p99),
+            ("error_rate", monitoring.MaxErrorRate, errors),
+            ("drift_score", monitoring.MaxDriftScore, score),
+        })
+        {
+            if (AlertTracker.Update(state.State.Alerts, model, version, kind, threshold, value, now) is not { } change) continue;
+            if (change.Raised)
+            {
+                instruments.RecordAlertRaised(model, version, kind);
+                LogRaised(logger, model, version, kind, change.Alert.Value, change.Alert.Threshold);
+            }
+            else
+            {
+                LogCleared(logger, model, version, kind, change.Alert.Value, change.Alert.Threshold);
+            }
+        }
+    }
+
+    private StatsDelta Window(int span)
     {
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        StatsDelta Window(int span) => state.State.Minutes.Where(m => m.Minute > minute - span)
-            .Aggregate(StatsDelta.Empty, (sum, m) => sum.Merge(m.Delta));
-        return Task.FromResult(new VersionStatistics(state.State.Total, Window(1), Window(15), Window(60)));
+        return state.State.Minutes.Where(m => m.Minute > minute - span).Aggregate(StatsDelta.Empty, (sum, m) => sum.Merge(m.Delta));
     }
+
+    private static int Minutes(string window) => window switch
+    {
+        "1m" => 1,
+        "15m" => 15,
+        "1h" => 60,
+        _ => throw new Errors.InvalidInferenceRequestException($"Unknown window '{window}'; use 1m, 15m or 1h."),
+    };
+
+    private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await state.WriteStateAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drift reference of {Version} built from {Source} ({Rows} rows)")]
+    private static partial void LogReference(ILogger logger, string version, string source, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert raised: model {Model} version {Version} {Kind} is {Value:F3}, above {Threshold:F3}")]
+    private static partial void LogRaised(ILogger logger, string model, string version, string kind, double value, double threshold);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert cleared: model {Model} version {Version} {Kind} is {Value:F3}, back below {Threshold:F3}")]
+    private static partial void LogCleared(ILogger logger, string model, string version, string kind, double value, double threshold);
 }

@@ -14,6 +14,7 @@ internal sealed class StatsCollector
     private long _rows;
     private long _batches;
     private Dictionary<string, OutputDistribution>? _outputs;
+    private readonly Drift.InputProfiler _inputs = new();
 
     public void RecordQueueWait(TimeSpan waited) => _queue.Record(waited);
 
@@ -43,11 +44,18 @@ internal sealed class StatsCollector
         }
     }
 
+    /// <summary>Profiles a batch's inputs for drift.</summary>
+    public void RecordInputs(IReadOnlyList<TensorData> inputs, int rows) => _inputs.Record(inputs, rows);
+
+    /// <summary>The reference bins the stats grain answered with (null: sample toward a reference).</summary>
+    public void UseBinning(Drift.DriftBinning? binning) => _inputs.Use(binning);
+
     /// <summary>Everything since the last call, and starts over.</summary>
     public StatsDelta TakeDelta()
     {
         var delta = new StatsDelta(_success, _failure, _rows, _batches, _request.TakeSnapshot(), _queue.TakeSnapshot(), _compute.TakeSnapshot(),
-            _outputs?.ToImmutableDictionary(StringComparer.Ordinal));
+            _outputs?.ToImmutableDictionary(StringComparer.Ordinal),
+            _inputs.Take());
         _outputs = null;
         _success = _failure = _rows = _batches = 0;
         return delta;

@@ -20,6 +20,7 @@ public sealed class InferenceInstruments
     private readonly Histogram<long> _batchRows;
     private readonly Histogram<double> _queueDuration;
     private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _alerts;
     private readonly ConcurrentDictionary<object, (string Model, string Version, Func<BatchingStats> Read)> _workers = new();
 
     /// <summary>Creates the instruments once, from the host's meter factory.</summary>
@@ -31,6 +32,7 @@ public sealed class InferenceInstruments
         _computeDuration = meter.CreateHistogram<double>("cluster.inference.compute.duration", unit: "s", description: "Time ONNX Runtime spent on a batch.");
         _batchRows = meter.CreateHistogram<long>("cluster.inference.batch.rows", description: "Rows per batch a replica ran.");
         _cacheLookups = meter.CreateCounter<long>("cluster.inference.cache.lookups", description: "Response cache lookups, by result (hit or miss).");
+        _alerts = meter.CreateCounter<long>("cluster.alerts.raised", description: "Alerts raised, by model, version and kind (drift_score, p99_latency_ms, error_rate).");
         _queueDuration = meter.CreateHistogram<double>("cluster.inference.queue.duration", unit: "s", description: "Time a request waited in a batch worker's queue.");
         meter.CreateObservableGauge("cluster.batching.max_batch_rows", () => Observe(s => s.MaxBatchRows), description: "Rows a batch worker puts in a batch now (tuned online in adaptive mode).");
         meter.CreateObservableGauge("cluster.batching.queue_delay", () => Observe(s => s.QueueDelay.TotalSeconds), unit: "s", description: "How long a batch worker lets the oldest request wait for a fuller batch.");
@@ -56,6 +58,12 @@ public sealed class InferenceInstruments
     public void RecordCacheLookup(string model, string version, bool hit)
     {
         if (_cacheLookups.Enabled) _cacheLookups.Add(1, new("model", model), new("version", version), new("result", hit ? "hit" : "miss"));
+    }
+
+    /// <summary>Counts one alert raised.</summary>
+    public void RecordAlertRaised(string model, string version, string kind)
+    {
+        if (_alerts.Enabled) _alerts.Add(1, new("model", model), new("version", version), new("kind", kind));
     }
 
     /// <summary>Records how long one request waited before its batch was sent.</summary>

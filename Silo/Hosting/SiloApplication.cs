@@ -49,6 +49,7 @@ public static class SiloApplication
             app.MapRolloutApi();
             app.MapTrafficFigures();
             app.MapFeedback();
+            app.MapDriftApi();
             app.MapOrleansDashboard("/dashboard");
         }
         return app;
