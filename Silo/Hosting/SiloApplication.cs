@@ -50,6 +50,7 @@ public static class SiloApplication
             app.MapTrafficFigures();
             app.MapFeedback();
             app.MapDriftApi();
+            app.MapStatusPage();
             app.MapOrleansDashboard("/dashboard");
         }
         return app;

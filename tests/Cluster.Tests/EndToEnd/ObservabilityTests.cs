@@ -51,6 +51,34 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
     }
 
+    [Fact]
+    public async Task TheStatusPageShowsAServedModelsFiguresInARealBrowser()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, i }) } })).Status.ShouldBe(HttpStatusCode.OK);
+        }
+        await Task.Delay(1500); // batch workers push their statistics every second
+        var url = $"http://127.0.0.1:{serving.Silo.HttpPort}/";
+
+        var dom = await Support.HeadlessChromium.DumpDom(url, TimeSpan.FromSeconds(5));
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "status-page.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await Support.HeadlessChromium.Screenshot(url, screenshot, TimeSpan.FromSeconds(5));
+
+        var row = StatusRow().Matches(dom).Select(m => m.Value).FirstOrDefault(r => r.Contains("data-model=\"demo-mlp\"", StringComparison.Ordinal));
+        row.ShouldNotBeNull("the page's script filled the table from /api/status: " + dom[..Math.Min(dom.Length, 2000)]);
+        row.ShouldContain("READY");
+        var p99 = Regex.Match(row, "class=\"num p99\">([0-9.]+)<").Groups[1].Value;
+        double.Parse(p99, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "p99 of the last minute's requests");
+        int.Parse(Regex.Match(row, "class=\"num requests\">([0-9]+)<").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(30);
+        dom.ShouldContain("<polyline", Case.Sensitive, "the throughput chart drew a line");
+        new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
+    }
+
+    [GeneratedRegex("<tr data-model=[^>]*>.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex StatusRow();
+
     [GeneratedRegex("""^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eEInfNa]+( [0-9]+)?$""")]
     private static partial Regex SampleLine();
 }
