@@ -19,7 +19,7 @@ namespace Cluster.Batching;
 /// before compute), and a caller that cancels is dropped before compute.
 /// </summary>
 [StatelessWorker(1), Reentrant]
-public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
+public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, TritonMetrics triton, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
@@ -52,6 +52,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
     {
         var delta = _stats.TakeDelta();
         if (delta.IsEmpty) return;
+        triton.Add(_model, _version, delta);
         try
         {
             _stats.UseBinning(await _statsGrain!.Push(delta, _config.Monitoring ?? MonitoringConfig.Default));

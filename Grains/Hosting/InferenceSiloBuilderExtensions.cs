@@ -30,6 +30,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.SectionName).ValidateDataAnnotations();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
+        silo.Services.TryAddSingleton<TritonMetrics>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Models.VersionReplicas>();

@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 
 namespace Cluster.Silo.Hosting;
 
-/// <summary>Prometheus metrics of the cluster (meter <c>Cluster.Inference</c>) and of Orleans, through OpenTelemetry.</summary>
+/// <summary>Prometheus metrics of the cluster (meters <c>Cluster.Inference</c> and <c>Cluster.Triton</c>) and of Orleans, through OpenTelemetry.</summary>
 internal static class TelemetryExtensions
 {
     public static WebApplicationBuilder AddClusterTelemetry(this WebApplicationBuilder builder)
@@ -12,7 +12,7 @@ internal static class TelemetryExtensions
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("cluster-silo"))
             .WithMetrics(metrics => metrics
-                .AddMeter(InferenceInstruments.MeterName, "Microsoft.Orleans")
+                .AddMeter(InferenceInstruments.MeterName, TritonMetrics.MeterName, "Microsoft.Orleans")
                 .AddPrometheusExporter());
         return builder;
     }

@@ -23,6 +23,18 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         samples.ShouldContain(l => l.StartsWith("cluster_inference_requests_total{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\"") && l.Contains("outcome=\"success\""));
         samples.ShouldContain(l => l.StartsWith("cluster_inference_compute_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""));
         text.ShouldContain("# TYPE cluster_inference_requests_total counter");
+        // Triton's names for the same series, filled from the once-a-second summaries.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!text.Contains("nv_inference_request_success{", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(500);
+            using var again = await serving.Http.GetAsync("/metrics");
+            text = await again.Content.ReadAsStringAsync();
+        }
+        foreach (var series in new[] { "nv_inference_request_success", "nv_inference_count", "nv_inference_exec_count", "nv_inference_queue_duration_us", "nv_inference_compute_infer_duration_us" })
+        {
+            text.Split('\n').ShouldContain(l => l.StartsWith(series + "{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""), series);
+        }
     }
 
     [Fact]
