@@ -55,7 +55,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         triton.Add(_model, _version, delta);
         try
         {
-            _stats.UseBinning(await _statsGrain!.Push(delta, _config.Monitoring ?? MonitoringConfig.Default));
+            _stats.UseBinning(await _statsGrain!.Push(delta, Monitoring));
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
@@ -147,7 +147,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             {
                 var waited = Elapsed(pending.EnqueuedAt, now);
                 instruments.RecordQueueWait(_model, _version, waited);
-                _stats.RecordQueueWait(waited);
+                if (Recording) _stats.RecordQueueWait(waited);
             }
             Dispatch(batch);
         }
@@ -184,12 +184,15 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
                 batch[i].Completion.TrySetResult(outputs[i]);
                 var latency = Elapsed(batch[i].EnqueuedAt, done);
                 _adaptive?.OnRequest(latency);
-                _stats.RecordSuccess(latency);
+                if (Recording) _stats.RecordSuccess(latency);
             }
             var rows = joined.RowCounts.Sum();
-            _stats.RecordBatch(rows, result.ComputeTime);
-            _stats.RecordOutputs(result.Outputs);
-            if ((_config.Monitoring ?? MonitoringConfig.Default).ReferenceRows > 0) _stats.RecordInputs(joined.Inputs, rows);
+            if (Recording)
+            {
+                _stats.RecordBatch(rows, result.ComputeTime);
+                _stats.RecordOutputs(result.Outputs);
+                if (Monitoring.ReferenceRows > 0) _stats.RecordInputs(joined.Inputs, rows);
+            }
             _adaptive?.OnBatch(rows, result.ComputeTime);
             _counters.Batches++;
             _counters.RowsComputed += rows;
@@ -202,7 +205,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         catch (Exception ex)
         {
             _counters.Failed += batch.Count;
-            _stats.RecordFailures(batch.Count);
+            if (Recording) _stats.RecordFailures(batch.Count);
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
         }
         finally
@@ -252,6 +255,10 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         if (_nextWake == at) _nextWake = long.MaxValue;
         Pump();
     }
+
+    private MonitoringConfig Monitoring => _config.Monitoring ?? MonitoringConfig.Default;
+
+    private bool Recording => Monitoring.Statistics;
 
     private void Configure(ModelConfig config)
     {

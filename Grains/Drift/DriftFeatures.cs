@@ -31,7 +31,7 @@ public static class DriftFeatures
             for (var c = 0; c < channels; c++)
             {
                 var channel = c;
-                yield return ($"{input.Name}[c={c}]", Strided(rows * inner, maxValues, i => ReadAt(input, (i / inner) * width + channel * inner + i % inner)));
+                yield return (Name(input.Name, c, channel: true), Strided(rows * inner, maxValues, i => ReadAt(input, (i / inner) * width + channel * inner + i % inner)));
             }
         }
         else if (width <= MaxFeatures)
@@ -39,7 +39,7 @@ public static class DriftFeatures
             for (var e = 0; e < width; e++)
             {
                 var element = e;
-                yield return ($"{input.Name}[{e}]", Strided(rows, maxValues, r => ReadAt(input, r * width + element)));
+                yield return (Name(input.Name, e, channel: false), Strided(rows, maxValues, r => ReadAt(input, r * width + element)));
             }
         }
         else
@@ -47,6 +47,12 @@ public static class DriftFeatures
             yield return (input.Name, Strided(count, maxValues, i => ReadAt(input, i)));
         }
     }
+
+    // Names are built once: profiling runs for every batch and must not allocate a string per feature each time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Input, int Index, bool Channel), string> Names = new();
+
+    private static string Name(string input, int index, bool channel) =>
+        Names.GetOrAdd((input, index, channel), key => key.Channel ? $"{key.Input}[c={key.Index}]" : $"{key.Input}[{key.Index}]");
 
     private static double[] Strided(int count, int maxValues, Func<int, double> at)
     {

@@ -15,7 +15,7 @@ public sealed class InputProfiler
     private const int SamplesPerFeaturePerPush = 512;
 
     private readonly Dictionary<string, List<double>> _samples = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FeatureHistogram> _histograms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Accumulator> _histograms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
     private DriftBinning? _binning;
     private long _rows;
@@ -44,8 +44,8 @@ public sealed class InputProfiler
                 }
                 else if (_binning.Edges.TryGetValue(feature, out var edges))
                 {
-                    var histogram = DriftMath.Histogram(edges, values);
-                    _histograms[feature] = _histograms.TryGetValue(feature, out var seen) ? seen.Merge(histogram) : histogram;
+                    if (!_histograms.TryGetValue(feature, out var accumulator)) _histograms[feature] = accumulator = new Accumulator(edges.Length + 1);
+                    accumulator.Add(edges, values);
                 }
             }
         }
@@ -73,11 +73,34 @@ public sealed class InputProfiler
             _rows,
             _binning?.Epoch ?? 0,
             _samples.ToImmutableDictionary(s => s.Key, s => s.Value.ToImmutableArray(), StringComparer.Ordinal),
-            _histograms.ToImmutableDictionary(StringComparer.Ordinal));
+            _histograms.ToImmutableDictionary(h => h.Key, h => h.Value.ToHistogram(), StringComparer.Ordinal));
         _samples.Clear();
         _seen.Clear();
         _histograms.Clear();
         _rows = 0;
         return profile;
+    }
+
+    /// <summary>Running bin counts of one feature, turned into a <see cref="FeatureHistogram"/> once per push.</summary>
+    private sealed class Accumulator(int bins)
+    {
+        private readonly long[] _bins = new long[bins];
+        private long _count;
+        private double _sum;
+        private double _squares;
+
+        public void Add(ImmutableArray<double> edges, double[] values)
+        {
+            foreach (var value in values)
+            {
+                if (!double.IsFinite(value)) continue;
+                _bins[DriftMath.BinOf(edges, value)]++;
+                _count++;
+                _sum += value;
+                _squares += value * value;
+            }
+        }
+
+        public FeatureHistogram ToHistogram() => new(_count, _sum, _squares, [.. _bins]);
     }
 }

@@ -7,7 +7,7 @@ namespace Cluster.Repository;
 
 /// <summary>
 /// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>),
-/// <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>), <c>labels</c>
+/// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
@@ -44,11 +44,12 @@ public static class ModelConfigFile
             document.DynamicBatching is { } batching ? ToConfig(batching) : defaults.Batching,
             document.RequireAccelerator ?? false,
             document.ResponseCache?.MaxEntries ?? 0,
-            document.Drift is null && document.Alerts is null ? null : new MonitoringConfig(
+            document.Drift is null && document.Alerts is null && document.Statistics is null ? null : new MonitoringConfig(
                 document.Drift?.ReferenceRows ?? MonitoringConfig.DefaultReferenceRows,
                 document.Alerts?.MaxDriftScore,
                 document.Alerts?.MaxP99Ms,
-                document.Alerts?.MaxErrorRate));
+                document.Alerts?.MaxErrorRate,
+                document.Statistics ?? true));
         Validate(config);
         return config;
     }
@@ -95,7 +96,7 @@ public static class ModelConfigFile
 
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
-        bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts);
+        bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics);
 
     private sealed record DriftDocument(int? ReferenceRows);
 

@@ -18,24 +18,35 @@ public static class OutputProfiler
     /// <summary>The distribution of <paramref name="output"/>'s rows; null for types or widths that are not profiled.</summary>
     public static OutputDistribution? Profile(TensorData output)
     {
+        var counts = new Dictionary<int, long>();
+        if (Count(output, counts) is not { } classes) return null;
+        return new OutputDistribution(classes, counts.Values.Sum(), counts.ToImmutableSortedDictionary());
+    }
+
+    /// <summary>
+    /// Adds the bins of <paramref name="output"/>'s rows to <paramref name="counts"/> (no allocation);
+    /// answers whether the bins are classes, or null when the output is not profiled.
+    /// </summary>
+    public static bool? Count(TensorData output, Dictionary<int, long> counts)
+    {
         if (output.Shape.Length == 0) return null;
         var rows = output.Shape[0];
         if (rows <= 0) return null;
         var width = output.ElementCount / rows;
         if (width < 1 || width > MaxRowWidth) return null;
-        return output.DataType switch
+        switch (output.DataType)
         {
-            TensorDataType.FP32 => Bin(MemoryMarshal.Cast<byte, float>(output.Data), (int)rows, (int)width),
-            TensorDataType.FP64 => Bin(MemoryMarshal.Cast<byte, double>(output.Data), (int)rows, (int)width),
-            TensorDataType.Int32 => Bin(MemoryMarshal.Cast<byte, int>(output.Data), (int)rows, (int)width),
-            TensorDataType.Int64 => Bin(MemoryMarshal.Cast<byte, long>(output.Data), (int)rows, (int)width),
-            _ => null,
-        };
+            case TensorDataType.FP32: Bin(MemoryMarshal.Cast<byte, float>(output.Data), (int)rows, (int)width, counts); break;
+            case TensorDataType.FP64: Bin(MemoryMarshal.Cast<byte, double>(output.Data), (int)rows, (int)width, counts); break;
+            case TensorDataType.Int32: Bin(MemoryMarshal.Cast<byte, int>(output.Data), (int)rows, (int)width, counts); break;
+            case TensorDataType.Int64: Bin(MemoryMarshal.Cast<byte, long>(output.Data), (int)rows, (int)width, counts); break;
+            default: return null;
+        }
+        return width > 1;
     }
 
-    private static OutputDistribution Bin<T>(ReadOnlySpan<T> values, int rows, int width) where T : unmanaged, INumberBase<T>
+    private static void Bin<T>(ReadOnlySpan<T> values, int rows, int width, Dictionary<int, long> counts) where T : unmanaged, INumberBase<T>
     {
-        var counts = new Dictionary<int, long>();
         for (var row = 0; row < rows; row++)
         {
             var slice = values.Slice(row * width, width);
@@ -60,6 +71,5 @@ public static class OutputProfiler
             }
             counts[bin] = counts.GetValueOrDefault(bin) + 1;
         }
-        return new OutputDistribution(width > 1, rows, counts.ToImmutableSortedDictionary());
     }
 }

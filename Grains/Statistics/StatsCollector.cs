@@ -13,7 +13,7 @@ internal sealed class StatsCollector
     private long _failure;
     private long _rows;
     private long _batches;
-    private Dictionary<string, OutputDistribution>? _outputs;
+    private readonly Dictionary<string, (bool Classes, Dictionary<int, long> Counts)> _outputs = new(StringComparer.Ordinal);
     private readonly Drift.InputProfiler _inputs = new();
 
     public void RecordQueueWait(TimeSpan waited) => _queue.Record(waited);
@@ -33,14 +33,14 @@ internal sealed class StatsCollector
         _compute.Record(compute);
     }
 
-    /// <summary>Bins the rows of a batch's outputs.</summary>
+    /// <summary>Bins the rows of a batch's outputs into running counts (built into distributions once per push).</summary>
     public void RecordOutputs(IEnumerable<TensorData> outputs)
     {
         foreach (var output in outputs)
         {
-            if (OutputProfiler.Profile(output) is not { } distribution) continue;
-            _outputs ??= new Dictionary<string, OutputDistribution>(StringComparer.Ordinal);
-            _outputs[output.Name] = _outputs.TryGetValue(output.Name, out var seen) ? seen.Merge(distribution) : distribution;
+            if (!_outputs.TryGetValue(output.Name, out var entry)) entry = (false, []);
+            if (OutputProfiler.Count(output, entry.Counts) is not { } classes) continue;
+            _outputs[output.Name] = (classes, entry.Counts);
         }
     }
 
@@ -50,13 +50,22 @@ internal sealed class StatsCollector
     /// <summary>The reference bins the stats grain answered with (null: sample toward a reference).</summary>
     public void UseBinning(Drift.DriftBinning? binning) => _inputs.Use(binning);
 
+    private ImmutableDictionary<string, OutputDistribution>? TakeOutputs()
+    {
+        if (_outputs.Count == 0) return null;
+        var taken = _outputs
+            .Where(o => o.Value.Counts.Count > 0)
+            .ToImmutableDictionary(o => o.Key, o => new OutputDistribution(o.Value.Classes, o.Value.Counts.Values.Sum(), o.Value.Counts.ToImmutableSortedDictionary()), StringComparer.Ordinal);
+        _outputs.Clear();
+        return taken.IsEmpty ? null : taken;
+    }
+
     /// <summary>Everything since the last call, and starts over.</summary>
     public StatsDelta TakeDelta()
     {
         var delta = new StatsDelta(_success, _failure, _rows, _batches, _request.TakeSnapshot(), _queue.TakeSnapshot(), _compute.TakeSnapshot(),
-            _outputs?.ToImmutableDictionary(StringComparer.Ordinal),
+            TakeOutputs(),
             _inputs.Take());
-        _outputs = null;
         _success = _failure = _rows = _batches = 0;
         return delta;
     }

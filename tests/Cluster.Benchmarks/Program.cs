@@ -9,6 +9,7 @@ using Microsoft.ML.OnnxRuntime;
 // Side-by-side throughput and latency: raw ONNX Runtime in-process vs the cluster through the .NET client
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
+// (--stats-cost: only the statistics on/off comparison).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -25,6 +26,7 @@ var tiny = new BenchModel("tiny", Write("tiny.onnx", DemoMlp.Build()), "x", [Dem
     ["fixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 200}}""",
     ["adaptive"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 5}}""",
     ["slowfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 20000, "preferred_batch_sizes": [64]}}""",
+    ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 5}, "statistics": false}""",
 }, seed: 1);
 var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [3, 48, 192], new()
 {
@@ -32,6 +34,7 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["fixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 2000}}""",
     ["adaptive"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}}""",
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
+    ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
 }, seed: 2);
 foreach (var model in new[] { tiny, cls })
 {
@@ -71,6 +74,16 @@ if (only is not null)
                 _ => Targets.Http(http, model, parts[2]),
             });
     Console.WriteLine($"{only}: {single.Throughput:F0} req/s, p50 {single.Percentile(0.5):F2} ms, p99 {single.Percentile(0.99):F2} ms, failed {single.Failed}");
+    await app.StopAsync();
+    return 0;
+}
+
+if (args.Contains("--stats-cost"))
+{
+    var costReport = new Report();
+    await StatisticsCost.Measure(costReport, client, [tiny, cls], warmup, duration);
+    Console.Write(costReport.Text);
+    if (output is not null) await File.WriteAllTextAsync(output, costReport.Text);
     await app.StopAsync();
     return 0;
 }
@@ -144,6 +157,8 @@ foreach (var (model, fixedMode, rate, target) in new[] { (tiny, "slowfixed", 500
     }
 }
 report.Line();
+
+await StatisticsCost.Measure(report, client, [tiny, cls], warmup, duration);
 
 report.Line("### Targets");
 report.Line();
