@@ -6,6 +6,7 @@ using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Telemetry;
 using Cluster.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Cluster.Routing;
 
@@ -18,7 +19,7 @@ namespace Cluster.Routing;
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
 /// </summary>
 [StatelessWorker(1), Reentrant]
-public sealed class RouterGrain(TimeProvider time, InferenceInstruments instruments) : Grain, IRouterGrain
+public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
     // Only when background refreshes fail (the catalog's silo is gone) does a request refresh inline.
@@ -187,6 +188,7 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Feedback for these requests will find no assignment and be counted as unmatched.
+                LogHousekeepingFailed(logger, Model, "bandit assignments", ex.Message);
             }
         }
         foreach (var (version, delta) in _shadows.TakeDeltas())
@@ -198,9 +200,19 @@ public sealed class RouterGrain(TimeProvider time, InferenceInstruments instrume
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Comparisons are statistics: losing one second of them beats blocking the router.
+                LogHousekeepingFailed(logger, Model, $"shadow {version} comparisons", ex.Message);
             }
         }
     }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // What the last second saw would otherwise go with the activation.
+        await Housekeeping(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Router of {Model} could not deliver {What}: {Reason}")]
+    private static partial void LogHousekeepingFailed(ILogger logger, string model, string what, string reason);
 
     public async Task<BatchingStats> GetBatchingStats(string? version)
     {
