@@ -169,9 +169,9 @@ public sealed class LifecycleTests(ServingFixture serving)
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "unload-memory-figures.txt"), figures);
         (loaded - unloaded).ShouldBeGreaterThan(weights * 3 / 4, "loading must take the weights' memory: " + figures);
         (loaded - unloadedAgain).ShouldBeGreaterThan(weights * 3 / 4, "unloading must give back at least three quarters of it: " + figures);
-        // One cycle may leave allocator arenas behind (noise under a parallel test run); leaking the session
-        // would grow memory by the weights every cycle, so three cycles must stay under one model's worth.
-        (unloadedLater - unloadedAgain).ShouldBeLessThan(weights, "load/unload cycles must not leak the weights: " + figures);
+        // Cycles may leave allocator arenas behind (up to ~38 MiB seen under a parallel test run); leaking the
+        // session would grow memory by the weights every cycle (96 MiB over three), so stay under two models' worth.
+        (unloadedLater - unloadedAgain).ShouldBeLessThan(2 * weights, "load/unload cycles must not leak the weights: " + figures);
 
         async Task Load() => (await Post(silo.Http, "/api/models/heavy/versions/1/load", new { })).Status.ShouldBe(HttpStatusCode.OK);
 
