@@ -14,7 +14,7 @@ public sealed class BanditTests(ServingFixture serving)
         var model = $"bd-{Guid.NewGuid():N}"[..12];
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
         await serving.Client.UploadVersionAsync(model, "2", TestModels.Scale(2f));
-        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0.1}}""")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0.1}}""")).Status.ShouldBe(HttpStatusCode.OK);
 
         var recent = new Queue<string>();
         var random = new Random(3);
@@ -47,9 +47,9 @@ public sealed class BanditTests(ServingFixture serving)
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
         await serving.Client.UploadVersionAsync(model, "2", TestModels.Scale(2f));
         (await PostRaw(serving.Http, $"/api/models/{model}/feedback", """{"id": "x", "reward": 1}""")).Status.ShouldBe(HttpStatusCode.Conflict, "no bandit yet");
-        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.BadRequest, "one arm is no choice");
-        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0}}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
-        (await PutRaw($"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.BadRequest, "one arm is no choice");
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": {"exploration": 0}}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}, "bandit": true}""")).Status.ShouldBe(HttpStatusCode.OK);
         await Task.Delay(1100);
 
         var (_, served) = await Post(serving.Http, $"/v2/models/{model}/infer", new { id = "mine-1", inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 1f }) } });
@@ -68,11 +68,4 @@ public sealed class BanditTests(ServingFixture serving)
         bandit.Arms.Sum(a => a.Rewards).ShouldBe(1);
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PutRaw(string path, string json)
-    {
-        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await serving.Http.PutAsync(path, content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }

@@ -23,6 +23,13 @@ public static class HttpJson
         return (response.StatusCode, await ReadBody(response));
     }
 
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> PutRaw(HttpClient http, string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PutAsync(path, content, TestContext.Current.CancellationToken);
+        return (response.StatusCode, await ReadBody(response));
+    }
+
     public static object Tensor(string name, string datatype, long[] shape, object data) =>
         new { name, datatype, shape, data };
 

@@ -13,7 +13,7 @@ public sealed class RolloutTests(ServingFixture serving)
     {
         var model = $"ro-{Guid.NewGuid():N}"[..12];
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(2f));
-        (await PutJson(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 100}}""")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 100}}""")).Status.ShouldBe(HttpStatusCode.OK);
         await serving.Client.UploadVersionAsync(model, "2", canary);
         return model;
     }
@@ -94,7 +94,7 @@ public sealed class RolloutTests(ServingFixture serving)
 
         var (_, traffic) = await Get(serving.Http, $"/api/models/{model}/traffic");
         traffic.GetProperty("weights").GetProperty("2").GetDouble().ShouldBe(30);
-        (await PutJson(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"2": 100}}""")).Status.ShouldBe(HttpStatusCode.Conflict);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"2": 100}}""")).Status.ShouldBe(HttpStatusCode.Conflict);
 
         (await PostRaw(serving.Http, $"/api/models/{model}/rollouts/current/resume", "")).Status.ShouldBe(HttpStatusCode.Conflict);
         var (_, paused) = await PostRaw(serving.Http, $"/api/models/{model}/rollouts/current/pause", "");
@@ -106,7 +106,7 @@ public sealed class RolloutTests(ServingFixture serving)
         aborted.GetProperty("history").EnumerateArray().Select(t => t.GetProperty("event").GetString()).ShouldBe(["started", "paused", "resumed", "aborted"]);
 
         await ShouldServeOnlyBaseline(model);
-        (await PutJson(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}}""")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"weights": {"1": 50, "2": 50}}""")).Status.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -157,11 +157,4 @@ public sealed class RolloutTests(ServingFixture serving)
         }
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> PutJson(HttpClient http, string path, string json)
-    {
-        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PutAsync(path, content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }

@@ -78,10 +78,10 @@ public sealed class ShadowTests(ServingFixture serving)
         for (var i = 0; i < 10; i++) (await Primary(model, [1f, 1f])).ShouldBe([2f, 2f]);
         (await WaitForMirrored(model, "2", 10)).Failed.ShouldBe(10);
 
-        var (status, error) = await PutRaw($"/api/models/{model}/traffic", """{"shadows": [{"version": "2", "fraction": 0}]}""");
+        var (status, error) = await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"shadows": [{"version": "2", "fraction": 0}]}""");
         status.ShouldBe(HttpStatusCode.BadRequest);
         error.GetProperty("error").GetString()!.ShouldContain("fraction");
-        (await PutRaw($"/api/models/{model}/traffic", """{"shadows": [{"fraction": 0.5}]}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"shadows": [{"fraction": 0.5}]}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     private async Task<Statistics.ShadowComparison> WaitForMirrored(string model, string version, long mirrored)
@@ -97,11 +97,4 @@ public sealed class ShadowTests(ServingFixture serving)
         }
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PutRaw(string path, string json)
-    {
-        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await serving.Http.PutAsync(path, content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }
