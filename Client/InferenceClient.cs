@@ -116,22 +116,22 @@ public sealed class InferenceClient : IAsyncDisposable
     /// ONNX Runtime cannot load throws <see cref="Errors.InvalidInferenceRequestException"/> with the reason, and nothing is registered.
     /// </summary>
     public Task<ModelVersionInfo> UploadVersionAsync(string model, string version, byte[] onnx, string? label = null, ModelConfig? config = null) =>
-        _cluster.GetGrain<IModelGrain>(model).UploadVersion(version, onnx, config, label);
+        Acting<IModelGrain>(model).UploadVersion(version, onnx, config, label);
 
     /// <summary>Loads an unloaded or failed version again.</summary>
-    public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => _cluster.GetGrain<IModelGrain>(model).LoadVersion(version);
+    public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => Acting<IModelGrain>(model).LoadVersion(version);
 
     /// <summary>Stops serving a version (after a short drain) and frees its sessions.</summary>
-    public Task<ModelVersionInfo> UnloadVersionAsync(string model, string version) => _cluster.GetGrain<IModelGrain>(model).UnloadVersion(version);
+    public Task<ModelVersionInfo> UnloadVersionAsync(string model, string version) => Acting<IModelGrain>(model).UnloadVersion(version);
 
     /// <summary>Deletes a version; refused (<see cref="Errors.ConflictException"/>) while it serves traffic unless <paramref name="force"/>.</summary>
-    public Task DeleteVersionAsync(string model, string version, bool force = false) => _cluster.GetGrain<IModelGrain>(model).DeleteVersion(version, force);
+    public Task DeleteVersionAsync(string model, string version, bool force = false) => Acting<IModelGrain>(model).DeleteVersion(version, force);
 
     /// <summary>Points a label (e.g. <c>stable</c>, <c>canary</c>) at a version; usable wherever a version is.</summary>
-    public Task<ModelInfo> SetLabelAsync(string model, string label, string version) => _cluster.GetGrain<IModelGrain>(model).SetLabel(label, version);
+    public Task<ModelInfo> SetLabelAsync(string model, string label, string version) => Acting<IModelGrain>(model).SetLabel(label, version);
 
     /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
-    public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => _cluster.GetGrain<IModelGrain>(model).SetConfig(config);
+    public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => Acting<IModelGrain>(model).SetConfig(config);
 
     /// <summary>Sets the A/B split of requests that name no version, e.g. <c>{"1": 90, "canary": 10}</c>; empty weights send all to the default.</summary>
     /// <param name="model">Model name.</param>
@@ -140,22 +140,22 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <param name="shadows">Versions that get a sampled copy of requests, compared with the primary's answers and never returned.</param>
     /// <param name="bandit">When set, an Exp3 bandit shifts traffic between the weighted versions by the rewards posted with <see cref="SendFeedbackAsync"/>.</param>
     public Task<ModelInfo> SetTrafficAsync(string model, IReadOnlyDictionary<string, double> weights, bool sticky = true, IEnumerable<ShadowTarget>? shadows = null, Bandits.BanditSettings? bandit = null) =>
-        _cluster.GetGrain<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky, [.. shadows ?? []], Bandit: bandit));
+        Acting<IModelGrain>(model).SetTraffic(new TrafficPolicy(weights.ToImmutableDictionary(StringComparer.Ordinal), sticky, [.. shadows ?? []], Bandit: bandit));
 
     /// <summary>Starts a rollout of a version in steps guarded by gates; refused (<see cref="Errors.ConflictException"/>) while one is active.</summary>
-    public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => _cluster.GetGrain<IRolloutGrain>(model).Start(plan);
+    public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => Acting<IRolloutGrain>(model).Start(plan);
 
     /// <summary>The model's active rollout, else its last one; null when it never had one.</summary>
-    public Task<RolloutInfo?> GetRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).GetCurrent();
+    public Task<RolloutInfo?> GetRolloutAsync(string model) => Acting<IRolloutGrain>(model).GetCurrent();
 
     /// <summary>Holds the active rollout at its current weights.</summary>
-    public Task<RolloutInfo> PauseRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Pause();
+    public Task<RolloutInfo> PauseRolloutAsync(string model) => Acting<IRolloutGrain>(model).Pause();
 
     /// <summary>Continues a paused rollout.</summary>
-    public Task<RolloutInfo> ResumeRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Resume();
+    public Task<RolloutInfo> ResumeRolloutAsync(string model) => Acting<IRolloutGrain>(model).Resume();
 
     /// <summary>Stops the active rollout and sends all traffic back to its baseline.</summary>
-    public Task<RolloutInfo> AbortRolloutAsync(string model) => _cluster.GetGrain<IRolloutGrain>(model).Abort();
+    public Task<RolloutInfo> AbortRolloutAsync(string model) => Acting<IRolloutGrain>(model).Abort();
 
     /// <summary>A version's statistics merged across silos: totals and the last 1, 15 and 60 minutes (latency histograms, counts).</summary>
     public async Task<Statistics.VersionStatistics> GetStatisticsAsync(string model, string? version = null)
@@ -196,6 +196,34 @@ public sealed class InferenceClient : IAsyncDisposable
         return await _cluster.GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
     }
 
+    /// <summary>Creates an API key for the HTTP gateway; the answer holds the key, which is never shown again.</summary>
+    /// <param name="name">What the key is for.</param>
+    /// <param name="scopes">What it may do.</param>
+    /// <param name="models">Models it is limited to; none means all.</param>
+    public Task<Security.CreatedApiKey> CreateApiKeyAsync(string name, Security.ApiKeyScope scopes, IEnumerable<string>? models = null)
+    {
+        Audit.AuditActor.Set(Actor);
+        return _cluster.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry).Create(name, scopes, [.. models ?? []]);
+    }
+
+    /// <summary>Every key (hashes, never keys), revoked ones included.</summary>
+    public async Task<ImmutableArray<Security.ApiKeyInfo>> ListApiKeysAsync() =>
+        (await _cluster.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry).GetTable()).Keys;
+
+    /// <summary>Revokes a key: gateways refuse it within 2 seconds.</summary>
+    public Task<Security.ApiKeyInfo> RevokeApiKeyAsync(string id)
+    {
+        Audit.AuditActor.Set(Actor);
+        return _cluster.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry).Revoke(id);
+    }
+
+    /// <summary>Gives a key a new secret, keeping its id and scopes; the old secret stops working within 2 seconds.</summary>
+    public Task<Security.CreatedApiKey> RotateApiKeyAsync(string id)
+    {
+        Audit.AuditActor.Set(Actor);
+        return _cluster.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry).Rotate(id);
+    }
+
     /// <summary>Names of all registered models, sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>
         _cluster.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
@@ -203,8 +231,18 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <summary>A model's versions, their status and signatures; throws <see cref="Errors.ModelNotFoundException"/> for an unknown model.</summary>
     public async Task<ModelInfo> GetModelAsync(string model)
     {
-        var info = await _cluster.GetGrain<IModelGrain>(model).GetInfo();
+        var info = await Acting<IModelGrain>(model).GetInfo();
         return info.Exists ? info : throw new Errors.ModelNotFoundException($"Unknown model '{model}'.");
+    }
+
+    // Changes made through the client are audited under this name (the gateway uses key ids).
+    private const string Actor = "client";
+
+    /// <summary>A model-keyed grain, with this client set as the audit actor of the call that follows.</summary>
+    private T Acting<T>(string model) where T : IGrainWithStringKey
+    {
+        Audit.AuditActor.Set(Actor);
+        return _cluster.GetGrain<T>(model);
     }
 
     /// <inheritdoc />

@@ -31,6 +31,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.Services.TryAddSingleton<TritonMetrics>();
+        silo.Services.TryAddSingleton<Audit.IAuditLog, Audit.InMemoryAuditLog>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Models.VersionReplicas>();
@@ -43,11 +44,13 @@ public static class InferenceSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Keeps artifacts in the cluster's PostgreSQL database, cached on local disk (cluster mode).</summary>
+    /// <summary>Keeps artifacts (cached on local disk) and the audit log in the cluster's PostgreSQL database (cluster mode).</summary>
     public static ISiloBuilder AddPostgresArtifactStore(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.SectionName).Configure(o => o.ConnectionString = connectionString);
         silo.Services.AddSingleton<IArtifactStore, PostgresArtifactStore>();
+        silo.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<Audit.IAuditLog, Audit.PostgresAuditLog>();
         return silo;
     }
 

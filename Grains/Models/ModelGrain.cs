@@ -16,6 +16,7 @@ public sealed partial class ModelGrain(
     [PersistentState("model", ModelStorage.Name)] IPersistentState<ModelState> state,
     VersionReplicas replicas,
     IArtifactStore artifacts,
+    Audit.IAuditLog audit,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
     // Routers refresh their routing table at least every second; waiting longer lets requests they
@@ -87,6 +88,7 @@ public sealed partial class ModelGrain(
         }
         if (label is not null) await SetLabel(label, version);
         LogUploaded(logger, Name, version, sha256);
+        await audit.Append("version.upload", Name, null, $"version {version} sha256 {sha256}{(label is null ? "" : $" label {label}")}");
         return info;
     }
 
@@ -94,7 +96,9 @@ public sealed partial class ModelGrain(
     {
         var entry = Find(version);
         if (entry.Status is VersionStatus.Ready or VersionStatus.Loading) return entry;
-        return await RegisterVersion(entry.Registration);
+        var loaded = await RegisterVersion(entry.Registration);
+        await audit.Append("version.load", Name, $"version {version} {entry.Status}", $"version {version} {loaded.Status}");
+        return loaded;
     }
 
     public async Task<ModelVersionInfo> UnloadVersion(string version)
@@ -106,6 +110,7 @@ public sealed partial class ModelGrain(
         await Task.Delay(DrainTime);
         await replicas.Unload(GrainFactory, Name, entry);
         LogUnloaded(logger, Name, version);
+        await audit.Append("version.unload", Name, $"version {version} {entry.Status}", $"version {version} Unloaded");
         return unloaded;
     }
 
@@ -125,6 +130,7 @@ public sealed partial class ModelGrain(
         await replicas.Unload(GrainFactory, Name, entry);
         await Forget(version, entry.Registration);
         LogDeleted(logger, Name, version);
+        await audit.Append("version.delete", Name, $"version {version} {entry.Status} sha256 {entry.Registration.Sha256}", force ? "deleted (forced)" : "deleted");
     }
 
     public async Task<ModelInfo> SetLabel(string label, string version)
@@ -132,13 +138,17 @@ public sealed partial class ModelGrain(
         if (ModelVersions.TryParse(label, out _)) throw new InvalidInferenceRequestException($"Label '{label}' looks like a version number.");
         if (!Repository.ModelNames.IsValid(label)) throw new InvalidInferenceRequestException($"Label '{label}' may hold only letters, digits, '.', '_' and '-'.");
         Find(version);
+        var before = state.State.Labels.TryGetValue(label, out var previous) ? $"{label} → {previous}" : null;
         await Save(s => s.Labels[label] = version);
+        await audit.Append("label.set", Name, before, $"{label} → {version}");
         return await GetInfo();
     }
 
     public async Task<ModelInfo> SetConfig(ModelConfig config)
     {
+        var before = state.State.Config;
         await Save(s => s.Config = config);
+        await audit.Append("config.set", Name, before?.ToString(), config.ToString());
         var loaded = state.State.Versions.Values.Where(v => v.Status is VersionStatus.Ready or VersionStatus.Failed).ToArray();
         await Task.WhenAll(loaded.Select(v => RegisterVersion(v.Registration)));
         return await GetInfo();
@@ -151,7 +161,9 @@ public sealed partial class ModelGrain(
             throw new ConflictException($"Rollout {rollout} of '{Name}' controls its traffic; pause and abort it, or let it finish, before setting weights.");
         }
         TrafficRules.Validate(await GetInfo(), traffic with { Rollout = null });
+        var before = state.State.Traffic;
         await Save(s => s.Traffic = traffic.IsEmpty ? null : traffic with { Rollout = null });
+        await audit.Append("traffic.set", Name, TrafficText.Describe(before), TrafficText.Describe(state.State.Traffic));
         LogTraffic(logger, Name, string.Join(", ", traffic.Weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);
         return await GetInfo();
     }
@@ -165,7 +177,9 @@ public sealed partial class ModelGrain(
         var current = state.State.Traffic ?? new TrafficPolicy(ImmutableDictionary<string, double>.Empty, Sticky: true);
         var traffic = current with { Weights = weights, Rollout = release ? null : rolloutId, Bandit = null };
         TrafficRules.Validate(await GetInfo(), traffic);
+        var before = state.State.Traffic;
         await Save(s => s.Traffic = traffic.IsEmpty ? null : traffic);
+        await audit.Append("traffic.rollout", Name, TrafficText.Describe(before), TrafficText.Describe(state.State.Traffic));
         LogTraffic(logger, Name, string.Join(", ", weights.Select(w => $"{w.Key}={w.Value}")), traffic.Sticky);
         return await GetInfo();
     }

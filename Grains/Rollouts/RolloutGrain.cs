@@ -18,6 +18,7 @@ namespace Cluster.Rollouts;
 public sealed partial class RolloutGrain(
     [PersistentState("rollout", ModelStorage.Name)] IPersistentState<RolloutState> state,
     TimeProvider time,
+    Audit.IAuditLog audit,
     ILogger<RolloutGrain> logger) : Grain, IRolloutGrain, IRemindable
 {
     private const string ReminderName = "rollout";
@@ -58,6 +59,7 @@ public sealed partial class RolloutGrain(
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         StartTicking();
         LogTransition(logger, Model, id, "started", $"{target.Version} over {baseline}, first weight {plan.Steps[0].Weight}");
+        await audit.Append("rollout.started", Model, null, $"rollout {id}: {target.Version} over {baseline}, steps {string.Join(" → ", plan.Steps.Select(s => $"{s.Weight}% for {s.Duration.TotalSeconds}s"))}");
         return rollout;
     }
 
@@ -98,6 +100,8 @@ public sealed partial class RolloutGrain(
     private async Task Tick(CancellationToken cancellationToken)
     {
         if (Current is not { Phase: RolloutPhase.Running } rollout) return;
+        // What the rollout decides on its own is done in its name, in the audit log as everywhere.
+        Audit.AuditActor.Set($"rollout:{rollout.Id}");
         var model = await ModelGrain.GetInfo();
         if (model.FindVersion(rollout.TargetVersion) is not { Status: VersionStatus.Ready })
         {
@@ -149,6 +153,7 @@ public sealed partial class RolloutGrain(
         state.State.Current = rollout;
         await state.WriteStateAsync();
         LogTransition(logger, Model, rollout.Id, what, reason);
+        await audit.Append($"rollout.{what}", Model, null, $"rollout {rollout.Id} (target {rollout.TargetVersion}, baseline {rollout.BaselineVersion}), target weight {rollout.CurrentWeight}: {reason}");
         return rollout;
     }
 

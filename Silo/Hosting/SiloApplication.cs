@@ -19,6 +19,8 @@ public static class SiloApplication
         var cluster = Bind<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
         var silo = Bind<SiloSettings>(builder.Configuration, SiloSettings.SectionName);
         var gateway = Bind<GatewaySettings>(builder.Configuration, GatewaySettings.SectionName);
+        var security = Bind<SecuritySettings>(builder.Configuration, SecuritySettings.SectionName);
+        var keysRequired = security.KeysRequired(cluster.IsPostgres);
         var roles = silo.ParsedRoles;
 
         builder.WebHost.UseUrls(gateway.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -37,6 +39,14 @@ public static class SiloApplication
 
         builder.AddClusterTelemetry();
         builder.Services.AddSingleton<RouterGrains>();
+        builder.Services.AddSingleton(security);
+        if (roles.HasFlag(SiloRoles.Gateway))
+        {
+            // Registered after UseOrleans, so the silo is up when the key table is first read.
+            builder.Services.AddSingleton<Security.ApiKeyCache>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.ApiKeyCache>());
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<Security.ApiKeyBootstrap>(sp, keysRequired));
+        }
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
@@ -44,6 +54,9 @@ public static class SiloApplication
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (roles.HasFlag(SiloRoles.Gateway))
         {
+            app.UseMiddleware<Security.ApiKeyMiddleware>(keysRequired);
+            app.MapKeyApi();
+            app.MapAuditApi();
             app.MapInferenceApi();
             app.MapManagementApi();
             app.MapRolloutApi();

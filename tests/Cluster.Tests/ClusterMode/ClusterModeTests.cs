@@ -39,7 +39,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
         using var emptyRepository = new TemporaryRepository();
         repository.Add("pair", "1", TestModels.Scale(2f), """{"replicas": 2}""");
         string[] common = [
-            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true",
+            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true", TestKeys.BootstrapSetting,
             $"--Cluster:ClusterId={clusterId}", "--Inference:Device=cpu", $"--Artifacts:CacheDirectory={Path.Combine(emptyRepository.Root, "first-cache")}"];
 
         var (gateway, inference) = await StartCluster(repository.Root, emptyRepository.Root, common, writeDemo: true);

@@ -18,7 +18,7 @@ public sealed class RolloutRestartTests(PostgresFixture postgres)
         var connectionString = await postgres.NewDatabaseAsync();
         using var repository = new TemporaryRepository();
         string[] settings = [
-            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true",
+            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true", TestKeys.BootstrapSetting,
             $"--Cluster:ClusterId=r{Guid.NewGuid():N}", "--Inference:Device=cpu", "--Models:WriteDemoModel=false",
             "--Cluster:Membership:ProbeTimeout=00:00:01", "--Cluster:Membership:NumMissedProbesLimit=2"];
 

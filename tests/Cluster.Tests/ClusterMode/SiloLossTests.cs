@@ -23,7 +23,7 @@ public sealed class SiloLossTests(PostgresFixture postgres)
         using var empty = new TemporaryRepository();
         repository.Add("pair", "1", TestModels.Scale(2f), """{"replicas": 2, "max_batch_size": 16, "dynamic_batching": {"latency_target_ms": 50}}""");
         string[] common = [
-            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true",
+            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true", TestKeys.BootstrapSetting,
             $"--Cluster:ClusterId=k{Guid.NewGuid():N}", "--Inference:Device=cpu", "--Models:WriteDemoModel=false", .. FastMembership];
         var inference = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
             SiloProcess.StartAsync(repository.Root, waitForReady: false, [.. common, "--Silo:Roles=inference"])));

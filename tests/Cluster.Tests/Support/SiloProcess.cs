@@ -58,6 +58,12 @@ public sealed class SiloProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
         var silo = new SiloProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort);
+        // A silo given an admin key is called with it, so tests of other things need not think about keys.
+        const string bootstrap = "--Security:BootstrapAdminKey=";
+        if (settings.LastOrDefault(s => s.StartsWith(bootstrap, StringComparison.Ordinal)) is { } key)
+        {
+            silo.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key[bootstrap.Length..]);
+        }
         try
         {
             await silo.WaitUntilReady(TimeSpan.FromSeconds(90), waitForReady ? "/v2/health/ready" : "/v2/health/live");
