@@ -19,4 +19,20 @@ public sealed class GatewaySettings
     /// <summary>Largest model upload accepted (management API); uploads travel to the catalog in one Orleans message, whose default cap is 100 MiB.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 96L * 1024 * 1024;
+
+    /// <summary>Most elements one input tensor may hold; more is answered 413.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxElementsPerTensor { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Most elements all inputs of one request may hold together; more is answered 413.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxElementsPerRequest { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Most rows (dimension 0) one request may carry, whatever the model's max_batch_size; more is answered 413.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxRowsPerRequest { get; set; } = 4096;
+
+    /// <summary>Deepest JSON nesting accepted in an inference request; deeper is answered 400.</summary>
+    [Range(4, 256)]
+    public int MaxJsonDepth { get; set; } = 32;
 }

@@ -50,6 +50,9 @@ public static class SiloApplication
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        // Statuses routing produces without a body (no such path: 404, wrong method: 405) still answer in the API's error shape.
+        app.UseStatusCodePages(context => JsonResults.Error(context.HttpContext.Response, context.HttpContext.Response.StatusCode,
+            $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here (HTTP {context.HttpContext.Response.StatusCode}); see docs/API.md."));
         app.MapHealthApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (roles.HasFlag(SiloRoles.Gateway))
@@ -65,6 +68,7 @@ public static class SiloApplication
             app.MapDriftApi();
             app.MapStatusPage();
             app.MapOrleansDashboard("/dashboard");
+
         }
         return app;
     }

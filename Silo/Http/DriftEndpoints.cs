@@ -48,7 +48,9 @@ internal static class DriftEndpoints
     private static async Task SetReference(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string version)
     {
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
-        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length));
+        var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.GatewaySettings>>().Value;
+        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length), limits.MaxJsonDepth);
+        RequestLimits.Check(parsed.Request, limits, checkRows: false);
         var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
         var entry = info.Resolve(version) ?? throw new ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
         var request = parsed.Request with { RequestedOutputs = [] };

@@ -34,6 +34,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
     private static (int Status, string Message) Classify(Exception ex) => ex switch
     {
         InvalidInferenceRequestException => (StatusCodes.Status400BadRequest, ex.Message),
+        HttpStatusException http => (http.Status, ex.Message),
         ModelNotFoundException => (StatusCodes.Status404NotFound, ex.Message),
         ModelNotReadyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
         QueueFullException => (StatusCodes.Status429TooManyRequests, ex.Message),

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Cluster.Silo.Hosting;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Models;
@@ -56,9 +58,17 @@ internal static class InferenceEndpoints
     private static async Task Infer(HttpContext http, RouterGrains routers, string model, string? version)
     {
         if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
+        var limits = http.RequestServices.GetRequiredService<IOptions<GatewaySettings>>().Value;
+        if (http.Request.ContentType is { } contentType
+            && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HttpStatusException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{contentType}' is not accepted: send application/json, or application/octet-stream with the binary tensor data extension.");
+        }
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
-        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length));
+        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length), limits.MaxJsonDepth);
         var request = parsed.Request;
+        RequestLimits.Check(request, limits);
         if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
         {
             request = request with { RoutingKey = key.ToString() };

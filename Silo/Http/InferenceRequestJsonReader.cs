@@ -13,7 +13,8 @@ namespace Cluster.Silo.Http;
 /// </summary>
 internal static class InferenceRequestJsonReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>Nesting the reader accepts unless told otherwise (a [N,C,H,W] tensor written nested needs 5 levels, plus 3 for the request).</summary>
+    public const int DefaultMaxDepth = 32;
 
     /// <summary>Parses a body that is all JSON.</summary>
     public static InferenceRequest Read(byte[] body) => Read(body, body.Length).Request;
@@ -23,12 +24,12 @@ internal static class InferenceRequestJsonReader
     /// the binary tensor data extension's section: inputs with <c>parameters.binary_data_size</c>
     /// take their bytes from it in order.
     /// </summary>
-    public static ParsedInferenceRequest Read(byte[] body, int jsonLength)
+    public static ParsedInferenceRequest Read(byte[] body, int jsonLength, int maxDepth = DefaultMaxDepth)
     {
         try
         {
             var binary = new BinarySection(body, jsonLength);
-            var parsed = ReadRequest(body.AsSpan(0, jsonLength), binary);
+            var parsed = ReadRequest(body.AsSpan(0, jsonLength), binary, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
             if (binary.Remaining > 0) throw Invalid($"The binary section has {binary.Remaining} bytes that no input claims (binary_data_size).");
             return parsed;
         }
@@ -36,11 +37,15 @@ internal static class InferenceRequestJsonReader
         {
             throw new InvalidInferenceRequestException($"Malformed JSON: {ex.Message}");
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException || ex.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidInferenceRequestException($"The request is not valid UTF-8 text: {ex.Message}");
+        }
     }
 
-    private static ParsedInferenceRequest ReadRequest(ReadOnlySpan<byte> body, BinarySection binary)
+    private static ParsedInferenceRequest ReadRequest(ReadOnlySpan<byte> body, BinarySection binary, JsonReaderOptions options)
     {
-        var reader = new Utf8JsonReader(body, Options);
+        var reader = new Utf8JsonReader(body, options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Invalid("The request body must be a JSON object.");
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
@@ -55,7 +60,7 @@ internal static class InferenceRequestJsonReader
                 case "parameters": parameters = ReadRequestParameters(ref reader); break;
                 case "inputs": inputs = ReadInputs(ref reader, body, binary); break;
                 case "outputs": (outputs, binaryOutputs) = ReadOutputs(ref reader); break;
-                default: reader.Skip(); break;
+                default: throw Invalid($"Unknown field '{property}' in the request; it may hold id, parameters, inputs and outputs.");
             }
         }
         EnsureEnd(ref reader);
@@ -132,7 +137,7 @@ internal static class InferenceRequestJsonReader
                     data = (start, (int)reader.BytesConsumed);
                     break;
                 case "parameters": binarySize = ReadBinaryDataSize(ref reader, name ?? $"#{position}"); break;
-                default: reader.Skip(); break;
+                default: throw Invalid($"Input '{name ?? $"#{position}"}' has an unknown field '{property}'; a tensor holds name, datatype, shape, data and parameters.");
             }
         }
         if (name is null) throw Invalid($"Input #{position} has no 'name'.");

@@ -12,6 +12,8 @@ namespace Cluster.Tests.EndToEnd;
 public sealed class ServingFixture : IAsyncLifetime
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
+    public const long MaxElementsPerTensor = 1_000_000;
+    public const int MaxRowsPerRequest = 2000;
 
     /// <summary>Models whose worker holds requests 600 ms and queues at most 2, one per test that needs waiting requests.</summary>
     public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client", "slow-cancel", "slow-cancel-client"];
@@ -43,7 +45,8 @@ public sealed class ServingFixture : IAsyncLifetime
         {
             _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 600000, "max_queue_size": 2}}""");
         }
-        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1");
+        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1",
+            $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
     }
 
