@@ -69,6 +69,15 @@ public sealed class InferenceClient : IAsyncDisposable
                 o.CancelRequestOnTimeout = true;
             });
             client.UseConnectionRetryFilter(ConnectRetry(options.ConnectTimeout));
+            if (options.TlsCertificatePath is { } path)
+            {
+                var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, options.TlsCertificatePassword);
+                client.UseTls(certificate, tls =>
+                {
+                    if (options.TlsAllowUntrustedServer) tls.AllowAnyRemoteCertificate();
+                    tls.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = options.TlsServerName ?? certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+                });
+            }
         });
         var host = builder.Build();
         try

@@ -26,4 +26,16 @@ public sealed class InferenceClientOptions
 
     /// <summary>How long one call may take before it fails with a timeout.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A PKCS#12 file with the client's certificate and key, for a cluster that runs mutual TLS (<c>Tls:Cluster</c>); unset: plain connections.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>The name silo certificates must carry; unset: the name of the client's own certificate (one certificate for the whole cluster).</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>Accept silo certificates that do not chain to a trusted root (self-signed ones, as in tests).</summary>
+    public bool TlsAllowUntrustedServer { get; set; }
 }

@@ -20,11 +20,17 @@ public static class SiloApplication
         var silo = Bind<SiloSettings>(builder.Configuration, SiloSettings.SectionName);
         var gateway = Bind<GatewaySettings>(builder.Configuration, GatewaySettings.SectionName);
         var security = Bind<SecuritySettings>(builder.Configuration, SecuritySettings.SectionName);
+        var tls = Bind<TlsSettings>(builder.Configuration, TlsSettings.SectionName);
+        var certificate = tls.Load();
         var keysRequired = security.KeysRequired(cluster.IsPostgres);
         var roles = silo.ParsedRoles;
 
         builder.WebHost.UseUrls(gateway.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            if (certificate is not null) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+        });
         // Hosted services start in registration order: the schema must exist before Orleans joins the cluster.
         if (cluster.IsPostgres && cluster.InitializeDatabase) builder.Services.AddHostedService<DatabaseInitializer>();
         builder.UseOrleans(orleans =>
@@ -34,6 +40,7 @@ public static class SiloApplication
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
             orleans.AddInferenceGrains(roles.HasFlag(SiloRoles.Inference), silo.Accelerators ?? SiloAccelerators.Detect());
             orleans.AddDashboard(o => o.HideTrace = true);
+            if (tls.Cluster) orleans.UseClusterTls(tls, certificate);
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
