@@ -12,6 +12,9 @@ public sealed class GatewaySettings
     [Required]
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
+    /// <summary>Semicolon-separated URLs of the v2 gRPC service (HTTP/2 only; empty: gRPC only on HTTPS <see cref="Urls"/>).</summary>
+    public string GrpcUrls { get; set; } = "http://127.0.0.1:8081";
+
     /// <summary>Largest request body accepted; larger bodies get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;

@@ -25,11 +25,10 @@ public static class SiloApplication
         var keysRequired = security.KeysRequired(cluster.IsPostgres);
         var roles = silo.ParsedRoles;
 
-        builder.WebHost.UseUrls(gateway.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
-            if (certificate is not null) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            GatewayEndpoints.Listen(kestrel, gateway, certificate, roles.HasFlag(SiloRoles.Gateway));
         });
         // Hosted services start in registration order: the schema must exist before Orleans joins the cluster.
         if (cluster.IsPostgres && cluster.InitializeDatabase) builder.Services.AddHostedService<DatabaseInitializer>();
@@ -46,6 +45,7 @@ public static class SiloApplication
 
         builder.AddClusterTelemetry();
         builder.Services.AddSingleton<RouterGrains>();
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, gateway.MaxRequestBodyBytes));
         builder.Services.AddSingleton(security);
         if (roles.HasFlag(SiloRoles.Gateway))
         {
@@ -68,6 +68,7 @@ public static class SiloApplication
             app.MapKeyApi();
             app.MapAuditApi();
             app.MapInferenceApi();
+            app.MapGrpcService<Grpc.GrpcInferenceEndpoint>();
             app.MapManagementApi();
             app.MapRolloutApi();
             app.MapTrafficFigures();

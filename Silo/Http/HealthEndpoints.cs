@@ -16,7 +16,7 @@ internal static class HealthEndpoints
     }
 
     /// <summary>Ready once start-up registration finished and no version is still loading.</summary>
-    private static async Task<bool> IsReady(IGrainFactory grains, RepositoryLoadState? loadState)
+    internal static async Task<bool> IsReady(IGrainFactory grains, RepositoryLoadState? loadState)
     {
         if (loadState is { InitialScanDone: false }) return false;
         var models = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();

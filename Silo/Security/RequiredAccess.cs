@@ -12,6 +12,16 @@ internal static class RequiredAccess
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var model = segments.Length >= 3 && segments[1] == "models" && segments[0] is "v2" or "api" ? segments[2] : null;
         if (path.StartsWith("/v2/health/", StringComparison.Ordinal) || path == "/") return (ApiKeyScope.None, null);
+        // gRPC names the model inside the message; the service checks a key's model list itself.
+        if (segments is ["inference.GRPCInferenceService", var method])
+        {
+            return method switch
+            {
+                "ServerLive" or "ServerReady" => (ApiKeyScope.None, null),
+                "ModelInfer" => (ApiKeyScope.Infer, null),
+                _ => (ApiKeyScope.Read, null),
+            };
+        }
         if (path.StartsWith("/dashboard", StringComparison.Ordinal) || path.StartsWith("/api/keys", StringComparison.Ordinal) || path.StartsWith("/api/audit", StringComparison.Ordinal))
         {
             return (ApiKeyScope.Admin, model);

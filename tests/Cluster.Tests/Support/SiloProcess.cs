@@ -29,6 +29,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public int HttpPort { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    public int GrpcPort { get; private init; }
     public int ProcessId => _process.Id;
     public HttpClient Http { get; }
     public string Output => string.Join(Environment.NewLine, _output);
@@ -40,6 +41,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var httpPort = FreePorts.Next();
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
+        var grpcPort = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = repository,
@@ -52,12 +54,13 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Gateway:Urls=http://127.0.0.1:{httpPort}",
             $"--Silo:SiloPort={siloPort}",
             $"--Silo:GatewayPort={gatewayPort}",
+            $"--Gateway:GrpcUrls=http://127.0.0.1:{grpcPort}",
             $"--Models:Repository={repository}",
         }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
-        var silo = new SiloProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort);
+        var silo = new SiloProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort) { GrpcPort = grpcPort };
         // A silo given an admin key is called with it, so tests of other things need not think about keys.
         const string bootstrap = "--Security:BootstrapAdminKey=";
         if (settings.LastOrDefault(s => s.StartsWith(bootstrap, StringComparison.Ordinal)) is { } key)

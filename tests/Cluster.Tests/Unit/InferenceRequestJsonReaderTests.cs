@@ -1,6 +1,7 @@
+extern alias silo;
 using System.Text;
 using Cluster.Errors;
-using Cluster.Silo.Http;
+using silo::Cluster.Silo.Http;
 using Cluster.Tensors;
 using Shouldly;
 
