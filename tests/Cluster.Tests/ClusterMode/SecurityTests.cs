@@ -70,6 +70,25 @@ public sealed class SecurityTests(PostgresFixture postgres)
             flood.First(r => r.StatusCode == HttpStatusCode.TooManyRequests).Headers.RetryAfter.ShouldNotBeNull();
             foreach (var response in flood) response.Dispose();
         }
+        // The same keys guard gRPC: a key in the metadata, its scope and model list checked.
+        using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{silo.GrpcPort}"))
+        {
+            var grpc = new Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            Protocol.V2.ModelInferRequest Request(string model)
+            {
+                var request = new Protocol.V2.ModelInferRequest { ModelName = model };
+                var x = new Protocol.V2.ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32", Contents = new Protocol.V2.InferTensorContents() };
+                x.Shape.AddRange([1, 2]);
+                x.Contents.Fp32Contents.AddRange([1f, 2f]);
+                request.Inputs.Add(x);
+                return request;
+            }
+            var withKey = new Grpc.Core.Metadata { { "authorization", $"Bearer {inferKey}" } };
+            (await grpc.ModelInferAsync(Request("pair"), withKey)).RawOutputContents.Single().Length.ShouldBe(8);
+            (await Should.ThrowAsync<Grpc.Core.RpcException>(async () => await grpc.ModelInferAsync(Request("pair")))).StatusCode.ShouldBe(Grpc.Core.StatusCode.Unauthenticated);
+            (await Should.ThrowAsync<Grpc.Core.RpcException>(async () => await grpc.ModelInferAsync(Request("other"), withKey))).StatusCode.ShouldBe(Grpc.Core.StatusCode.PermissionDenied);
+            (await grpc.ServerLiveAsync(new Protocol.V2.ServerLiveRequest())).Live.ShouldBeTrue("liveness stays open");
+        }
         using (var reader = As(silo, readKey))
         {
             (await Get(reader, "/v2/models/pair")).Status.ShouldBe(HttpStatusCode.OK);
