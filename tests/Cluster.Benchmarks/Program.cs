@@ -9,7 +9,7 @@ using Microsoft.ML.OnnxRuntime;
 // Side-by-side throughput and latency: raw ONNX Runtime in-process vs the cluster through the .NET client
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
-// (--stats-cost: only the statistics on/off comparison).
+// (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -48,7 +48,7 @@ foreach (var model in new[] { tiny, cls })
 }
 
 var app = SiloApplication.Build([
-    "--Gateway:Urls=http://127.0.0.1:18080", "--Silo:SiloPort=21111", "--Silo:GatewayPort=40000",
+    "--Gateway:Urls=http://127.0.0.1:18080", "--Gateway:GrpcUrls=http://127.0.0.1:18081", "--Silo:SiloPort=21111", "--Silo:GatewayPort=40000",
     $"--Models:Repository={repository}", "--Models:WriteDemoModel=false", "--Inference:Device=cpu",
     "--Logging:LogLevel:Default=Warning"]);
 await app.StartAsync();
@@ -74,6 +74,19 @@ if (only is not null)
                 _ => Targets.Http(http, model, parts[2]),
             });
     Console.WriteLine($"{only}: {single.Throughput:F0} req/s, p50 {single.Percentile(0.5):F2} ms, p99 {single.Percentile(0.99):F2} ms, failed {single.Failed}");
+    await app.StopAsync();
+    return 0;
+}
+
+using var grpcChannel = Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:18081");
+var grpc = new Cluster.Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient(grpcChannel);
+
+if (args.Contains("--protocols"))
+{
+    var protocolReport = new Report();
+    await Protocols.Measure(protocolReport, cls, client, http, grpc, warmup, duration);
+    Console.Write(protocolReport.Text);
+    if (output is not null) await File.WriteAllTextAsync(output, protocolReport.Text);
     await app.StopAsync();
     return 0;
 }
@@ -159,6 +172,7 @@ foreach (var (model, fixedMode, rate, target) in new[] { (tiny, "slowfixed", 500
 report.Line();
 
 await StatisticsCost.Measure(report, client, [tiny, cls], warmup, duration);
+await Protocols.Measure(report, cls, client, http, grpc, warmup, duration);
 
 report.Line("### Targets");
 report.Line();

@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Cluster.Benchmarks;
 
-/// <summary>The three ways a request is made: ONNX Runtime in-process (the ceiling), the .NET client, HTTP JSON.</summary>
+/// <summary>The ways a request is made: ONNX Runtime in-process (the ceiling), the .NET client, HTTP JSON, HTTP binary, gRPC.</summary>
 internal static class Targets
 {
     public static Action<int> Raw(InferenceSession session, BenchModel model)
@@ -32,6 +32,20 @@ internal static class Targets
             await response.Content.ReadAsByteArrayAsync();
             if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from {path}");
         };
+    }
+
+    public static Func<int, Task> Grpc(Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient grpc, BenchModel model, string mode)
+    {
+        var requests = model.Tensors.Select(tensor =>
+        {
+            var request = new Protocol.V2.ModelInferRequest { ModelName = model.Served(mode) };
+            var input = new Protocol.V2.ModelInferRequest.Types.InferInputTensor { Name = tensor.Name, Datatype = "FP32" };
+            input.Shape.AddRange(tensor.Shape);
+            request.Inputs.Add(input);
+            request.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(tensor.Data));
+            return request;
+        }).ToArray();
+        return async i => await grpc.ModelInferAsync(requests[i % requests.Length]);
     }
 
     public static Func<int, Task> Http(HttpClient http, BenchModel model, string mode)
