@@ -28,7 +28,8 @@ internal static class GatewayEndpoints
         if (https && certificate is null) throw new InvalidOperationException($"{url} is HTTPS but Tls:CertificatePath is not set.");
         void Configure(ListenOptions listen)
         {
-            listen.Protocols = protocols;
+            // Without TLS there is no ALPN to choose HTTP/2, so a mixed listener would only speak HTTP/1.1 (and warn).
+            listen.Protocols = !https && protocols == HttpProtocols.Http1AndHttp2 ? HttpProtocols.Http1 : protocols;
             if (https) listen.UseHttps(certificate!);
         }
         if (uri.Host is "0.0.0.0" or "[::]") kestrel.ListenAnyIP(uri.Port, Configure);
