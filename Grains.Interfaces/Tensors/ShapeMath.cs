@@ -15,6 +15,18 @@ public static class ShapeMath
         return count;
     }
 
+    /// <summary>Product of the dimensions; false (instead of throwing) on a negative dimension or overflow.</summary>
+    public static bool TryElementCount(ReadOnlySpan<long> shape, out long count)
+    {
+        count = 1;
+        foreach (var dim in shape)
+        {
+            if (dim < 0 || (dim > 0 && count > long.MaxValue / dim)) return false;
+            count *= dim;
+        }
+        return true;
+    }
+
     /// <summary>Formats a shape the way error messages and logs show it, e.g. <c>[-1,3,48,192]</c>.</summary>
     public static string Format(ReadOnlySpan<long> shape)
     {

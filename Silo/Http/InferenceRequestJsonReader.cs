@@ -122,6 +122,7 @@ internal static class InferenceRequestJsonReader
         string? name = null, datatype = null;
         ImmutableArray<long>? shape = null;
         (int Start, int End)? data = null;
+        byte[]? parsed = null;
         long? binarySize = null;
         while (NextProperty(ref reader, out var property))
         {
@@ -133,7 +134,16 @@ internal static class InferenceRequestJsonReader
                 case "data":
                     if (reader.TokenType != JsonTokenType.StartArray) throw Invalid($"Input '{name ?? $"#{position}"}': 'data' must be an array.");
                     var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
+                    // Usual field order (name, datatype, shape, then data): convert while reading, in one pass.
+                    if (name is not null && shape is { } known && datatype is not null && TensorDataTypes.TryParse(datatype, out var early)
+                        && early != TensorDataType.Bytes && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
+                    {
+                        parsed = TensorJsonData.ReadArray(ref reader, name, early, elements, body.Length - start);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
                     data = (start, (int)reader.BytesConsumed);
                     break;
                 case "parameters": binarySize = ReadBinaryDataSize(ref reader, name ?? $"#{position}"); break;
@@ -162,7 +172,7 @@ internal static class InferenceRequestJsonReader
             if (size != expected) throw Invalid($"Input '{name}': binary_data_size is {size} bytes; shape {ShapeMath.Format(shape.Value.AsSpan())} of {type.ProtocolName()} needs {expected}.");
             return new TensorData(name, type, shape.Value, binary.Take(name, size));
         }
-        var bytes = TensorJsonData.Read(body[data!.Value.Start..data.Value.End], name, type, count);
+        var bytes = parsed ?? TensorJsonData.Read(body[data!.Value.Start..data.Value.End], name, type, count);
         return new TensorData(name, type, shape.Value, bytes);
     }
 

@@ -15,18 +15,35 @@ internal static class TensorJsonData
     /// <summary>Parses a JSON array slice into <paramref name="count"/> elements of <paramref name="type"/>.</summary>
     public static byte[] Read(ReadOnlySpan<byte> json, string name, TensorDataType type, long count)
     {
-        var size = type.ElementSize();
-        // Every JSON element takes at least two bytes ("1,"), which bounds the allocation by the body size.
-        if (count > json.Length) throw Invalid($"Input '{name}': data has fewer elements than its shape needs ({count}).");
-        var bytes = new byte[count * size];
         var reader = new Utf8JsonReader(json);
+        reader.Read();
+        return ReadArray(ref reader, name, type, count, json.Length);
+    }
+
+    /// <summary>
+    /// Parses the array the reader stands on (its StartArray) into <paramref name="count"/> elements,
+    /// leaving the reader on the matching EndArray, so a request is read in one pass.
+    /// <paramref name="available"/> bytes of JSON bound the allocation: every element takes at least two ("1,").
+    /// </summary>
+    public static byte[] ReadArray(ref Utf8JsonReader reader, string name, TensorDataType type, long count, long available)
+    {
+        var size = type.ElementSize();
+        if (count > available) throw Invalid($"Input '{name}': data has fewer elements than its shape needs ({count}).");
+        var bytes = new byte[count * size];
+        var depth = reader.CurrentDepth;
         long index = 0;
         while (reader.Read())
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray:
+                    continue;
                 case JsonTokenType.EndArray:
+                    if (reader.CurrentDepth == depth)
+                    {
+                        if (index != count) throw Invalid($"Input '{name}': data has {index} elements; its shape needs {count}.");
+                        return bytes;
+                    }
                     continue;
                 case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.String:
                     if (index >= count) throw Invalid($"Input '{name}': data has more elements than its shape holds ({count}).");
@@ -40,8 +57,7 @@ internal static class TensorJsonData
                     throw Invalid($"Input '{name}': data may hold only numbers, booleans or nested arrays of them.");
             }
         }
-        if (index != count) throw Invalid($"Input '{name}': data has {index} elements; its shape needs {count}.");
-        return bytes;
+        throw Invalid($"Input '{name}': data ends before its array closes.");
     }
 
     /// <summary>Writes raw tensor bytes as a flat JSON array.</summary>
