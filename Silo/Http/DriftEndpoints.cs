@@ -81,7 +81,7 @@ internal static class DriftEndpoints
 
     private static async Task Alerts(HttpContext http, IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
+        var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         var alerts = await Task.WhenAll(models.SelectMany(m => m.Versions.Select(v => grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(m.Name, v.Version)).GetAlerts())));
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>

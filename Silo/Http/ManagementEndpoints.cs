@@ -56,7 +56,7 @@ internal static class ManagementEndpoints
 
     private static async Task ListModels(HttpContext http, IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
+        var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         await Json(http, w =>
         {
@@ -124,7 +124,7 @@ internal static class ManagementEndpoints
 
     private static async Task RepositoryIndex(HttpContext http, IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
+        var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         await Json(http, w =>
         {

@@ -33,7 +33,7 @@ internal static class StatusEndpoints
 
     private static async Task Status(HttpContext http, IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
+        var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         var versions = models.SelectMany(m => m.Versions.Select(v => (Model: m, Version: v))).ToArray();
         var figures = await Task.WhenAll(versions.Select(async v =>

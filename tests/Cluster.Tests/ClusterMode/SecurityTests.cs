@@ -57,6 +57,13 @@ public sealed class SecurityTests(PostgresFixture postgres)
 
         var inferKey = await CreateKey(silo, """{"name": "pair caller", "scopes": ["infer"], "models": ["pair"]}""");
         var readKey = await CreateKey(silo, """{"name": "dashboards", "scopes": ["read"]}""");
+        var pairReader = await CreateKey(silo, """{"name": "pair reader", "scopes": ["read"], "models": ["pair"]}""");
+        using (var limited = As(silo, pairReader))
+        {
+            var (_, listed) = await Get(limited, "/api/models");
+            listed.EnumerateArray().Select(m => m.GetProperty("name").GetString()).ShouldBe(["pair"], "listings show only the key's models");
+            (await Get(limited, "/api/models/other")).Status.ShouldBe(HttpStatusCode.Forbidden);
+        }
         using (var caller = As(silo, inferKey, header: true))
         {
             (await Post(caller, "/v2/models/pair/infer", Input)).Status.ShouldBe(HttpStatusCode.OK, "X-Api-Key works too");
@@ -120,7 +127,7 @@ public sealed class SecurityTests(PostgresFixture postgres)
         traffic.GetProperty("after").GetString()!.ShouldContain("weights 1=100");
         records.Select(r => r.GetProperty("action").GetString()).ShouldContain("key.revoke");
         records.Select(r => r.GetProperty("action").GetString()).ShouldContain("key.rotate");
-        records.Count(r => r.GetProperty("action").GetString() == "key.create").ShouldBe(2);
+        records.Count(r => r.GetProperty("action").GetString() == "key.create").ShouldBe(3);
         silo.Output.ShouldNotContain(inferKey, customMessage: "no key in the logs");
     }
 
