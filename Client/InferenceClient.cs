@@ -191,8 +191,7 @@ public sealed class InferenceClient : IAsyncDisposable
     public async Task<ImmutableDictionary<string, Statistics.VersionStatistics>> GetArmStatisticsAsync(string model)
     {
         var info = await GetModelAsync(model);
-        var arms = (info.Traffic?.Weights.Keys ?? []).Select(arm => info.Resolve(arm)?.Version).OfType<string>().Distinct().ToList();
-        if (arms.Count == 0 && info.DefaultVersion is { } version) arms.Add(version);
+        var arms = info.Arms().Select(a => a.Version).ToList();
         var statistics = await Task.WhenAll(arms.Select(v => _cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, v)).Get()));
         return arms.Zip(statistics).ToImmutableDictionary(a => a.First, a => a.Second, StringComparer.Ordinal);
     }

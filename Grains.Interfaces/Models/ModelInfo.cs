@@ -32,6 +32,21 @@ public sealed record ModelInfo(
         return Labels is not null && Labels.TryGetValue(version, out var labelled) ? FindVersion(labelled) : null;
     }
 
+    /// <summary>
+    /// The versions requests that name no version go to, with their weights (labels resolved,
+    /// weights of one version summed), heaviest first; without a split, the default version with 100.
+    /// </summary>
+    public ImmutableArray<(string Version, double Weight)> Arms()
+    {
+        if (Traffic is not { Weights.Count: > 0 } traffic) return DefaultVersion is { } version ? [(version, 100)] : [];
+        return [.. traffic.Weights
+            .Select(w => (Version: Resolve(w.Key)?.Version, Weight: w.Value))
+            .Where(w => w.Version is not null)
+            .GroupBy(w => w.Version!, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(w => w.Weight)))
+            .OrderByDescending(w => w.Item2)];
+    }
+
     /// <summary>The version with this name, or null.</summary>
     public ModelVersionInfo? FindVersion(string version)
     {

@@ -39,7 +39,7 @@ public sealed partial class RolloutGrain(
 
     public async Task<RolloutInfo> Start(RolloutPlan plan)
     {
-        if (Current is { IsActive: true } active) throw new ConflictException($"Rollout {active.Id} of '{Model}' is still {Phase(active.Phase)}; abort it first.");
+        if (Current is { IsActive: true } active) throw new ConflictException($"Rollout {active.Id} of '{Model}' is still {active.Phase.Name()}; abort it first.");
         var info = await ModelGrain.GetInfo();
         if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{Model}'.");
         RolloutPlanRules.Validate(plan);
@@ -182,7 +182,7 @@ public sealed partial class RolloutGrain(
     private RolloutInfo Require(RolloutPhase phase, string action) =>
         Current is { } rollout && rollout.Phase == phase
             ? rollout
-            : throw new ConflictException($"Model '{Model}' has no {Phase(phase)} rollout to {action}.");
+            : throw new ConflictException($"Model '{Model}' has no {phase.Name()} rollout to {action}.");
 
     private void StartTicking() =>
         _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickEvery, TickEvery) { KeepAlive = true });
@@ -199,12 +199,6 @@ public sealed partial class RolloutGrain(
     }
 
     private IModelGrain ModelGrain => GrainFactory.GetGrain<IModelGrain>(Model);
-
-    private static string Phase(RolloutPhase phase) => phase switch
-    {
-        RolloutPhase.RolledBack => "rolled_back",
-        _ => phase.ToString().ToLowerInvariant(),
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} rollout {Rollout} {Event}: {Reason}")]
     private static partial void LogTransition(ILogger logger, string model, string rollout, string @event, string reason);

@@ -35,11 +35,9 @@ internal static class RolloutPlanRules
         }
         else
         {
-            baseline = info.Traffic?.Weights
-                .Select(w => (Version: info.Resolve(w.Key)?.Version, w.Value))
-                .Where(w => w.Version is not null && w.Version != target && w.Value > 0)
-                .OrderByDescending(w => w.Value)
-                .Select(w => w.Version)
+            baseline = info.Arms()
+                .Where(a => a.Version != target && a.Weight > 0)
+                .Select(a => a.Version)
                 .FirstOrDefault()
                 ?? info.Versions.Where(v => v.Version != target && v.Status == VersionStatus.Ready)
                     .OrderByDescending(v => long.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture))

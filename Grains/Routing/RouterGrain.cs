@@ -249,8 +249,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     private async Task<ImmutableDictionary<string, double>?> BanditProbabilities(ModelInfo info)
     {
-        if (info.Traffic is not { Bandit: { } settings } traffic) return null;
-        ImmutableArray<string> arms = [.. traffic.Weights.Keys.Select(k => info.Resolve(k)?.Version).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
+        if (info.Traffic is not { Bandit: { } settings }) return null;
+        ImmutableArray<string> arms = [.. info.Arms().Select(a => a.Version).Order(StringComparer.Ordinal)];
         try
         {
             return await Bandit.GetProbabilities(arms, settings);

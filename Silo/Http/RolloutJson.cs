@@ -56,7 +56,7 @@ internal static class RolloutJson
         writer.WriteString("model", rollout.Model);
         writer.WriteString("target_version", rollout.TargetVersion);
         writer.WriteString("baseline_version", rollout.BaselineVersion);
-        writer.WriteString("state", Phase(rollout.Phase));
+        writer.WriteString("state", rollout.Phase.Name());
         writer.WriteNumber("step", rollout.Step);
         writer.WriteNumber("target_weight", rollout.CurrentWeight);
         writer.WriteString("step_started_at", rollout.StepStartedAt);
@@ -71,9 +71,9 @@ internal static class RolloutJson
         writer.WriteEndArray();
         var gates = rollout.Plan.Gates;
         writer.WriteStartObject("gates");
-        Optional(writer, "max_error_rate", gates.MaxErrorRate);
-        Optional(writer, "max_p99_latency_ratio", gates.MaxP99LatencyRatio);
-        Optional(writer, "max_drift_score", gates.MaxDriftScore);
+        writer.WriteNumberOrNull("max_error_rate", gates.MaxErrorRate);
+        writer.WriteNumberOrNull("max_p99_latency_ratio", gates.MaxP99LatencyRatio);
+        writer.WriteNumberOrNull("max_drift_score", gates.MaxDriftScore);
         writer.WriteNumber("min_requests", gates.MinRequests);
         writer.WriteEndObject();
         writer.WritePropertyName("figures");
@@ -95,15 +95,6 @@ internal static class RolloutJson
         writer.WriteEndObject();
     }
 
-    public static string Phase(RolloutPhase phase) => phase switch
-    {
-        RolloutPhase.Running => "running",
-        RolloutPhase.Paused => "paused",
-        RolloutPhase.Promoted => "promoted",
-        RolloutPhase.RolledBack => "rolled_back",
-        _ => "aborted",
-    };
-
     private static void Figures(Utf8JsonWriter writer, RolloutFigures? figures)
     {
         if (figures is null)
@@ -117,15 +108,9 @@ internal static class RolloutJson
         writer.WriteNumber("target_p99_ms", figures.TargetP99Ms);
         writer.WriteNumber("baseline_requests", figures.BaselineRequests);
         writer.WriteNumber("baseline_p99_ms", figures.BaselineP99Ms);
-        Optional(writer, "p99_latency_ratio", figures.P99LatencyRatio);
-        Optional(writer, "drift_score", figures.DriftScore);
+        writer.WriteNumberOrNull("p99_latency_ratio", figures.P99LatencyRatio);
+        writer.WriteNumberOrNull("drift_score", figures.DriftScore);
         writer.WriteEndObject();
-    }
-
-    private static void Optional(Utf8JsonWriter writer, string name, double? value)
-    {
-        if (value is { } v) writer.WriteNumber(name, v);
-        else writer.WriteNull(name);
     }
 
     private static string? String(JsonElement element, string name)

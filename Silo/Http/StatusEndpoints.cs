@@ -66,8 +66,7 @@ internal static class StatusEndpoints
                     w.WriteNumber("total_failures", statistics.Total.Failure);
                     w.WriteNumber("p50_ms", minute.Request.Percentile(0.50) * 1000);
                     w.WriteNumber("p99_ms", minute.Request.Percentile(0.99) * 1000);
-                    if (drift.Reference is null) w.WriteNull("drift_score");
-                    else w.WriteNumber("drift_score", drift.Score);
+                    w.WriteNumberOrNull("drift_score", drift.Reference is null ? null : drift.Score);
                     w.WriteStartArray("alerts");
                     foreach (var alert in alerts.Where(a => a.IsActive)) w.WriteStringValue($"{alert.Kind} {alert.Value:G3} > {alert.Threshold:G3}");
                     w.WriteEndArray();
@@ -84,9 +83,8 @@ internal static class StatusEndpoints
     /// <summary>The version's share of requests that name no version, in percent.</summary>
     private static double Weight(ModelInfo model, string version)
     {
-        if (model.Traffic is not { Weights.Count: > 0 } traffic) return model.DefaultVersion == version ? 100 : 0;
-        var resolved = traffic.Weights.Select(w => (Version: model.Resolve(w.Key)?.Version, w.Value)).Where(w => w.Version is not null).ToArray();
-        var total = resolved.Sum(w => w.Value);
-        return total <= 0 ? 0 : 100 * resolved.Where(w => w.Version == version).Sum(w => w.Value) / total;
+        var arms = model.Arms();
+        var total = arms.Sum(a => a.Weight);
+        return total <= 0 ? 0 : 100 * arms.Where(a => a.Version == version).Sum(a => a.Weight) / total;
     }
 }

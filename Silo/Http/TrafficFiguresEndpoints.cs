@@ -32,7 +32,7 @@ internal static class TrafficFiguresEndpoints
             "total" => s => s.Total,
             _ => throw new InvalidInferenceRequestException($"Unknown window '{window}'; use 1m, 15m, 1h or total."),
         };
-        var arms = Arms(info);
+        var arms = info.Arms();
         var armStats = await Task.WhenAll(arms.Select(a => grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, a.Version)).Get()));
         var shadows = (info.Traffic?.ShadowTargets ?? [])
             .Select(s => (s.Fraction, Version: info.Resolve(s.Version)?.Version))
@@ -103,8 +103,7 @@ internal static class TrafficFiguresEndpoints
                     w.WriteNumber("values_compared", difference.Elements);
                     w.WriteNumber("mean_abs_difference", difference.MeanAbsDifference);
                     w.WriteNumber("max_abs_difference", difference.MaxAbsDifference);
-                    if (difference.Agreement is { } agreement) w.WriteNumber("argmax_agreement", agreement);
-                    else w.WriteNull("argmax_agreement");
+                    w.WriteNumberOrNull("argmax_agreement", difference.Agreement);
                     w.WriteEndObject();
                 }
                 w.WriteEndObject();
@@ -135,20 +134,6 @@ internal static class TrafficFiguresEndpoints
             }
             w.WriteEndObject();
         });
-    }
-
-    /// <summary>The versions of the split with their weights; without a split, the default version alone.</summary>
-    private static (string Version, double Weight)[] Arms(ModelInfo info)
-    {
-        var weighted = (info.Traffic?.Weights ?? [])
-            .Select(w => (Version: info.Resolve(w.Key)?.Version, Weight: w.Value))
-            .Where(w => w.Version is not null)
-            .GroupBy(w => w.Version!)
-            .Select(g => (g.Key, g.Sum(w => w.Weight)))
-            .OrderByDescending(w => w.Item2)
-            .ToArray();
-        if (weighted.Length > 0) return weighted;
-        return info.DefaultVersion is { } version ? [(version, 100)] : [];
     }
 
     private static void Latency(Utf8JsonWriter w, LatencyHistogram latency)
