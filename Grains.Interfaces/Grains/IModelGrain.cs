@@ -25,6 +25,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Stops serving a version after letting routed requests drain, and frees its sessions.</summary>
     [Alias("UnloadVersion")] Task<ModelVersionInfo> UnloadVersion(string version);
 
+    /// <summary>
+    /// Changes how many replicas of a ready version serve, without a reload: new replicas load
+    /// before they take traffic, removed ones stop taking traffic and drain before their sessions
+    /// go. 0 scales the version to zero (its next request waits for a cold start).
+    /// </summary>
+    [Alias("Scale")] Task<ModelVersionInfo> Scale(string version, int replicas, string reason);
+
     /// <summary>Removes a version; refused while it is the default or a label points at it, unless <paramref name="force"/>.</summary>
     [Alias("DeleteVersion")] Task DeleteVersion(string version, bool force);
 

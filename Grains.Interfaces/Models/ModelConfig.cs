@@ -11,9 +11,21 @@ namespace Cluster.Models;
 /// <param name="ResponseCacheEntries">Responses kept per silo for repeated identical requests (LRU); 0 turns the cache off.</param>
 /// <param name="RequireAccelerator">Serve only on a silo with a CUDA device; without one the version is not ready, rather than slow on CPU.</param>
 /// <param name="Monitoring">Drift reference size and alert thresholds; null means the defaults.</param>
+/// <param name="Autoscaling">Replica count driven by load; null keeps <paramref name="Replicas"/> fixed.</param>
+/// <param name="Pinned">Never evicted to make room for other versions when a silo's memory budget is full.</param>
+/// <param name="MemoryBytes">Declared memory a replica takes; 0 means measure it while loading.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelConfig")]
-public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null)
+public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null, AutoscalingConfig? Autoscaling = null, bool Pinned = false, long MemoryBytes = 0)
 {
     /// <summary>Settings used when a model has no config.json.</summary>
     public static ModelConfig Default { get; } = new(MaxBatchSize: 64, Replicas: 1, Device: null, Labels: ImmutableDictionary<string, string>.Empty, Batching: BatchingConfig.Off);
+
+    /// <summary>Replicas a version loads with.</summary>
+    public int InitialReplicas => Autoscaling?.Initial(Replicas) ?? Replicas;
+
+    /// <summary>Replicas a version with none serving brings up for the request that found it so.</summary>
+    public int ColdStartReplicas => Autoscaling?.ColdStart ?? Replicas;
+
+    /// <summary>Highest replica index (exclusive) this config can have in use.</summary>
+    public int MaxReplicas => Math.Max(Replicas, Autoscaling?.MaxReplicas ?? 0);
 }

@@ -10,6 +10,7 @@ namespace Cluster.Models;
 /// <param name="ExecutionProvider">ONNX Runtime execution provider in use, e.g. <c>CPUExecutionProvider</c>.</param>
 /// <param name="Registration">Artifact and serving settings.</param>
 /// <param name="ReplicaSilos">Silos the replicas loaded on, by replica index, as of the last load.</param>
+/// <param name="Replicas">Replicas serving now; 0 for a ready version scaled to zero or evicted, whose next request waits for a cold start.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelVersionInfo")]
 public sealed record ModelVersionInfo(
     string Version,
@@ -18,4 +19,5 @@ public sealed record ModelVersionInfo(
     ModelSignature? Signature,
     string? ExecutionProvider,
     VersionRegistration Registration,
-    ImmutableArray<SiloAddress> ReplicaSilos = default);
+    ImmutableArray<SiloAddress> ReplicaSilos = default,
+    int Replicas = 0);

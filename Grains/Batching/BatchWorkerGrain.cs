@@ -4,6 +4,7 @@ using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Scaling;
 using Cluster.Statistics;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -19,11 +20,13 @@ namespace Cluster.Batching;
 /// before compute), and a caller that cancels is dropped before compute.
 /// </summary>
 [StatelessWorker(1), Reentrant]
-public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, TritonMetrics triton, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
+public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, TritonMetrics triton, ILocalSiloDetails silo, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+    // After a cold start the caller's catalog copy may say 0 replicas for up to a refresh or two more.
+    private static readonly TimeSpan ColdStartGrace = TimeSpan.FromSeconds(3);
 
     private readonly BatchQueue _queue = new();
     private readonly ReplicaBalancer _replicas = new();
@@ -37,12 +40,21 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
     private IReplicaGrain[] _replicaGrains = [];
     private readonly StatsCollector _stats = new();
     private IModelStatsGrain? _statsGrain;
+    private IAutoscalerGrain? _autoscaler;
+    private LoadMeter _load = null!;
+    private int _replicaCount = 1;
+    private int _running;
+    private Task? _coldStart;
+    private int _coldStartReplicas;
+    private long _coldStartDoneAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
         _gauges = instruments.TrackBatching(_model, _version, Snapshot);
         _statsGrain = GrainFactory.GetGrain<IModelStatsGrain>(GrainKeys.Version(_model, _version));
+        _autoscaler = GrainFactory.GetGrain<IAutoscalerGrain>(GrainKeys.Version(_model, _version));
+        _load = new LoadMeter(time.GetTimestamp());
         // Summaries, not samples, travel to the stats grain: once a second, and only when something happened.
         this.RegisterGrainTimer(PushStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
         return Task.CompletedTask;
@@ -50,6 +62,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 
     private async Task PushStats(CancellationToken cancellationToken)
     {
+        await ReportLoad();
         var delta = _stats.TakeDelta();
         if (delta.IsEmpty) return;
         triton.Add(_model, _version, delta);
@@ -60,6 +73,22 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
             // Statistics are best effort: a lost summary must never fail or slow inference.
+            LogStatsPushFailed(logger, _model, _version, ex.Message);
+        }
+    }
+
+    /// <summary>Tells the version's autoscaler what this silo saw in the last second; only versions with autoscaling pay for it.</summary>
+    private async Task ReportLoad()
+    {
+        var average = _load.TakeAverage(time.GetTimestamp());
+        if (_config.Autoscaling is null) return;
+        try
+        {
+            await _autoscaler!.Report(silo.SiloAddress.ToString(), new LoadReport(average, _queue.Count, _replicas.Total, _counters.Requests));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // A lost report only delays a scaling decision; the next one follows in a second.
             LogStatsPushFailed(logger, _model, _version, ex.Message);
         }
     }
@@ -90,9 +119,10 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         }
     }
 
-    public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, CancellationToken cancellationToken)
+    public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken)
     {
         Configure(config);
+        _replicaCount = replicas;
         cancellationToken.ThrowIfCancellationRequested();
         if (_queue.Count >= config.Batching.MaxQueueSize)
         {
@@ -109,6 +139,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         }
         _queue.Enqueue(pending);
         _counters.Requests++;
+        TrackLoad();
         Pump();
         try
         {
@@ -117,6 +148,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         catch (OperationCanceledException)
         {
             if (_queue.RemoveWhere(p => ReferenceEquals(p, pending)).Count > 0) _counters.Cancelled++;
+            TrackLoad();
             throw;
         }
         finally
@@ -132,7 +164,13 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
     {
         var now = time.GetTimestamp();
         DropExpired(now);
-        var capacity = Math.Max(1, _config.Replicas) * InFlightPerReplica;
+        var replicas = ServingReplicas();
+        if (replicas == 0)
+        {
+            if (_queue.Count > 0) _coldStart ??= ColdStart();
+            return;
+        }
+        var capacity = replicas * InFlightPerReplica;
         while (_queue.Count > 0 && _replicas.Total < capacity)
         {
             var maxRows = BatchFormation.MaxRows(_config, _adaptive);
@@ -155,11 +193,66 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
     }
 
     // Dispatch runs without being awaited so Pump can fill every replica; RunBatch completes every caller itself and never throws.
-    private void Dispatch(List<PendingRequest> batch) => _ = RunBatch(batch);
+    private void Dispatch(List<PendingRequest> batch)
+    {
+        _running += batch.Count;
+        _ = RunAndRelease(batch);
+    }
+
+    private async Task RunAndRelease(List<PendingRequest> batch)
+    {
+        await RunBatch(batch);
+        _running -= batch.Count;
+        TrackLoad();
+        Pump();
+    }
+
+    private void TrackLoad() => _load.Set(time.GetTimestamp(), _queue.Count + _running);
+
+    /// <summary>Replicas to spread batches over: the caller's count, or what a cold start just brought up while callers still say 0.</summary>
+    private int ServingReplicas()
+    {
+        if (_replicaCount > 0) return _replicaCount;
+        return _coldStartReplicas > 0 && Elapsed(_coldStartDoneAt, time.GetTimestamp()) < ColdStartGrace ? _coldStartReplicas : 0;
+    }
+
+    /// <summary>
+    /// The version has no replica serving (scaled to zero or evicted): ask its autoscaler to bring
+    /// some up while the requests wait in the queue (their deadlines still apply).
+    /// </summary>
+    private async Task ColdStart()
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            _coldStartReplicas = await _autoscaler!.Demand();
+            _coldStartDoneAt = time.GetTimestamp();
+            instruments.RecordColdStart(_model, _version, Elapsed(started, _coldStartDoneAt));
+            LogColdStart(logger, _model, _version, _coldStartReplicas, Elapsed(started, _coldStartDoneAt).TotalMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            var failure = ex as InferenceException ?? new ModelNotReadyException($"Model '{_model}' version {_version} has no replica serving and could not start one: {ex.Message}");
+            foreach (var pending in _queue.RemoveWhere(_ => true))
+            {
+                _counters.Failed++;
+                pending.Completion.TrySetException(failure);
+            }
+            TrackLoad();
+        }
+        finally
+        {
+            _coldStart = null;
+        }
+        Pump();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} had no replica: cold start brought up {Replicas} in {Milliseconds:F0} ms")]
+    private static partial void LogColdStart(ILogger logger, string model, string version, int replicas, double milliseconds);
 
     private async Task RunBatch(List<PendingRequest> batch)
     {
-        var replica = _replicas.Acquire(_config.Replicas);
+        var replica = _replicas.Acquire(ServingReplicas());
         var retryAlone = false;
         try
         {
@@ -173,7 +266,8 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             {
                 // Inference is idempotent, so a batch whose replica's silo went away is safe to run once more,
                 // on another replica when there is one (a lost replica re-activates on a surviving silo).
-                var retry = _config.Replicas > 1 ? (replica + 1) % _config.Replicas : replica;
+                var serving = ServingReplicas();
+                var retry = serving > 1 ? (replica + 1) % serving : replica;
                 _counters.Retried++;
                 result = await Replica(retry).Run(joined);
             }
@@ -216,7 +310,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         {
             foreach (var pending in batch) await RunBatch([pending]);
         }
-        Pump();
     }
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
@@ -228,7 +321,9 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 
     private void DropExpired(long now)
     {
-        foreach (var pending in _queue.RemoveWhere(p => p.IsDone || p.DeadlineAt <= now))
+        var dropped = _queue.RemoveWhere(p => p.IsDone || p.DeadlineAt <= now);
+        if (dropped.Count > 0) TrackLoad();
+        foreach (var pending in dropped)
         {
             if (pending.IsDone)
             {

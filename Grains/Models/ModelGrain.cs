@@ -24,6 +24,8 @@ public sealed partial class ModelGrain(
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // One scale change per version at a time: a scale-down drains before it unloads, and a scale-up must not interleave with it.
+    private readonly Dictionary<string, SemaphoreSlim> _scaleLocks = new(StringComparer.Ordinal);
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -64,10 +66,18 @@ public sealed partial class ModelGrain(
         });
         await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Add(Name);
 
+        var previous = state.State.Versions.GetValueOrDefault(registration.Version);
         var loaded = await replicas.Load(GrainFactory, Name, loading);
         // A newer registration (or a delete) of the same version may have landed while these replicas loaded.
         if (!state.State.Versions.TryGetValue(registration.Version, out var current) || !ReferenceEquals(current.Registration, registration)) return current ?? loaded;
         await Save(s => s.Versions[registration.Version] = loaded);
+        // A reload starts again from the initial count; replicas an autoscaler had added beyond it would otherwise hold sessions nobody calls.
+        var before = Math.Max(previous?.Replicas ?? 0, previous?.Registration.Config.MaxReplicas ?? 0);
+        if (before > loaded.Replicas)
+        {
+            await Task.Delay(DrainTime);
+            await replicas.Unload(GrainFactory, Name, registration.Version, loaded.Replicas, before);
+        }
         if (loaded.Status == VersionStatus.Failed) LogLoadFailed(logger, Name, registration.Version, loaded.Reason ?? "");
         return loaded;
     }
@@ -112,6 +122,51 @@ public sealed partial class ModelGrain(
         LogUnloaded(logger, Name, version);
         await audit.Append("version.unload", Name, $"version {version} {entry.Status}", $"version {version} Unloaded");
         return unloaded;
+    }
+
+    public async Task<ModelVersionInfo> Scale(string version, int count, string reason)
+    {
+        if (count is < 0 or > 64) throw new InvalidInferenceRequestException($"Replicas must be between 0 and 64, not {count}.");
+        if (!_scaleLocks.TryGetValue(version, out var gate)) _scaleLocks[version] = gate = new SemaphoreSlim(1, 1);
+        await gate.WaitAsync();
+        try
+        {
+            var entry = Find(version);
+            if (entry.Status != VersionStatus.Ready) throw new ConflictException($"Version {version} of '{Name}' is {entry.Status.ToString().ToLowerInvariant()}; only a ready version can be scaled.");
+            if (count == entry.Replicas) return entry;
+            ModelVersionInfo scaled;
+            if (count > entry.Replicas)
+            {
+                scaled = (await replicas.ScaleUp(GrainFactory, Name, entry, count)) with { Reason = null };
+                if (!state.State.Versions.TryGetValue(version, out var current) || !ReferenceEquals(current, entry))
+                {
+                    // Unloaded or replaced while the new replicas loaded: they must not stay behind holding sessions.
+                    if (current?.Status != VersionStatus.Ready) await replicas.Unload(GrainFactory, Name, version, entry.Replicas, count);
+                    return current ?? entry;
+                }
+                await Save(s => s.Versions[version] = scaled);
+            }
+            else
+            {
+                scaled = entry with
+                {
+                    Replicas = count,
+                    ReplicaSilos = entry.ReplicaSilos.IsDefault ? entry.ReplicaSilos : [.. entry.ReplicaSilos.Take(count)],
+                    Reason = count == 0 ? $"scaled to zero: {reason}" : null,
+                };
+                // Out of the catalog first, so routers stop sending to the removed replicas before their sessions go.
+                await Save(s => s.Versions[version] = scaled);
+                await Task.Delay(DrainTime);
+                await replicas.Unload(GrainFactory, Name, version, count, entry.Replicas);
+            }
+            LogScaled(logger, Name, version, entry.Replicas, count, reason);
+            await audit.Append("version.scale", Name, $"version {version} {entry.Replicas} replicas", $"version {version} {count} replicas ({reason})");
+            return scaled;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public async Task DeleteVersion(string version, bool force)
@@ -220,6 +275,9 @@ public sealed partial class ModelGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} unloaded")]
     private static partial void LogUnloaded(ILogger logger, string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} scaled from {From} to {To} replicas: {Reason}")]
+    private static partial void LogScaled(ILogger logger, string model, string version, int from, int to, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} traffic set to {Weights} (sticky: {Sticky})")]
     private static partial void LogTraffic(ILogger logger, string model, string weights, bool sticky);

@@ -22,7 +22,8 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
         }
         try
         {
-            var replicas = Replicas(grains, model, registration);
+            var count = registration.Config.InitialReplicas;
+            var replicas = Replicas(grains, model, registration.Version, 0, count);
             var results = await Task.WhenAll(replicas.Select(r => r.Load(registration)));
             var silos = results.Select(r => r.Silo).ToArray();
             await Spread(model, replicas, silos, registration);
@@ -32,6 +33,7 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
                 Signature = results[0].Signature,
                 ExecutionProvider = results[0].ExecutionProvider,
                 ReplicaSilos = [.. silos],
+                Replicas = count,
             };
         }
         catch (Exception ex)
@@ -47,19 +49,34 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
     /// </summary>
     public async Task<ModelVersionInfo?> Rebalance(IGrainFactory grains, string model, ModelVersionInfo version)
     {
-        if (version.Status != VersionStatus.Ready || version.ReplicaSilos.IsDefaultOrEmpty) return null;
-        var silos = version.ReplicaSilos.ToArray();
+        if (version.Status != VersionStatus.Ready || version.ReplicaSilos.IsDefaultOrEmpty || version.Replicas == 0) return null;
+        var silos = version.ReplicaSilos.Take(version.Replicas).ToArray();
         if (ReplicaSpread.Plan(silos, inferenceSilos.Active()).Count == 0) return null;
-        await Spread(model, Replicas(grains, model, version.Registration), silos, version.Registration);
+        await Spread(model, Replicas(grains, model, version.Version, 0, silos.Length), silos, version.Registration);
         return version with { ReplicaSilos = [.. silos] };
     }
 
-    /// <summary>Deactivates every replica, which disposes their sessions.</summary>
-    public Task Unload(IGrainFactory grains, string model, ModelVersionInfo version) =>
-        Task.WhenAll(Replicas(grains, model, version.Registration).Select(r => r.Unload()));
+    /// <summary>Loads replicas <c>[version.Replicas, count)</c> (placed to spread over inference silos) and reports the version with them serving.</summary>
+    public async Task<ModelVersionInfo> ScaleUp(IGrainFactory grains, string model, ModelVersionInfo version, int count)
+    {
+        var registration = version.Registration;
+        var added = Replicas(grains, model, version.Version, version.Replicas, count);
+        var results = await Task.WhenAll(added.Select(r => r.Load(registration)));
+        var silos = version.ReplicaSilos.IsDefault ? new List<SiloAddress>() : version.ReplicaSilos.Take(version.Replicas).ToList();
+        silos.AddRange(results.Select(r => r.Silo));
+        return version with { Replicas = count, ReplicaSilos = [.. silos], Signature = version.Signature ?? results[0].Signature };
+    }
 
-    private static IReplicaGrain[] Replicas(IGrainFactory grains, string model, VersionRegistration registration) =>
-        [.. Enumerable.Range(0, registration.Config.Replicas).Select(i => grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, registration.Version, i)))];
+    /// <summary>Deactivates replicas <c>[from, to)</c>, which disposes their sessions.</summary>
+    public Task Unload(IGrainFactory grains, string model, string version, int from, int to) =>
+        Task.WhenAll(Replicas(grains, model, version, from, to).Select(r => r.Unload()));
+
+    /// <summary>Deactivates every replica the version's settings allow, which disposes their sessions.</summary>
+    public Task Unload(IGrainFactory grains, string model, ModelVersionInfo version) =>
+        Unload(grains, model, version.Version, 0, Math.Max(version.Replicas, version.Registration.Config.MaxReplicas));
+
+    private static IReplicaGrain[] Replicas(IGrainFactory grains, string model, string version, int from, int to) =>
+        [.. Enumerable.Range(from, Math.Max(0, to - from)).Select(i => grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, version, i)))];
 
     /// <summary>Moves replicas that share a silo while another inference silo has fewer, so a version spreads as silos join.</summary>
     private async Task Spread(string model, IReplicaGrain[] replicas, SiloAddress[] silos, VersionRegistration registration)

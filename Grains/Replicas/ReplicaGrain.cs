@@ -23,10 +23,11 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
     private VersionRegistration? _loaded;
     private string _model = "";
     private string _version = "";
+    private int _index;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        (_model, _version, _index) = GrainKeys.Parse(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
@@ -101,6 +102,8 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         var info = await GrainFactory.GetGrain<IModelGrain>(_model).GetInfo();
         var entry = info.FindVersion(_version) ?? throw new ModelNotFoundException($"Model '{_model}' has no version '{_version}'.");
         if (entry.Status == VersionStatus.Unloaded) throw new ModelNotReadyException($"Model '{_model}' version {_version} is unloaded.");
+        // A caller with a stale replica count must not bring back a replica that was scaled away: its session would serve nobody.
+        if (_index >= entry.Replicas) throw new ModelNotReadyException($"Model '{_model}' version {_version} has {entry.Replicas} replicas serving now, not replica {_index}; retry the request.");
         await Load(entry.Registration);
         return _session!;
     }

@@ -10,7 +10,9 @@ namespace Cluster.Repository;
 /// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
-/// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>). Unknown keys are an error, so typos surface.
+/// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
+/// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>), <c>pinned</c>
+/// (never evicted for memory) and <c>memory_bytes</c> (a replica's footprint, instead of measuring it). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -49,7 +51,10 @@ public static class ModelConfigFile
                 document.Alerts?.MaxDriftScore,
                 document.Alerts?.MaxP99Ms,
                 document.Alerts?.MaxErrorRate,
-                document.Statistics ?? true));
+                document.Statistics ?? true),
+            document.Autoscaling is { } autoscaling ? ToConfig(autoscaling, document.Replicas ?? defaults.Replicas) : null,
+            document.Pinned ?? false,
+            document.MemoryBytes ?? 0);
         Validate(config);
         return config;
     }
@@ -62,8 +67,25 @@ public static class ModelConfigFile
         d.DefaultTimeoutMicroseconds ?? 0,
         d.LatencyTargetMs ?? 0);
 
+    private static AutoscalingConfig ToConfig(AutoscalingDocument d, int replicas) => new(
+        d.MinReplicas ?? 1,
+        d.MaxReplicas ?? Math.Max(replicas, d.MinReplicas ?? 1),
+        d.TargetQueuePerReplica ?? AutoscalingConfig.DefaultTargetQueuePerReplica,
+        d.UpscaleDelayS ?? AutoscalingConfig.DefaultUpscaleDelaySeconds,
+        d.DownscaleDelayS ?? AutoscalingConfig.DefaultDownscaleDelaySeconds,
+        d.IdleBeforeZeroS ?? AutoscalingConfig.DefaultIdleSecondsBeforeZero);
+
     private static void Validate(ModelConfig config)
     {
+        if (config.MemoryBytes < 0) throw new InvalidDataException("config.json: memory_bytes must not be negative.");
+        if (config.Autoscaling is { } scaling)
+        {
+            if (scaling.MinReplicas is < 0 or > 64) throw new InvalidDataException("config.json: autoscaling.min_replicas must be between 0 and 64.");
+            if (scaling.MaxReplicas < Math.Max(1, scaling.MinReplicas) || scaling.MaxReplicas > 64) throw new InvalidDataException("config.json: autoscaling.max_replicas must be between max(1, min_replicas) and 64.");
+            if (!(scaling.TargetQueuePerReplica > 0)) throw new InvalidDataException("config.json: autoscaling.target_queue_per_replica must be positive.");
+            if (scaling.UpscaleDelaySeconds is < 0 or > 3600 || scaling.DownscaleDelaySeconds is < 0 or > 3600) throw new InvalidDataException("config.json: autoscaling delays must be between 0 and 3600 seconds.");
+            if (scaling.IdleSecondsBeforeZero is < 1 or > 604_800) throw new InvalidDataException("config.json: autoscaling.idle_before_zero_s must be between 1 and 604800.");
+        }
         if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("config.json: require_accelerator contradicts device \"cpu\".");
         if (config.ResponseCacheEntries is < 0 or > 1_000_000) throw new InvalidDataException("config.json: response_cache.max_entries must be between 0 and 1000000.");
         if (config.Monitoring is { } monitoring)
@@ -96,7 +118,11 @@ public static class ModelConfigFile
 
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
-        bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics);
+        bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics,
+        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes);
+
+    private sealed record AutoscalingDocument(
+        int? MinReplicas, int? MaxReplicas, double? TargetQueuePerReplica, double? UpscaleDelayS, double? DownscaleDelayS, double? IdleBeforeZeroS);
 
     private sealed record DriftDocument(int? ReferenceRows);
 

@@ -87,7 +87,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                 instruments.RecordCacheLookup(Model, entry.Version, hit);
                 if (hit) return new InferenceResponse(Model, entry.Version, request.Id, cached);
             }
-            var outputs = await Worker(entry.Version).Infer(request, config, cancellationToken);
+            var outputs = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             MirrorToShadows(request, entry.Version, outputs);
             if (probability > 0)
@@ -161,7 +161,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             var config = shadow.Registration.Config;
             InferenceRequestValidator.Validate(request, shadow.Signature!, config.MaxBatchSize);
             using var timeout = new CancellationTokenSource(ShadowTimeout);
-            var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, timeout.Token);
+            var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, shadow.Replicas, timeout.Token);
             _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, outputs);
         }
         catch (Exception)

@@ -21,7 +21,11 @@ public sealed class InferenceInstruments
     private readonly Histogram<double> _queueDuration;
     private readonly Counter<long> _cacheLookups;
     private readonly Counter<long> _alerts;
+    private readonly Histogram<double> _coldStarts;
+    private readonly Counter<long> _scaleChanges;
+    private readonly Counter<long> _evictions;
     private readonly ConcurrentDictionary<object, (string Model, string Version, Func<BatchingStats> Read)> _workers = new();
+    private readonly ConcurrentDictionary<object, (string Model, string Version, Func<(int Replicas, int Desired, double Load)> Read)> _scalers = new();
 
     /// <summary>Creates the instruments once, from the host's meter factory.</summary>
     public InferenceInstruments(IMeterFactory meterFactory)
@@ -38,6 +42,46 @@ public sealed class InferenceInstruments
         meter.CreateObservableGauge("cluster.batching.queue_delay", () => Observe(s => s.QueueDelay.TotalSeconds), unit: "s", description: "How long a batch worker lets the oldest request wait for a fuller batch.");
         meter.CreateObservableGauge("cluster.batching.observed_p95", () => Observe(s => s.ObservedP95.TotalSeconds), unit: "s", description: "Recent p95 latency an adaptive batch worker steers by.");
         meter.CreateObservableGauge("cluster.batching.queue.length", () => Observe(s => s.Queued), description: "Requests waiting in a batch worker.");
+        _coldStarts = meter.CreateHistogram<double>("cluster.replicas.cold_start.duration", unit: "s", description: "How long requests that found no replica serving waited for one to load.");
+        _scaleChanges = meter.CreateCounter<long>("cluster.replicas.scale_changes", description: "Replica count changes decided by autoscalers, by direction (up, down).");
+        _evictions = meter.CreateCounter<long>("cluster.memory.evictions", description: "Versions unloaded to make room on a silo whose memory budget was full.");
+        meter.CreateObservableGauge("cluster.replicas.serving", () => ObserveScalers(s => s.Replicas), description: "Replicas serving a version, as its autoscaler sees them.");
+        meter.CreateObservableGauge("cluster.replicas.desired", () => ObserveScalers(s => s.Desired), description: "Replicas the current load asks for.");
+        meter.CreateObservableGauge("cluster.replicas.load", () => ObserveScalers(s => s.Load), description: "Ongoing requests (queued or running) over the cluster, mean of the last second.");
+    }
+
+    /// <summary>Records how long a cold start kept requests waiting.</summary>
+    public void RecordColdStart(string model, string version, TimeSpan waited)
+    {
+        if (_coldStarts.Enabled) _coldStarts.Record(waited.TotalSeconds, new("model", model), new("version", version));
+    }
+
+    /// <summary>Counts one replica count change an autoscaler made.</summary>
+    public void RecordScaleChange(string model, string version, bool up)
+    {
+        if (_scaleChanges.Enabled) _scaleChanges.Add(1, new("model", model), new("version", version), new("direction", up ? "up" : "down"));
+    }
+
+    /// <summary>Counts one version evicted for memory.</summary>
+    public void RecordEviction(string model, string version)
+    {
+        if (_evictions.Enabled) _evictions.Add(1, new("model", model), new("version", version));
+    }
+
+    /// <summary>Publishes an autoscaler's figures as gauges until the returned handle is disposed.</summary>
+    public IDisposable TrackScaling(string model, string version, Func<(int Replicas, int Desired, double Load)> read)
+    {
+        var handle = new ScalerRegistration(this);
+        _scalers[handle] = (model, version, read);
+        return handle;
+    }
+
+    private IEnumerable<Measurement<T>> ObserveScalers<T>(Func<(int Replicas, int Desired, double Load), T> value) where T : struct =>
+        _scalers.Values.Select(w => new Measurement<T>(value(w.Read()), new("model", w.Model), new("version", w.Version)));
+
+    private sealed class ScalerRegistration(InferenceInstruments owner) : IDisposable
+    {
+        public void Dispose() => owner._scalers.TryRemove(this, out _);
     }
 
     /// <summary>Records one routed request and how it ended (<c>success</c> or an error kind).</summary>

@@ -70,6 +70,7 @@ public static class SiloApplication
             app.MapInferenceApi();
             app.MapGrpcService<Grpc.GrpcInferenceEndpoint>();
             app.MapManagementApi();
+            app.MapScalingApi();
             app.MapRolloutApi();
             app.MapTrafficFigures();
             app.MapFeedback();

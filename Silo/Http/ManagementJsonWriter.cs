@@ -28,6 +28,7 @@ internal static class ManagementJsonWriter
         writer.WriteString("status", version.Status.ToString().ToLowerInvariant());
         if (version.Reason is not null) writer.WriteString("reason", version.Reason);
         writer.WriteString("sha256", version.Registration.Sha256);
+        if (version.Status == VersionStatus.Ready) writer.WriteNumber("replicas_serving", version.Replicas);
         if (detailed)
         {
             if (version.ExecutionProvider is not null) writer.WriteString("execution_provider", version.ExecutionProvider);
@@ -38,6 +39,13 @@ internal static class ManagementJsonWriter
             writer.WriteString("device", config.Device ?? "auto");
             writer.WriteBoolean("require_accelerator", config.RequireAccelerator);
             writer.WriteBoolean("dynamic_batching", config.Batching.Enabled);
+            writer.WriteBoolean("pinned", config.Pinned);
+            if (config.MemoryBytes > 0) writer.WriteNumber("memory_bytes", config.MemoryBytes);
+            if (config.Autoscaling is { } scaling)
+            {
+                writer.WritePropertyName("autoscaling");
+                WriteAutoscaling(writer, scaling);
+            }
             writer.WriteEndObject();
             if (version.Signature is { } signature)
             {
@@ -45,6 +53,18 @@ internal static class ManagementJsonWriter
                 TensorSpecJson.Write(writer, "outputs", signature.Outputs);
             }
         }
+        writer.WriteEndObject();
+    }
+
+    public static void WriteAutoscaling(Utf8JsonWriter writer, AutoscalingConfig scaling)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("min_replicas", scaling.MinReplicas);
+        writer.WriteNumber("max_replicas", scaling.MaxReplicas);
+        writer.WriteNumber("target_queue_per_replica", scaling.TargetQueuePerReplica);
+        writer.WriteNumber("upscale_delay_s", scaling.UpscaleDelaySeconds);
+        writer.WriteNumber("downscale_delay_s", scaling.DownscaleDelaySeconds);
+        writer.WriteNumber("idle_before_zero_s", scaling.IdleSecondsBeforeZero);
         writer.WriteEndObject();
     }
 }
