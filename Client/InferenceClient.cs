@@ -142,6 +142,17 @@ public sealed class InferenceClient : IAsyncDisposable
     /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
     public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => Acting<IModelGrain>(model).SetConfig(config);
 
+    /// <summary>
+    /// Changes how many replicas of a ready version serve, without a reload (0 scales it to zero;
+    /// its next request waits for a cold start). With autoscaling on, the autoscaler may change it again.
+    /// </summary>
+    public Task<ModelVersionInfo> ScaleVersionAsync(string model, string version, int replicas) =>
+        Acting<IModelGrain>(model).Scale(version, replicas, "set by a .NET client");
+
+    /// <summary>A version's autoscaler: replicas, the load it sees, its recent decisions and cold starts.</summary>
+    public Task<Scaling.AutoscalerStatus> GetAutoscalerAsync(string model, string version) =>
+        _cluster.GetGrain<IAutoscalerGrain>(GrainKeys.Version(model, version)).GetStatus();
+
     /// <summary>Sets the A/B split of requests that name no version, e.g. <c>{"1": 90, "canary": 10}</c>; empty weights send all to the default.</summary>
     /// <param name="model">Model name.</param>
     /// <param name="weights">Relative weight per version or label.</param>

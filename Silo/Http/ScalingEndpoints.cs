@@ -25,6 +25,7 @@ internal static class ScalingEndpoints
             using var document = JsonDocument.Parse(body);
             replicas = document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("replicas", out var value)
+                && value.ValueKind == JsonValueKind.Number
                 && value.TryGetInt32(out var count) ? count : -1;
         }
         catch (JsonException ex)
