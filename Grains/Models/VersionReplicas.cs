@@ -61,10 +61,25 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
     {
         var registration = version.Registration;
         var added = Replicas(grains, model, version.Version, version.Replicas, count);
-        var results = await Task.WhenAll(added.Select(r => r.Load(registration)));
         var silos = version.ReplicaSilos.IsDefault ? new List<SiloAddress>() : version.ReplicaSilos.Take(version.Replicas).ToList();
+        var targets = ReplicaSpread.Targets(silos, inferenceSilos.Active(), added.Length);
+        var results = await Task.WhenAll(added.Select((r, i) => LoadOn(r, registration, i < targets.Count ? targets[i] : null)));
         silos.AddRange(results.Select(r => r.Silo));
         return version with { Replicas = count, ReplicaSilos = [.. silos], Signature = version.Signature ?? results[0].Signature };
+    }
+
+    private static async Task<ReplicaLoadResult> LoadOn(IReplicaGrain replica, VersionRegistration registration, SiloAddress? target)
+    {
+        // Set inside this method so that each concurrent load carries its own hint.
+        if (target is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            return await replica.Load(registration);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 
     /// <summary>Deactivates replicas <c>[from, to)</c>, which disposes their sessions.</summary>

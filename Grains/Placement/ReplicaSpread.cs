@@ -26,4 +26,20 @@ public static class ReplicaSpread
         }
         return moves;
     }
+
+    /// <summary>Silos for <paramref name="added"/> new replicas: each to the silo with the fewest of the version's replicas so far (ties by address).</summary>
+    public static IReadOnlyList<SiloAddress> Targets(IReadOnlyList<SiloAddress> current, IReadOnlyCollection<SiloAddress> silos, int added)
+    {
+        if (silos.Count == 0) return [];
+        var counts = silos.ToDictionary(s => s, _ => 0);
+        foreach (var silo in current.Where(counts.ContainsKey)) counts[silo]++;
+        var targets = new List<SiloAddress>();
+        for (var i = 0; i < added; i++)
+        {
+            var target = counts.OrderBy(c => c.Value).ThenBy(c => c.Key.ToString(), StringComparer.Ordinal).First().Key;
+            counts[target]++;
+            targets.Add(target);
+        }
+        return targets;
+    }
 }

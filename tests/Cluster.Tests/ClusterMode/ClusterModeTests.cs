@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Cluster.Client;
 using Cluster.Modeling;
 using Cluster.Tensors;
@@ -82,6 +83,63 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             uploadedStatus.ShouldBe(HttpStatusCode.OK, "a version uploaded through the API, and its label, survive the restart");
             Floats(uploaded.GetProperty("outputs")[0]).ShouldBe([7f, 14f]);
             Directory.GetFiles(Path.Combine(emptyRepository.Root, "cache"), "*.onnx").ShouldNotBeEmpty("the replicas loaded from the artifact store");
+        }
+        finally
+        {
+            await StopAll(gateway, inference);
+        }
+    }
+
+    [Fact]
+    public async Task LoadThroughTheGatewayScalesAVersionUpAcrossInferenceSilos()
+    {
+        var connectionString = await postgres.NewDatabaseAsync();
+        using var repository = new TemporaryRepository();
+        using var emptyRepository = new TemporaryRepository();
+        repository.Add("busy", "1", TestModels.SlowScale(2f, layers: 12),
+            """{"max_batch_size": 8, "autoscaling": {"min_replicas": 1, "max_replicas": 2, "target_queue_per_replica": 2, "upscale_delay_s": 1, "downscale_delay_s": 600}}""");
+        string[] common = [
+            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true", TestKeys.BootstrapSetting,
+            $"--Cluster:ClusterId=c{Guid.NewGuid():N}"[..40], "--Inference:Device=cpu", $"--Artifacts:CacheDirectory={Path.Combine(emptyRepository.Root, "cache")}"];
+        var (gateway, inference) = await StartCluster(repository.Root, emptyRepository.Root, common, writeDemo: false);
+        try
+        {
+            await WaitUntilServing(gateway, "busy");
+            var (_, before) = await Get(gateway.Http, "/api/models/busy/versions/1/autoscaling");
+            before.GetProperty("replicas").GetInt32().ShouldBe(1);
+
+            using var stop = new CancellationTokenSource();
+            var load = Enumerable.Range(0, 10).Select(async _ =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var (status, body) = await Post(gateway.Http, "/v2/models/busy/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } });
+                    status.ShouldBe(HttpStatusCode.OK, body.ToString());
+                    Floats(body.GetProperty("outputs")[0]).ShouldBe([2f, 4f]);
+                }
+            }).ToArray();
+            var clock = Stopwatch.StartNew();
+            JsonElement scaled;
+            while (true)
+            {
+                (_, scaled) = await Get(gateway.Http, "/api/models/busy/versions/1/autoscaling");
+                if (scaled.GetProperty("replicas").GetInt32() == 2) break;
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"no scale-up under load: {scaled}");
+                await Task.Delay(250);
+            }
+            await Task.Delay(500);
+            stop.Cancel();
+            await Task.WhenAll(load);
+
+            var decision = scaled.GetProperty("decisions").EnumerateArray().Last();
+            decision.GetProperty("from").GetInt32().ShouldBe(1);
+            decision.GetProperty("to").GetInt32().ShouldBe(2);
+            decision.GetProperty("load").GetDouble().ShouldBeGreaterThan(2, "10 callers keep well over 2 requests ongoing");
+            var (_, metadata) = await Get(gateway.Http, "/v2/models/busy");
+            var silos = metadata.GetProperty("parameters").GetProperty("replica_silos").EnumerateArray().Select(s => s.GetString()!).ToArray();
+            silos.Length.ShouldBe(2);
+            silos.Distinct().Count().ShouldBe(2, "the added replica went to the inference silo that had none");
+            inference.Append(gateway).ShouldContain(s => s.Output.Contains("1 → 2 replicas"), "the decision is logged with its load");
         }
         finally
         {

@@ -20,6 +20,15 @@ public sealed class ReplicaSpreadTests
     }
 
     [Fact]
+    public void AddedReplicasGoToTheSilosWithFewestOfTheVersion()
+    {
+        ReplicaSpread.Targets([A, A], [A, B, C], 3).ShouldBe([B, C, B]);
+        ReplicaSpread.Targets([A, B], [A, B], 1).ShouldBe([A]);
+        ReplicaSpread.Targets([C], [A, B], 2).ShouldBe([A, B], "a silo that left takes none");
+        ReplicaSpread.Targets([], [], 2).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void AnEvenSpreadOrASingleSiloMovesNothing()
     {
         ReplicaSpread.Plan([A, B, A], [A, B]).ShouldBeEmpty();
