@@ -32,6 +32,12 @@ public interface IModelGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Scale")] Task<ModelVersionInfo> Scale(string version, int replicas, string reason);
 
+    /// <summary>
+    /// Scales a version to zero to free memory for another load (its next request waits for a cold
+    /// start); false, without waiting, when the version is not ready or is changing its replicas now.
+    /// </summary>
+    [Alias("Evict")] Task<bool> Evict(string version, string reason);
+
     /// <summary>Removes a version; refused while it is the default or a label points at it, unless <paramref name="force"/>.</summary>
     [Alias("DeleteVersion")] Task DeleteVersion(string version, bool force);
 

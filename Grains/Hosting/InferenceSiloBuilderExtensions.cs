@@ -35,6 +35,8 @@ public static class InferenceSiloBuilderExtensions
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Models.VersionReplicas>();
+        silo.Services.TryAddSingleton<Memory.MemoryLedger>();
+        if (hostsReplicas) silo.Services.AddHostedService<Memory.MemoryReporter>();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloAccelerators.MetadataKey] = accelerators.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -19,4 +19,16 @@ public sealed class InferenceOptions
     /// <summary>Threads per session for intra-operator parallelism; 0 lets ONNX Runtime choose.</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Bytes the replicas on this silo may hold; when a load would pass it, the least recently
+    /// used unpinned version is evicted first. 0 means automatic: 90 % of the GPU's memory on a
+    /// silo whose sessions run on CUDA, else 80 % of the memory available to the process.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MemoryBudgetBytes { get; set; }
+
+    /// <summary>How long a load waits for room (while the budget is held by pinned or busy versions) before it fails; kept under the 30-s grain call timeout.</summary>
+    [Range(1, 3600)]
+    public int MemoryWaitSeconds { get; set; } = 20;
 }

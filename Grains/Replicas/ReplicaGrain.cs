@@ -2,6 +2,7 @@ using Cluster.Artifacts;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
+using Cluster.Memory;
 using Cluster.Models;
 using Cluster.Onnx;
 using Cluster.Placement;
@@ -17,9 +18,10 @@ namespace Cluster.Replicas;
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactStore artifacts, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private OnnxModelSession? _session;
+    private MemoryEntry? _memory;
     private VersionRegistration? _loaded;
     private string _model = "";
     private string _version = "";
@@ -36,26 +38,48 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         if (_session is null || !IsSameArtifact(_loaded, registration))
         {
             var path = await artifacts.GetLocalPathAsync(registration);
+            var config = registration.Config;
             // A model that requires an accelerator must fail loudly rather than fall back to CPU.
-            var device = registration.Config.RequireAccelerator ? "cuda" : registration.Config.Device;
-            var session = await Task.Run(() =>
+            var device = config.RequireAccelerator ? "cuda" : config.Device;
+            var fileBytes = new FileInfo(path).Length;
+            // Before the load, guess weights twice over (ONNX Runtime's copy plus its arena); after it, count what the load took.
+            var key = this.GetPrimaryKeyString();
+            var entry = await memory.Admit(key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
+                (model, version) => GrainFactory.GetGrain<IModelGrain>(model).Evict(version, $"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
+            OnnxModelSession session;
+            try
             {
-                var loaded = sessions.Load(path, device);
-                try
+                var before = Environment.WorkingSet;
+                session = await Task.Run(() =>
                 {
-                    loaded.WarmUp();
-                }
-                catch
-                {
-                    loaded.Dispose();
-                    throw;
-                }
-                return loaded;
-            });
+                    var loaded = sessions.Load(path, device);
+                    try
+                    {
+                        loaded.WarmUp();
+                    }
+                    catch
+                    {
+                        loaded.Dispose();
+                        throw;
+                    }
+                    return loaded;
+                });
+                var onCuda = session.ExecutionProvider.StartsWith("CUDA", StringComparison.Ordinal);
+                // Host memory growth says nothing about device memory; there the declared size or the guess stands.
+                var measured = config.MemoryBytes == 0 && !onCuda;
+                memory.Complete(entry, config.MemoryBytes > 0 ? config.MemoryBytes : measured ? Math.Max(Environment.WorkingSet - before, fileBytes) : fileBytes * 2, measured, onCuda);
+            }
+            catch
+            {
+                memory.Abandon(entry);
+                throw;
+            }
             _session?.Dispose();
+            if (_memory is not null && !ReferenceEquals(_memory, entry)) memory.Release(_memory);
             _session = session;
+            _memory = entry;
             _loaded = registration;
-            LogLoaded(logger, this.GetPrimaryKeyString(), session.ExecutionProvider);
+            LogLoaded(logger, key, session.ExecutionProvider);
         }
         return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider, silo.SiloAddress);
     }
@@ -69,6 +93,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         try
         {
             var session = _session ?? await LoadFromCatalog();
+            _memory?.Touch(time.GetTimestamp());
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
@@ -83,8 +108,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
     public Task Unload()
     {
         // Free the session now, not when deactivation gets round to it, so its memory is back when unload answers.
-        _session?.Dispose();
-        _session = null;
+        FreeSession();
         _loaded = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -92,9 +116,16 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        FreeSession();
+        return Task.CompletedTask;
+    }
+
+    private void FreeSession()
+    {
         _session?.Dispose();
         _session = null;
-        return Task.CompletedTask;
+        if (_memory is not null) memory.Release(_memory);
+        _memory = null;
     }
 
     private async Task<OnnxModelSession> LoadFromCatalog()

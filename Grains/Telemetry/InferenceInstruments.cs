@@ -26,6 +26,7 @@ public sealed class InferenceInstruments
     private readonly Counter<long> _evictions;
     private readonly ConcurrentDictionary<object, (string Model, string Version, Func<BatchingStats> Read)> _workers = new();
     private readonly ConcurrentDictionary<object, (string Model, string Version, Func<(int Replicas, int Desired, double Load)> Read)> _scalers = new();
+    private Func<(long Budget, long Used)>? _memory;
 
     /// <summary>Creates the instruments once, from the host's meter factory.</summary>
     public InferenceInstruments(IMeterFactory meterFactory)
@@ -45,6 +46,8 @@ public sealed class InferenceInstruments
         _coldStarts = meter.CreateHistogram<double>("cluster.replicas.cold_start.duration", unit: "s", description: "How long requests that found no replica serving waited for one to load.");
         _scaleChanges = meter.CreateCounter<long>("cluster.replicas.scale_changes", description: "Replica count changes decided by autoscalers, by direction (up, down).");
         _evictions = meter.CreateCounter<long>("cluster.memory.evictions", description: "Versions unloaded to make room on a silo whose memory budget was full.");
+        meter.CreateObservableGauge("cluster.memory.budget", () => _memory is { } read ? [new Measurement<long>(read().Budget)] : Array.Empty<Measurement<long>>(), unit: "By", description: "Bytes replica sessions may hold on this silo.");
+        meter.CreateObservableGauge("cluster.memory.used", () => _memory is { } read ? [new Measurement<long>(read().Used)] : Array.Empty<Measurement<long>>(), unit: "By", description: "Bytes the loaded replica sessions hold on this silo (measured while loading, or declared).");
         meter.CreateObservableGauge("cluster.replicas.serving", () => ObserveScalers(s => s.Replicas), description: "Replicas serving a version, as its autoscaler sees them.");
         meter.CreateObservableGauge("cluster.replicas.desired", () => ObserveScalers(s => s.Desired), description: "Replicas the current load asks for.");
         meter.CreateObservableGauge("cluster.replicas.load", () => ObserveScalers(s => s.Load), description: "Ongoing requests (queued or running) over the cluster, mean of the last second.");
@@ -67,6 +70,9 @@ public sealed class InferenceInstruments
     {
         if (_evictions.Enabled) _evictions.Add(1, new("model", model), new("version", version));
     }
+
+    /// <summary>Publishes the silo's memory budget and use as gauges.</summary>
+    public void TrackMemory(Func<(long Budget, long Used)> read) => _memory = read;
 
     /// <summary>Publishes an autoscaler's figures as gauges until the returned handle is disposed.</summary>
     public IDisposable TrackScaling(string model, string version, Func<(int Replicas, int Desired, double Load)> read)

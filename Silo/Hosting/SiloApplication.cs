@@ -71,6 +71,7 @@ public static class SiloApplication
             app.MapGrpcService<Grpc.GrpcInferenceEndpoint>();
             app.MapManagementApi();
             app.MapScalingApi();
+            app.MapMemoryApi();
             app.MapRolloutApi();
             app.MapTrafficFigures();
             app.MapFeedback();

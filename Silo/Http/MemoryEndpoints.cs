@@ -1,0 +1,48 @@
+using Cluster.Grains;
+
+namespace Cluster.Silo.Http;
+
+/// <summary><c>GET /api/memory</c>: each inference silo's memory budget, use, evictions and loaded replicas.</summary>
+internal static class MemoryEndpoints
+{
+    public static IEndpointRouteBuilder MapMemoryApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/memory", async (HttpContext http, IGrainFactory grains) =>
+        {
+            var silos = await grains.GetGrain<IMemoryMapGrain>(0).Get();
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("silos");
+                foreach (var silo in silos)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("silo", silo.Silo);
+                    w.WriteString("device", silo.Device);
+                    w.WriteNumber("budget_bytes", silo.BudgetBytes);
+                    w.WriteNumber("used_bytes", silo.UsedBytes);
+                    w.WriteNumber("evictions", silo.Evictions);
+                    w.WriteNumber("waiting_loads", silo.WaitingLoads);
+                    w.WriteStartArray("replicas");
+                    foreach (var use in silo.Replicas)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("model", use.Model);
+                        w.WriteString("version", use.Version);
+                        w.WriteNumber("replica", use.Replica);
+                        w.WriteNumber("bytes", use.Bytes);
+                        w.WriteBoolean("measured", use.Measured);
+                        w.WriteBoolean("pinned", use.Pinned);
+                        w.WriteNumber("idle_seconds", use.IdleSeconds);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        });
+        return app;
+    }
+}
