@@ -14,6 +14,15 @@ internal sealed class BatchQueue
 
     public void Enqueue(PendingRequest request) => _items.AddLast(request);
 
+    /// <summary>Puts requests that must go again ahead of everything, in their order: they were first.</summary>
+    public void EnqueueFirst(IReadOnlyList<PendingRequest> requests)
+    {
+        for (var i = requests.Count - 1; i >= 0; i--)
+        {
+            if (!requests[i].IsDone) _items.AddFirst(requests[i]);
+        }
+    }
+
     /// <summary>Rows that a batch started by the oldest request could hold now, up to <paramref name="maxRows"/>.</summary>
     public int CompatibleRows(int maxRows)
     {

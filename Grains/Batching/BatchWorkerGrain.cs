@@ -24,6 +24,8 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
+    // A batch bounced by a retired replica goes round again, but never for ever.
+    private const int MaxRetiredRetries = 3;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     // After a cold start the caller's catalog copy may say 0 replicas for up to a refresh or two more.
     private static readonly TimeSpan ColdStartGrace = TimeSpan.FromSeconds(3);
@@ -290,6 +292,15 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             _adaptive?.OnBatch(rows, result.ComputeTime);
             _counters.Batches++;
             _counters.RowsComputed += rows;
+        }
+        catch (ReplicaRetiredException retired) when (batch.TrueForAll(p => p.Retries < MaxRetiredRetries))
+        {
+            // Sent on a catalog copy a moment old: send again over the replicas that serve now (none: a cold start).
+            _replicaCount = Math.Min(_replicaCount, retired.ReplicasServing);
+            if (_coldStartReplicas > retired.ReplicasServing) _coldStartReplicas = retired.ReplicasServing;
+            foreach (var pending in batch) pending.Retries++;
+            _queue.EnqueueFirst(batch);
+            _counters.Retried++;
         }
         catch (InferenceFailedException) when (batch.Count > 1)
         {

@@ -29,6 +29,9 @@ internal sealed class PendingRequest(InferenceRequest request, int rows, string 
 
     public CancellationTokenRegistration Cancellation { get; set; }
 
+    /// <summary>Times its batch came back from a replica the version no longer serves.</summary>
+    public int Retries { get; set; }
+
     public bool IsDone => Completion.Task.IsCompleted;
 
     /// <summary>The key of requests that may be concatenated with <paramref name="request"/>.</summary>

@@ -22,6 +22,8 @@ public sealed partial class ModelGrain(
     // Routers refresh their routing table at least every second; waiting longer lets requests they
     // routed before an unload finish before the sessions go.
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+    // An eviction keeps a load waiting, and a batch that still reaches an evicted replica is sent again by its worker, so wait only out one routing refresh.
+    private static readonly TimeSpan EvictionDrainTime = TimeSpan.FromMilliseconds(600);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     // One scale change per version at a time: a scale-down drains before it unloads, and a scale-up must not interleave with it.
@@ -131,7 +133,7 @@ public sealed partial class ModelGrain(
         await gate.WaitAsync();
         try
         {
-            return await ScaleHoldingLock(version, count, reason);
+            return await ScaleHoldingLock(version, count, reason, DrainTime);
         }
         finally
         {
@@ -147,7 +149,7 @@ public sealed partial class ModelGrain(
         try
         {
             if (!state.State.Versions.TryGetValue(version, out var entry) || entry.Status != VersionStatus.Ready || entry.Replicas == 0) return false;
-            await ScaleHoldingLock(version, 0, reason);
+            await ScaleHoldingLock(version, 0, reason, EvictionDrainTime);
             LogEvicted(logger, Name, version, reason);
             return true;
         }
@@ -163,7 +165,7 @@ public sealed partial class ModelGrain(
         return gate;
     }
 
-    private async Task<ModelVersionInfo> ScaleHoldingLock(string version, int count, string reason)
+    private async Task<ModelVersionInfo> ScaleHoldingLock(string version, int count, string reason, TimeSpan drain)
     {
         var entry = Find(version);
         if (entry.Status != VersionStatus.Ready) throw new ConflictException($"Version {version} of '{Name}' is {entry.Status.ToString().ToLowerInvariant()}; only a ready version can be scaled.");
@@ -190,7 +192,7 @@ public sealed partial class ModelGrain(
             };
             // Out of the catalog first, so routers stop sending to the removed replicas before their sessions go.
             await Save(s => s.Versions[version] = scaled);
-            await Task.Delay(DrainTime);
+            await Task.Delay(drain);
             await replicas.Unload(GrainFactory, Name, version, count, entry.Replicas);
         }
         LogScaled(logger, Name, version, entry.Replicas, count, reason);

@@ -134,7 +134,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         var entry = info.FindVersion(_version) ?? throw new ModelNotFoundException($"Model '{_model}' has no version '{_version}'.");
         if (entry.Status == VersionStatus.Unloaded) throw new ModelNotReadyException($"Model '{_model}' version {_version} is unloaded.");
         // A caller with a stale replica count must not bring back a replica that was scaled away: its session would serve nobody.
-        if (_index >= entry.Replicas) throw new ModelNotReadyException($"Model '{_model}' version {_version} has {entry.Replicas} replicas serving now, not replica {_index}; retry the request.");
+        if (_index >= entry.Replicas) throw new ReplicaRetiredException($"Model '{_model}' version {_version} has {entry.Replicas} replicas serving now, not replica {_index}; retry the request.", entry.Replicas);
         await Load(entry.Registration);
         return _session!;
     }

@@ -22,7 +22,7 @@ internal static class GrpcErrors
     {
         InvalidInferenceRequestException => StatusCode.InvalidArgument,
         ModelNotFoundException => StatusCode.NotFound,
-        ModelNotReadyException => StatusCode.Unavailable,
+        ModelNotReadyException or ReplicaRetiredException => StatusCode.Unavailable,
         QueueFullException => StatusCode.ResourceExhausted,
         DeadlineExceededException => StatusCode.DeadlineExceeded,
         ConflictException => StatusCode.FailedPrecondition,

@@ -36,7 +36,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         InvalidInferenceRequestException => (StatusCodes.Status400BadRequest, ex.Message),
         HttpStatusException http => (http.Status, ex.Message),
         ModelNotFoundException => (StatusCodes.Status404NotFound, ex.Message),
-        ModelNotReadyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
+        ModelNotReadyException or ReplicaRetiredException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
         QueueFullException => (StatusCodes.Status429TooManyRequests, ex.Message),
         ConflictException => (StatusCodes.Status409Conflict, ex.Message),
         DeadlineExceededException => (StatusCodes.Status504GatewayTimeout, ex.Message),

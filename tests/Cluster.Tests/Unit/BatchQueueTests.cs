@@ -109,4 +109,21 @@ public sealed class BatchQueueTests
         BatchFormation.SameSettings(a, b).ShouldBeTrue();
         BatchFormation.SameSettings(a, b with { Batching = b.Batching with { MaxQueueSize = 3 } }).ShouldBeFalse();
     }
+
+    [Fact]
+    public void RequestsSentAgainGoAheadOfTheQueueInTheirOrderAndDoneOnesAreDropped()
+    {
+        var queue = new BatchQueue();
+        var waiting = Pending(1, 2);
+        var first = Pending(1, 2);
+        var cancelled = Pending(1, 2);
+        var second = Pending(1, 2);
+        queue.Enqueue(waiting);
+        cancelled.Completion.TrySetCanceled();
+
+        queue.EnqueueFirst([first, cancelled, second]);
+
+        queue.Count.ShouldBe(3);
+        queue.TakeBatch(3).ShouldBe([first, second, waiting]);
+    }
 }
