@@ -9,7 +9,8 @@ using Microsoft.ML.OnnxRuntime;
 // Side-by-side throughput and latency: raw ONNX Runtime in-process vs the cluster through the .NET client
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
-// (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison).
+// (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison;
+// --step-load: only the autoscaling step load; --paging: only the memory-budget paging run).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -36,7 +37,22 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
     ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
 }, seed: 2);
-foreach (var model in new[] { tiny, cls })
+var stepLoad = args.Contains("--step-load");
+var paging = args.Contains("--paging");
+if (stepLoad)
+{
+    foreach (var (mode, config) in StepLoad.Configs) cls.Configs[mode] = config;
+}
+if (paging)
+{
+    var heavy = Cluster.Tests.Support.TestModels.Heavy();
+    for (var i = 0; i < Paging.Models; i++)
+    {
+        Directory.CreateDirectory(Path.Combine(repository, Paging.Name(i), "1"));
+        File.WriteAllBytes(Path.Combine(repository, Paging.Name(i), "1", "model.onnx"), heavy);
+    }
+}
+foreach (var model in paging ? [] : new[] { tiny, cls })
 {
     foreach (var (mode, config) in model.Configs)
     {
@@ -50,7 +66,9 @@ foreach (var model in new[] { tiny, cls })
 var app = SiloApplication.Build([
     "--Gateway:Urls=http://127.0.0.1:18080", "--Gateway:GrpcUrls=http://127.0.0.1:18081", "--Silo:SiloPort=21111", "--Silo:GatewayPort=40000",
     $"--Models:Repository={repository}", "--Models:WriteDemoModel=false", "--Inference:Device=cpu",
-    "--Logging:LogLevel:Default=Warning"]);
+    "--Logging:LogLevel:Default=Warning",
+    .. stepLoad ? new[] { "--Inference:IntraOpThreads=1" } : [],
+    .. paging ? new[] { $"--Inference:MemoryBudgetBytes={Paging.BudgetBytes}", "--Inference:MemoryWaitSeconds=25" } : []]);
 await app.StartAsync();
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri("http://127.0.0.1:18080"), Timeout = TimeSpan.FromMinutes(2) };
 while ((await http.GetAsync("/v2/health/ready")).StatusCode != System.Net.HttpStatusCode.OK) await Task.Delay(100);
@@ -87,6 +105,16 @@ if (args.Contains("--protocols"))
     await Protocols.Measure(protocolReport, cls, client, http, grpc, warmup, duration);
     Console.Write(protocolReport.Text);
     if (output is not null) await File.WriteAllTextAsync(output, protocolReport.Text);
+    await app.StopAsync();
+    return 0;
+}
+
+if (stepLoad || paging)
+{
+    var scalingReport = new Report();
+    if (stepLoad) await StepLoad.Measure(scalingReport, cls, client);
+    if (paging) await Paging.Measure(scalingReport, client, http);
+    if (output is not null) await File.WriteAllTextAsync(output, scalingReport.Text);
     await app.StopAsync();
     return 0;
 }
