@@ -74,6 +74,7 @@ internal static class InferenceEndpoints
             request = request with { RoutingKey = key.ToString() };
         }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
+        InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
         if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
         else await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
     }
