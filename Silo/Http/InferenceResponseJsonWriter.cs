@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using Cluster.Errors;
 using Cluster.Inference;
@@ -24,9 +25,18 @@ internal static class InferenceResponseJsonWriter
         }
     }
 
-    /// <summary>Writes the response; outputs <paramref name="binary"/> selects carry only <c>binary_data_size</c>, their bytes follow the JSON.</summary>
-    public static void Write(Utf8JsonWriter writer, InferenceResponse response, Func<string, bool>? binary = null)
+    /// <summary>Bytes written after which a streamed response is flushed to the client, so a large one is never held whole.</summary>
+    public const int FlushThreshold = 64 * 1024;
+
+    /// <summary>
+    /// Writes the response; outputs <paramref name="binary"/> selects carry only <c>binary_data_size</c>,
+    /// their bytes follow the JSON. With <paramref name="body"/> (the writer's own target, the response
+    /// pipe) every <see cref="FlushThreshold"/> bytes go to the client as they are written.
+    /// </summary>
+    public static async Task Write(Utf8JsonWriter writer, InferenceResponse response, Func<string, bool>? binary = null,
+        PipeWriter? body = null, CancellationToken cancellationToken = default)
     {
+        var flushedAt = 0L;
         writer.WriteStartObject();
         writer.WriteString("model_name", response.ModelName);
         writer.WriteString("model_version", response.ModelVersion);
@@ -49,7 +59,18 @@ internal static class InferenceResponseJsonWriter
             else
             {
                 writer.WritePropertyName("data");
-                TensorJsonData.Write(writer, output.DataType, output.Data);
+                writer.WriteStartArray();
+                var offset = 0;
+                while (true)
+                {
+                    offset = TensorJsonData.WriteElements(writer, output.DataType, output.Data, offset, flushedAt + FlushThreshold);
+                    var written = TensorJsonData.Written(writer);
+                    if (written < flushedAt + FlushThreshold) break;
+                    writer.Flush();
+                    if (body is not null) await body.FlushAsync(cancellationToken);
+                    flushedAt = written;
+                }
+                writer.WriteEndArray();
             }
             writer.WriteEndObject();
         }

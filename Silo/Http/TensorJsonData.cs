@@ -111,21 +111,25 @@ internal static class TensorJsonData
     }
 
     /// <summary>
-    /// Writes raw tensor bytes as a flat JSON array; BYTES elements as strings, which they must be
-    /// able to be (<see cref="BytesTensor.IsUtf8"/>).
+    /// Writes raw tensor bytes as JSON array elements (BYTES as strings, which they must be able to
+    /// be: <see cref="BytesTensor.IsUtf8"/>), from byte <paramref name="offset"/> until the writer has
+    /// produced <paramref name="stopAt"/> bytes in all or the data ends; returns the offset to go on
+    /// from, so a caller streaming a large output flushes between calls.
     /// </summary>
-    public static void Write(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data)
+    public static int WriteElements(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data, int offset, long stopAt)
     {
         if (type == TensorDataType.Bytes)
         {
-            writer.WriteStartArray();
-            foreach (var element in BytesTensor.Elements(data)) writer.WriteStringValue(element);
-            writer.WriteEndArray();
-            return;
+            while (offset < data.Length && Written(writer) < stopAt)
+            {
+                var end = BytesTensor.Skip(data, offset, 1);
+                writer.WriteStringValue(data[(offset + BytesTensor.PrefixSize)..end]);
+                offset = end;
+            }
+            return offset;
         }
         var size = type.ElementSize();
-        writer.WriteStartArray();
-        for (var offset = 0; offset + size <= data.Length; offset += size)
+        for (; offset + size <= data.Length && Written(writer) < stopAt; offset += size)
         {
             var e = data.Slice(offset, size);
             switch (type)
@@ -145,8 +149,11 @@ internal static class TensorJsonData
                 default: throw new NotSupportedException($"{type.ProtocolName()} outputs cannot be written as JSON yet.");
             }
         }
-        writer.WriteEndArray();
+        return offset;
     }
+
+    /// <summary>Bytes the writer produced: handed to its output, plus still pending in it.</summary>
+    public static long Written(Utf8JsonWriter writer) => writer.BytesCommitted + writer.BytesPending;
 
     private static bool TryWrite(ref Utf8JsonReader reader, TensorDataType type, Span<byte> target)
     {
