@@ -94,7 +94,10 @@ public sealed class InferenceClient : IAsyncDisposable
 
     /// <summary>Runs inference on <paramref name="model"/>: the default version, or <paramref name="version"/> (a number or a label).</summary>
     /// <param name="model">Model name.</param>
-    /// <param name="inputs">One tensor per model input, e.g. <c>TensorData.From&lt;float&gt;("x", values, rows, 4)</c>.</param>
+    /// <param name="inputs">
+    /// One tensor per model input, e.g. <c>TensorData.From&lt;float&gt;("x", values, rows, 4)</c>, or for a
+    /// string input <c>TensorData.FromStrings("text", texts, rows, 1)</c> (read string outputs with <see cref="TensorData.ToStrings"/>).
+    /// </param>
     /// <param name="version">Version number or label; null for the default version.</param>
     /// <param name="outputs">Outputs to return; null or empty for all.</param>
     /// <param name="id">Request id echoed in the response.</param>

@@ -28,6 +28,6 @@ public enum TensorDataType
     FP32,
     /// <summary>IEEE 754 double precision float.</summary>
     FP64,
-    /// <summary>Variable-length byte strings (not served yet).</summary>
+    /// <summary>Variable-length byte strings, e.g. UTF-8 text; laid out as <see cref="BytesTensor"/> describes.</summary>
     Bytes,
 }

@@ -6,7 +6,8 @@ namespace Cluster.Batching;
 
 /// <summary>
 /// Joins requests into one <see cref="ReplicaBatch"/> along dimension 0 and splits the outputs
-/// back, by copying raw bytes only. A single request passes through without a copy.
+/// back, by copying raw bytes only. A single request passes through without a copy. BYTES rows
+/// vary in length, so their outputs are split by walking the length prefixes.
 /// </summary>
 public static class BatchAssembler
 {
@@ -41,13 +42,16 @@ public static class BatchAssembler
                 throw new InvalidOperationException($"Output '{output.Name}' has shape {ShapeMath.Format(output.Shape.AsSpan())}, which does not keep the batch's {total} rows; the model cannot be batched.");
             }
             var rowBytes = output.Data.Length / total;
+            var rowElements = output.ElementCount / total;
             var offset = 0;
             for (var i = 0; i < rowCounts.Length; i++)
             {
-                var length = rowBytes * rowCounts[i];
+                var end = output.DataType == TensorDataType.Bytes
+                    ? BytesTensor.Skip(output.Data, offset, rowElements * rowCounts[i])
+                    : offset + rowBytes * rowCounts[i];
                 var shape = output.Shape.SetItem(0, rowCounts[i]);
-                perRequest[i].Add(output with { Shape = shape, Data = output.Data.AsSpan(offset, length).ToArray() });
-                offset += length;
+                perRequest[i].Add(output with { Shape = shape, Data = output.Data.AsSpan(offset, end - offset).ToArray() });
+                offset = end;
             }
         }
         return [.. perRequest.Select(b => b.MoveToImmutable())];

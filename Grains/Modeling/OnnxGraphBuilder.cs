@@ -10,6 +10,9 @@ namespace Cluster.Modeling;
 /// </summary>
 public sealed class OnnxGraphBuilder(string graphName)
 {
+    /// <summary>The domain of the classic machine-learning operators (LabelEncoder, …).</summary>
+    public const string MlDomain = "ai.onnx.ml";
+
     private readonly GraphProto _graph = new() { Name = graphName };
 
     /// <summary>Declares a graph input.</summary>
@@ -46,10 +49,17 @@ public sealed class OnnxGraphBuilder(string graphName)
         return this;
     }
 
-    /// <summary>Adds an operator node; attributes are integers, floats or integer lists.</summary>
-    public OnnxGraphBuilder Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
+    /// <summary>Adds an operator node of the default domain; attributes are integers, floats, strings or lists of integers or strings.</summary>
+    public OnnxGraphBuilder Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes) =>
+        Node("", opType, inputs, outputs, attributes);
+
+    /// <summary>Adds an operator node of the <see cref="MlDomain"/> domain (opset 2), e.g. LabelEncoder.</summary>
+    public OnnxGraphBuilder MlNode(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes) =>
+        Node(MlDomain, opType, inputs, outputs, attributes);
+
+    private OnnxGraphBuilder Node(string domain, string opType, string[] inputs, string[] outputs, (string Name, object Value)[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };
+        var node = new NodeProto { Domain = domain, OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };
         node.Input.Add(inputs);
         node.Output.Add(outputs);
         foreach (var (name, value) in attributes) node.Attribute.Add(Attribute(name, value));
@@ -57,11 +67,12 @@ public sealed class OnnxGraphBuilder(string graphName)
         return this;
     }
 
-    /// <summary>Serializes the model (IR version 8, default domain opset 17).</summary>
+    /// <summary>Serializes the model (IR version 8, default domain opset 17, <see cref="MlDomain"/> opset 2 when used).</summary>
     public byte[] ToBytes()
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "cluster", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        if (_graph.Node.Any(n => n.Domain == MlDomain)) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = 2 });
         return model.ToByteArray();
     }
 
@@ -70,13 +81,21 @@ public sealed class OnnxGraphBuilder(string graphName)
         int i => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = i },
         long l => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = l },
         float f => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = f },
+        string text => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(text) },
         long[] list => WithInts(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints }, list),
+        string[] texts => WithStrings(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings }, texts),
         _ => throw new ArgumentException($"Attribute '{name}' has unsupported type {value.GetType().Name}."),
     };
 
     private static AttributeProto WithInts(AttributeProto attribute, long[] values)
     {
         attribute.Ints.Add(values);
+        return attribute;
+    }
+
+    private static AttributeProto WithStrings(AttributeProto attribute, string[] values)
+    {
+        attribute.Strings.Add(values.Select(ByteString.CopyFromUtf8));
         return attribute;
     }
 
@@ -107,6 +126,7 @@ public sealed class OnnxGraphBuilder(string graphName)
         TensorDataType.FP16 => TensorProto.Types.DataType.Float16,
         TensorDataType.FP32 => TensorProto.Types.DataType.Float,
         TensorDataType.FP64 => TensorProto.Types.DataType.Double,
-        _ => TensorProto.Types.DataType.String,
+        TensorDataType.Bytes => TensorProto.Types.DataType.String,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No ONNX element type."),
     };
 }

@@ -9,6 +9,8 @@ namespace Cluster.Onnx;
 /// <summary>
 /// One loaded ONNX Runtime session. Inputs are handed to ONNX Runtime as pinned views of the
 /// request bytes (no copy); outputs are copied once into the bytes that leave the replica.
+/// String tensors cannot be viewed in place (ONNX Runtime keeps its own strings), so BYTES
+/// elements are copied in one by one and read back into the length-prefixed layout.
 /// </summary>
 public sealed class OnnxModelSession : IDisposable
 {
@@ -40,7 +42,7 @@ public sealed class OnnxModelSession : IDisposable
             for (var i = 0; i < inputs.Length; i++)
             {
                 inputNames[i] = inputs[i].Name;
-                inputValues[i] = CreatePinnedValue(inputs[i], out pins[i]);
+                inputValues[i] = inputs[i].DataType == TensorDataType.Bytes ? CreateStringValue(inputs[i]) : CreatePinnedValue(inputs[i], out pins[i]);
             }
             using var results = _session.Run(_runOptions, inputNames, inputValues, outputNames);
             var builder = ImmutableArray.CreateBuilder<TensorData>(outputNames.Length);
@@ -61,7 +63,8 @@ public sealed class OnnxModelSession : IDisposable
     /// <summary>
     /// Runs one batch of zeros shaped as the inputs declare (dynamic dimensions as 1), so the first
     /// real request does not pay for lazy allocations and kernel selection. Models with string
-    /// inputs are not warmed up.
+    /// inputs are not warmed up: no string is a safe guess (an empty one may fail a tokenizer),
+    /// and a failed warm-up would fail the load.
     /// </summary>
     public void WarmUp()
     {
@@ -93,14 +96,39 @@ public sealed class OnnxModelSession : IDisposable
             tensor.Data.Length);
     }
 
+    private static OrtValue CreateStringValue(TensorData tensor)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, tensor.Shape.ToArray());
+        try
+        {
+            var index = 0;
+            foreach (var element in BytesTensor.Elements(tensor.Data)) value.StringTensorSetElementAt(element, index++);
+            return value;
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] ReadStrings(OrtValue value, long count)
+    {
+        long size = 0;
+        for (var i = 0; i < count; i++) size += BytesTensor.PrefixSize + value.GetStringElementAsSpan(i).Length;
+        var data = new byte[size];
+        var offset = 0;
+        for (var i = 0; i < count; i++) offset += BytesTensor.Write(data.AsSpan(offset), value.GetStringElementAsSpan(i));
+        return data;
+    }
+
     private static TensorData ReadValue(string name, OrtValue value)
     {
         if (!value.IsTensor) throw new NotSupportedException($"Output '{name}' is not a tensor; only tensor outputs are served.");
         var info = value.GetTensorTypeAndShape();
         var dataType = OnnxTypes.ToDataType(info.ElementDataType)
             ?? throw new NotSupportedException($"Output '{name}' has element type {info.ElementDataType}, which is not served.");
-        if (dataType == TensorDataType.Bytes) throw new NotSupportedException($"Output '{name}' is a string tensor; BYTES outputs are not served yet.");
-        var bytes = value.GetTensorMutableRawData().ToArray();
+        var bytes = dataType == TensorDataType.Bytes ? ReadStrings(value, info.ElementCount) : value.GetTensorMutableRawData().ToArray();
         return new TensorData(name, dataType, [.. info.Shape], bytes);
     }
 

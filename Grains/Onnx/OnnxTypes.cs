@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Cluster.Onnx;
 
-/// <summary>Maps ONNX Runtime element types to protocol datatypes and back.</summary>
+/// <summary>Maps ONNX Runtime element types to protocol datatypes and back (BYTES is ONNX's string).</summary>
 internal static class OnnxTypes
 {
     public static TensorDataType? ToDataType(TensorElementType type) => type switch
@@ -38,6 +38,7 @@ internal static class OnnxTypes
         TensorDataType.FP16 => TensorElementType.Float16,
         TensorDataType.FP32 => TensorElementType.Float,
         TensorDataType.FP64 => TensorElementType.Double,
+        TensorDataType.Bytes => TensorElementType.String,
         _ => throw new NotSupportedException($"{type.ProtocolName()} tensors cannot be passed to ONNX Runtime yet."),
     };
 }

@@ -42,7 +42,6 @@ public static class InferenceRequestValidator
 
     private static void ValidateTensor(TensorData input, TensorSpec spec)
     {
-        if (input.DataType == TensorDataType.Bytes) throw Invalid($"Input '{input.Name}': BYTES tensors are not supported yet.");
         if (input.DataType != spec.DataType)
         {
             throw Invalid($"Input '{input.Name}' has datatype {input.DataType.ProtocolName()}; the model expects {spec.DataType.ProtocolName()}.");
@@ -62,6 +61,11 @@ public static class InferenceRequestValidator
         long expectedBytes;
         try
         {
+            if (input.DataType == TensorDataType.Bytes)
+            {
+                BytesTensor.Validate(input.Name, input.Data, input.ElementCount);
+                return;
+            }
             expectedBytes = checked(input.ElementCount * input.DataType.ElementSize());
         }
         catch (OverflowException)

@@ -10,8 +10,9 @@ namespace Cluster.Silo.Grpc;
 /// <summary>
 /// Converts v2 gRPC tensors to and from raw tensor bytes: <c>raw_input_contents</c> is taken as is
 /// (one entry per input, in order); typed <c>contents</c> are written into the datatype's
-/// little-endian layout, narrowing integers with range checks. Outputs always go back raw, as
-/// Triton sends them.
+/// little-endian layout, narrowing integers with range checks. BYTES come raw in the
+/// length-prefixed layout (<see cref="BytesTensor"/>) or as <c>bytes_contents</c>, one entry per
+/// element. Outputs always go back raw, as Triton sends them.
 /// </summary>
 internal static class GrpcTensors
 {
@@ -27,7 +28,6 @@ internal static class GrpcTensors
             var input = request.Inputs[i];
             if (string.IsNullOrEmpty(input.Name)) throw Invalid($"Input #{i} has no name.");
             if (!TensorDataTypes.TryParse(input.Datatype, out var type)) throw Invalid($"Input '{input.Name}' has unknown datatype '{input.Datatype}'.");
-            if (type == TensorDataType.Bytes) throw Invalid($"Input '{input.Name}': BYTES tensors are not supported yet.");
             if (input.Shape.Any(d => d < 0)) throw Invalid($"Input '{input.Name}': shape must hold non-negative integers.");
             long count;
             try
@@ -39,7 +39,8 @@ internal static class GrpcTensors
                 throw Invalid($"Input '{input.Name}' has a shape too large to hold.");
             }
             var bytes = request.RawInputContents.Count > 0 ? request.RawInputContents[i].ToByteArray() : Typed(input, type, count);
-            if (bytes.LongLength != count * type.ElementSize())
+            // BYTES elements vary in length: the validator walks their prefixes against the shape.
+            if (type != TensorDataType.Bytes && bytes.LongLength != count * type.ElementSize())
             {
                 throw Invalid($"Input '{input.Name}': {bytes.LongLength} bytes of data; shape [{string.Join(",", input.Shape)}] of {type.ProtocolName()} needs {count * type.ElementSize()}.");
             }
@@ -77,6 +78,7 @@ internal static class GrpcTensors
             TensorDataType.UInt16 => Bytes(Narrow(contents.UintContents, input.Name, v => checked((ushort)v))),
             TensorDataType.UInt8 => Bytes(Narrow(contents.UintContents, input.Name, v => checked((byte)v))),
             TensorDataType.Bool => [.. contents.BoolContents.Select(b => b ? (byte)1 : (byte)0)],
+            TensorDataType.Bytes => LengthPrefixed(contents.BytesContents),
             _ => throw Invalid($"Input '{input.Name}': {type.ProtocolName()} must be sent in raw_input_contents."),
         };
     }
@@ -91,6 +93,16 @@ internal static class GrpcTensors
         {
             throw Invalid($"Input '{name}' holds a value outside its datatype's range.");
         }
+    }
+
+    private static byte[] LengthPrefixed(IReadOnlyList<ByteString> elements)
+    {
+        long size = 0;
+        foreach (var element in elements) size += BytesTensor.PrefixSize + element.Length;
+        var data = new byte[size];
+        var offset = 0;
+        foreach (var element in elements) offset += BytesTensor.Write(data.AsSpan(offset), element.Span);
+        return data;
     }
 
     private static byte[] Bytes<T>(T[] values) where T : unmanaged => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();

@@ -25,21 +25,30 @@ internal static class BinaryTensorData
         return length;
     }
 
-    /// <summary>Writes the JSON header, then the bytes of every output that goes binary, in output order.</summary>
+    /// <summary>
+    /// Writes the JSON header, then the bytes of every output that goes binary, in output order, each
+    /// straight from its output array. Only the header is buffered: its length goes in a header line.
+    /// </summary>
     public static async Task WriteResponse(HttpResponse http, InferenceResponse response, Func<string, bool> binary)
     {
         var header = new ArrayBufferWriter<byte>();
         await using (var writer = new Utf8JsonWriter(header))
         {
-            InferenceResponseJsonWriter.Write(writer, response, binary);
+            await InferenceResponseJsonWriter.Write(writer, response, binary);
+        }
+        long length = header.WrittenCount;
+        foreach (var output in response.Outputs)
+        {
+            if (binary(output.Name)) length += output.Data.Length;
         }
         http.StatusCode = StatusCodes.Status200OK;
         http.ContentType = "application/octet-stream";
+        http.ContentLength = length;
         http.Headers[HeaderLengthHeader] = header.WrittenCount.ToString(CultureInfo.InvariantCulture);
-        await http.Body.WriteAsync(header.WrittenMemory);
+        await http.BodyWriter.WriteAsync(header.WrittenMemory, http.HttpContext.RequestAborted);
         foreach (var output in response.Outputs)
         {
-            if (binary(output.Name)) await http.Body.WriteAsync(output.Data);
+            if (binary(output.Name)) await http.BodyWriter.WriteAsync(output.Data, http.HttpContext.RequestAborted);
         }
     }
 }

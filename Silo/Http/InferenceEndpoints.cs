@@ -74,8 +74,9 @@ internal static class InferenceEndpoints
             request = request with { RoutingKey = key.ToString() };
         }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
+        InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
         if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
-        else await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response));
+        else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
     }
 
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)

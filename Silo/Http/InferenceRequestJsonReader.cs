@@ -136,7 +136,7 @@ internal static class InferenceRequestJsonReader
                     var start = (int)reader.TokenStartIndex;
                     // Usual field order (name, datatype, shape, then data): convert while reading, in one pass.
                     if (name is not null && shape is { } known && datatype is not null && TensorDataTypes.TryParse(datatype, out var early)
-                        && early != TensorDataType.Bytes && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
+                        && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
                     {
                         parsed = TensorJsonData.ReadArray(ref reader, name, early, elements, body.Length - start);
                     }
@@ -156,7 +156,6 @@ internal static class InferenceRequestJsonReader
         if (data is null && binarySize is null) throw Invalid($"Input '{name}' has no 'data' (nor parameters.binary_data_size).");
         if (data is not null && binarySize is not null) throw Invalid($"Input '{name}' has both 'data' and parameters.binary_data_size.");
         if (!TensorDataTypes.TryParse(datatype, out var type)) throw Invalid($"Input '{name}' has unknown datatype '{datatype}'.");
-        if (type == TensorDataType.Bytes) throw Invalid($"Input '{name}': BYTES tensors are not supported yet.");
         long count;
         try
         {
@@ -168,6 +167,8 @@ internal static class InferenceRequestJsonReader
         }
         if (binarySize is { } size)
         {
+            // BYTES elements vary in length: the validator walks their prefixes against the shape.
+            if (type == TensorDataType.Bytes) return new TensorData(name, type, shape.Value, binary.Take(name, size));
             var expected = count * type.ElementSize();
             if (size != expected) throw Invalid($"Input '{name}': binary_data_size is {size} bytes; shape {ShapeMath.Format(shape.Value.AsSpan())} of {type.ProtocolName()} needs {expected}.");
             return new TensorData(name, type, shape.Value, binary.Take(name, size));

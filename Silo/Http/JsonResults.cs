@@ -16,6 +16,18 @@ internal static class JsonResults
         await response.BodyWriter.FlushAsync();
     }
 
+    /// <summary>Like <see cref="Write"/>, for bodies written asynchronously that flush to the client as they go.</summary>
+    public static async Task Stream(HttpResponse response, int status, Func<Utf8JsonWriter, Task> write)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            await write(writer);
+        }
+        await response.BodyWriter.FlushAsync();
+    }
+
     public static Task Error(HttpResponse response, int status, string message) =>
         Write(response, status, w =>
         {

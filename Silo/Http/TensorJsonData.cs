@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using Cluster.Errors;
@@ -8,7 +9,8 @@ namespace Cluster.Silo.Http;
 /// <summary>
 /// Converts the <c>data</c> member of a v2 JSON tensor (flat or nested) straight into raw
 /// little-endian bytes of its datatype, and back. Non-finite floats travel as the strings
-/// "NaN", "Infinity" and "-Infinity", since JSON numbers cannot hold them.
+/// "NaN", "Infinity" and "-Infinity", since JSON numbers cannot hold them. BYTES elements are
+/// JSON strings, stored as their UTF-8 bytes behind a length prefix (<see cref="BytesTensor"/>).
 /// </summary>
 internal static class TensorJsonData
 {
@@ -27,8 +29,9 @@ internal static class TensorJsonData
     /// </summary>
     public static byte[] ReadArray(ref Utf8JsonReader reader, string name, TensorDataType type, long count, long available)
     {
-        var size = type.ElementSize();
         if (count > available) throw Invalid($"Input '{name}': data has fewer elements than its shape needs ({count}).");
+        if (type == TensorDataType.Bytes) return ReadStrings(ref reader, name, count);
+        var size = type.ElementSize();
         var bytes = new byte[count * size];
         var depth = reader.CurrentDepth;
         long index = 0;
@@ -60,12 +63,73 @@ internal static class TensorJsonData
         throw Invalid($"Input '{name}': data ends before its array closes.");
     }
 
-    /// <summary>Writes raw tensor bytes as a flat JSON array.</summary>
-    public static void Write(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Reads an array of JSON strings (flat or nested) into length-prefixed UTF-8 elements. An
+    /// unescaped string is never longer than its JSON text, so the text's length sizes the copy.
+    /// </summary>
+    private static byte[] ReadStrings(ref Utf8JsonReader reader, string name, long count)
     {
+        var buffer = new ArrayBufferWriter<byte>();
+        var depth = reader.CurrentDepth;
+        long index = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                    continue;
+                case JsonTokenType.EndArray:
+                    if (reader.CurrentDepth == depth)
+                    {
+                        if (index != count) throw Invalid($"Input '{name}': data has {index} elements; its shape needs {count}.");
+                        return buffer.WrittenSpan.ToArray();
+                    }
+                    continue;
+                case JsonTokenType.String:
+                    if (index >= count) throw Invalid($"Input '{name}': data has more elements than its shape holds ({count}).");
+                    var target = buffer.GetSpan(BytesTensor.PrefixSize + reader.ValueSpan.Length);
+                    int length;
+                    try
+                    {
+                        length = reader.CopyString(target[BytesTensor.PrefixSize..]);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw Invalid($"Input '{name}': element {index} is not valid Unicode text (invalid UTF-8 or a lone surrogate escape).");
+                    }
+                    BinaryPrimitives.WriteInt32LittleEndian(target, length);
+                    buffer.Advance(BytesTensor.PrefixSize + length);
+                    index++;
+                    break;
+                case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    throw Invalid($"Input '{name}': element {index} ({Token(ref reader)}) is not a string; BYTES data holds JSON strings.");
+                default:
+                    throw Invalid($"Input '{name}': BYTES data may hold only strings or nested arrays of them.");
+            }
+        }
+        throw Invalid($"Input '{name}': data ends before its array closes.");
+    }
+
+    /// <summary>
+    /// Writes raw tensor bytes as JSON array elements (BYTES as strings, which they must be able to
+    /// be: <see cref="BytesTensor.IsUtf8"/>), from byte <paramref name="offset"/> until the writer has
+    /// produced <paramref name="stopAt"/> bytes in all or the data ends; returns the offset to go on
+    /// from, so a caller streaming a large output flushes between calls.
+    /// </summary>
+    public static int WriteElements(Utf8JsonWriter writer, TensorDataType type, ReadOnlySpan<byte> data, int offset, long stopAt)
+    {
+        if (type == TensorDataType.Bytes)
+        {
+            while (offset < data.Length && Written(writer) < stopAt)
+            {
+                var end = BytesTensor.Skip(data, offset, 1);
+                writer.WriteStringValue(data[(offset + BytesTensor.PrefixSize)..end]);
+                offset = end;
+            }
+            return offset;
+        }
         var size = type.ElementSize();
-        writer.WriteStartArray();
-        for (var offset = 0; offset + size <= data.Length; offset += size)
+        for (; offset + size <= data.Length && Written(writer) < stopAt; offset += size)
         {
             var e = data.Slice(offset, size);
             switch (type)
@@ -85,8 +149,11 @@ internal static class TensorJsonData
                 default: throw new NotSupportedException($"{type.ProtocolName()} outputs cannot be written as JSON yet.");
             }
         }
-        writer.WriteEndArray();
+        return offset;
     }
+
+    /// <summary>Bytes the writer produced: handed to its output, plus still pending in it.</summary>
+    public static long Written(Utf8JsonWriter writer) => writer.BytesCommitted + writer.BytesPending;
 
     private static bool TryWrite(ref Utf8JsonReader reader, TensorDataType type, Span<byte> target)
     {

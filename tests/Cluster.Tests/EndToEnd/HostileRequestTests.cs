@@ -29,7 +29,7 @@ public sealed class HostileRequestTests(ServingFixture serving)
         { "duplicate input", "/v2/models/scale/infer", """{"inputs":[{"name":"x","datatype":"FP32","shape":[1,2],"data":[1,2]},{"name":"x","datatype":"FP32","shape":[1,2],"data":[1,2]}]}""", "application/json", 400 },
         { "wrong datatype", "/v2/models/scale/infer", Tensor("INT32", "[1,2]", "[1,2]"), "application/json", 400 },
         { "unknown datatype", "/v2/models/scale/infer", Tensor("FLOAT128", "[1,2]", "[1,2]"), "application/json", 400 },
-        { "BYTES datatype", "/v2/models/scale/infer", Tensor("BYTES", "[1,2]", "[\"a\",\"b\"]"), "application/json", 400 },
+        { "BYTES to an FP32 input", "/v2/models/scale/infer", Tensor("BYTES", "[1,2]", "[\"a\",\"b\"]"), "application/json", 400 },
         { "huge declared shape, tiny data", "/v2/models/scale/infer", Tensor("FP32", "[1000000000,2]", "[1,2]"), "application/json", 400 },
         { "negative dimension", "/v2/models/scale/infer", Tensor("FP32", "[-1,2]", "[1,2]"), "application/json", 400 },
         { "overflowing dimensions", "/v2/models/scale/infer", Tensor("FP32", "[9223372036854775807,9223372036854775807]", "[1,2]"), "application/json", 400 },

@@ -22,7 +22,7 @@ public sealed class HttpErrorTests(ServingFixture serving)
         { "duplicate input", "demo-mlp", """{"inputs":[{"name":"x","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]},{"name":"x","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}]}""" },
         { "wrong datatype", "demo-mlp", """{"inputs":[{"name":"x","datatype":"INT64","shape":[1,4],"data":[1,2,3,4]}]}""" },
         { "unknown datatype", "demo-mlp", """{"inputs":[{"name":"x","datatype":"FLOAT","shape":[1,4],"data":[1,2,3,4]}]}""" },
-        { "BYTES datatype", "demo-mlp", """{"inputs":[{"name":"x","datatype":"BYTES","shape":[1],"data":["abc"]}]}""" },
+        { "BYTES to an FP32 input", "demo-mlp", """{"inputs":[{"name":"x","datatype":"BYTES","shape":[1],"data":["abc"]}]}""" },
         { "wrong rank", "demo-mlp", """{"inputs":[{"name":"x","datatype":"FP32","shape":[4],"data":[1,2,3,4]}]}""" },
         { "wrong dims", "demo-mlp", """{"inputs":[{"name":"x","datatype":"FP32","shape":[2,2],"data":[1,2,3,4]}]}""" },
         { "negative dim", "demo-mlp", """{"inputs":[{"name":"x","datatype":"FP32","shape":[-1,4],"data":[1,2,3,4]}]}""" },

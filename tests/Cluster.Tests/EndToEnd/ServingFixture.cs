@@ -7,7 +7,7 @@ namespace Cluster.Tests.EndToEnd;
 /// <summary>
 /// One silo process shared by the end-to-end tests, serving: the built-in demo model (written by
 /// the silo itself, as on a fresh machine), the real PaddleOCR classifier, identity models for
-/// every JSON datatype, a fixed-batch model, a two-version model with a label, and a corrupt one.
+/// every JSON datatype, string models, a fixed-batch model, a two-version model with a label, and a corrupt one.
 /// </summary>
 public sealed class ServingFixture : IAsyncLifetime
 {
@@ -27,12 +27,15 @@ public sealed class ServingFixture : IAsyncLifetime
     public HttpClient Http => Silo.Http;
     public string PaddlePath { get; private set; } = "";
     public TemporaryRepository Repository => _repository;
+    public string StringsPath { get; private set; } = "";
     public string DemoPath => Path.Combine(_repository.Root, DemoMlp.Name, "1", "model.onnx");
 
     public async ValueTask InitializeAsync()
     {
         PaddlePath = _repository.AddFile("paddle-cls", "1", await PaddleOcrClassifier.GetPathAsync(), """{"max_batch_size": 8}""");
         foreach (var type in TestModels.JsonTypes) _repository.Add(TestModels.IdentityName(type), "1", TestModels.Identity(type));
+        StringsPath = _repository.Add("strings", "1", TestModels.Strings(), """{"max_batch_size": 8}""");
+        _repository.Add("strings-batched", "1", TestModels.Strings(), """{"max_batch_size": 32, "dynamic_batching": {"max_queue_delay_microseconds": 100000}}""");
         _repository.Add("fixed-batch", "1", TestModels.FixedBatchRelu(), """{"max_batch_size": 0}""");
         _repository.Add("scale", "1", TestModels.Scale(2f));
         _repository.Add("scale", "2", TestModels.Scale(3f), """{"labels": {"stable": "1"}, "replicas": 2}""");

@@ -1,5 +1,6 @@
 using Cluster.Tensors;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Cluster.Tests.Support;
 
@@ -15,6 +16,27 @@ public static class DirectOnnx
         var i = 0;
         foreach (var value in results) outputs[session.OutputNames[i++]] = value.GetTensorDataAsSpan<float>().ToArray();
         return outputs;
+    }
+
+    /// <summary>
+    /// Runs a model on a string input through ONNX Runtime's own string API (.NET strings in and
+    /// out), a path independent of the served one; string outputs land in Strings, INT64 in Longs.
+    /// </summary>
+    public static (Dictionary<string, string[]> Strings, Dictionary<string, long[]> Longs) RunStrings(string modelPath, string inputName, string[] values, long[] shape)
+    {
+        using var session = new InferenceSession(modelPath);
+        using var input = OrtValue.CreateFromStringTensor(new DenseTensor<string>(values, [.. shape.Select(d => (int)d)]));
+        using var results = session.Run(new RunOptions(), [inputName], [input], session.OutputNames);
+        var strings = new Dictionary<string, string[]>();
+        var longs = new Dictionary<string, long[]>();
+        var i = 0;
+        foreach (var value in results)
+        {
+            var name = session.OutputNames[i++];
+            if (value.GetTensorTypeAndShape().ElementDataType == TensorElementType.String) strings[name] = value.GetStringTensorAsArray();
+            else longs[name] = value.GetTensorDataAsSpan<long>().ToArray();
+        }
+        return (strings, longs);
     }
 
     public static float MaxAbsDiff(float[] expected, float[] actual)

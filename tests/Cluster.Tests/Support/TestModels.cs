@@ -121,6 +121,29 @@ public static class TestModels
         .Node("Add", ["scaled", "nothing"], ["y"])
         .ToBytes();
 
+    /// <summary>Words <see cref="Strings"/> knows, with their ids; any other text gets id -1.</summary>
+    public static readonly string[] Words = ["", "cat", "chien", "poisson 🐟", "Ω≈ç√"];
+
+    /// <summary>Names <see cref="Strings"/> gives the ids of <see cref="Words"/>; id -1 becomes "?".</summary>
+    public static readonly string[] Names = ["(empty)", "CAT", "DOG", "FISH", "MATH"];
+
+    /// <summary>
+    /// String ops end to end, text BYTES [-1,2] →
+    /// <c>echo</c> (Identity, BYTES [-1,2]), <c>ids</c> (LabelEncoder string → INT64: the index in
+    /// <see cref="Words"/>, else -1) and <c>names</c> (LabelEncoder INT64 → string over those ids).
+    /// </summary>
+    public static byte[] Strings() => new OnnxGraphBuilder("strings")
+        .Input("text", TensorDataType.Bytes, -1, 2)
+        .Output("echo", TensorDataType.Bytes, -1, 2)
+        .Output("ids", TensorDataType.Int64, -1, 2)
+        .Output("names", TensorDataType.Bytes, -1, 2)
+        .Node("Identity", ["text"], ["echo"])
+        .MlNode("LabelEncoder", ["text"], ["ids"],
+            ("keys_strings", Words), ("values_int64s", Enumerable.Range(0, Words.Length).Select(i => (long)i).ToArray()), ("default_int64", -1L))
+        .MlNode("LabelEncoder", ["ids"], ["names"],
+            ("keys_int64s", Enumerable.Range(0, Names.Length).Select(i => (long)i).ToArray()), ("values_strings", Names), ("default_string", "?"))
+        .ToBytes();
+
     /// <summary>Bytes that are not an ONNX model.</summary>
     public static byte[] Corrupt() => "this is not an onnx model"u8.ToArray();
 }

@@ -32,6 +32,42 @@ public sealed class InferenceRequestJsonReaderTests
         request.Inputs[0].ToArray<double>().ShouldBe([0.5]);
     }
 
+    [Fact]
+    public void BytesDataIsReadFromJsonStringsFlatOrNested()
+    {
+        var flat = Read("""{"inputs":[{"name":"t","datatype":"BYTES","shape":[2,2],"data":["", "caf\u00e9", "🐟 \"q\"\n", "\ud83d\udc1f"]}]}""");
+        var nested = Read("""{"inputs":[{"data":[["", "café"], ["🐟 \"q\"\n", "🐟"]],"name":"t","shape":[2,2],"datatype":"BYTES"}]}""");
+
+        string[] expected = ["", "café", "🐟 \"q\"\n", "🐟"];
+        flat.Inputs[0].DataType.ShouldBe(TensorDataType.Bytes);
+        flat.Inputs[0].ToStrings().ShouldBe(expected);
+        nested.Inputs[0].ToStrings().ShouldBe(expected);
+        nested.Inputs[0].Data.ShouldBe(flat.Inputs[0].Data);
+    }
+
+    [Fact]
+    public void BytesInTheBinarySectionAreTakenAsTheyAre()
+    {
+        var header = Encoding.UTF8.GetBytes("""{"inputs":[{"name":"t","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":12}}]}""");
+        var binary = BytesTensor.Encode(["abc"u8.ToArray(), []]).Concat(new byte[] { 0xFF }).ToArray();
+
+        var parsed = InferenceRequestJsonReader.Read([.. header, .. binary], header.Length);
+
+        parsed.Request.Inputs[0].Data.ShouldBe(binary);
+    }
+
+    [Theory]
+    [InlineData("""{"inputs":[{"name":"t","shape":[2],"datatype":"BYTES","data":["a",5]}]}""", "element 1 (5) is not a string")]
+    [InlineData("""{"inputs":[{"name":"t","shape":[1],"datatype":"BYTES","data":[null]}]}""", "element 0 (null) is not a string")]
+    [InlineData("""{"inputs":[{"name":"t","shape":[1],"datatype":"BYTES","data":[{"b64":"AA=="}]}]}""", "only strings")]
+    [InlineData("""{"inputs":[{"name":"t","shape":[3],"datatype":"BYTES","data":["a","b"]}]}""", "needs 3")]
+    [InlineData("""{"inputs":[{"name":"t","shape":[1],"datatype":"BYTES","data":["a","b"]}]}""", "more elements")]
+    [InlineData("""{"inputs":[{"name":"t","shape":[1],"datatype":"BYTES","data":["\ud800"]}]}""", "not valid Unicode")]
+    public void BytesMistakesBecomeClearInvalidRequestErrors(string json, string expected)
+    {
+        Should.Throw<InvalidInferenceRequestException>(() => Read(json)).Message.ShouldContain(expected);
+    }
+
     [Theory]
     [InlineData("", "Malformed JSON")]
     [InlineData("{", "Malformed JSON")]

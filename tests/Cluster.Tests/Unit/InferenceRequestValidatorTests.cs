@@ -57,4 +57,36 @@ public sealed class InferenceRequestValidatorTests
         Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(new InferenceRequest(null, [.. inputs], ["y", "y"]), Signature, 4));
         Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(new InferenceRequest(null, [.. inputs], ["z"]), Signature, 4));
     }
+
+    private static readonly ModelSignature Text = new([new TensorSpec("t", TensorDataType.Bytes, [-1, 2])], [new TensorSpec("ids", TensorDataType.Int64, [-1, 2])]);
+
+    [Fact]
+    public void BytesAreAcceptedWhereTheModelTakesStrings()
+    {
+        var request = Request(TensorData.FromStrings("t", ["", "é", "🐟", "x"], 2, 2));
+
+        Should.NotThrow(() => InferenceRequestValidator.Validate(request, Text, maxBatchSize: 4));
+    }
+
+    [Fact]
+    public void BytesAndNumbersAreNotMixedUp()
+    {
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(Request(TensorData.From<long>("t", [1L, 2], 1, 2)), Text, 4))
+            .Message.ShouldBe("Input 't' has datatype INT64; the model expects BYTES.");
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(
+                Request(TensorData.FromStrings("a", ["1", "2"], 1, 2), TensorData.From<long>("b", [1L], 1)), Signature, 4))
+            .Message.ShouldBe("Input 'a' has datatype BYTES; the model expects FP32.");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 0, 0, 0, (byte)'a', 9, 0, 0, 0, (byte)'b' }, "claims 9 bytes")]
+    [InlineData(new byte[] { 1, 0, 0, 0, (byte)'a', 1, 0, 0, 0, (byte)'b', 0 }, "too few for a 4-byte length prefix")]
+    [InlineData(new byte[] { 1, 0, 0, 0, (byte)'a', 1, 0, 0, 0, (byte)'b', 0, 0, 0, 0 }, "carries 3 BYTES elements; its shape needs 2")]
+    [InlineData(new byte[] { 1, 0, 0, 0, (byte)'a' }, "carries 1 BYTES elements; its shape needs 2")]
+    public void MalformedBytesAreRefusedNamingTheProblem(byte[] data, string reason)
+    {
+        var request = Request(new TensorData("t", TensorDataType.Bytes, [1, 2], data));
+
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(request, Text, 4)).Message.ShouldContain(reason);
+    }
 }

@@ -76,6 +76,25 @@ public sealed class OutputStatisticsTests
         OutputComparer.Compare(primary, [TensorData.From<float>("y", [1f, 2f], 1, 2)]).ShouldBeEmpty("shapes differ");
     }
 
+    [Fact]
+    public void BytesTensorsHaveNoNumericFeaturesAndAreSkippedWithoutFailing()
+    {
+        var text = TensorData.FromStrings("t", ["a", "", "🐟", "longer"], 2, 2);
+        var numbers = TensorData.From<float>("x", [1f, 2f], 2, 1);
+
+        OutputProfiler.Profile(text).ShouldBeNull();
+        OutputComparer.Compare([text], [TensorData.FromStrings("t", ["b", "", "🐟", "longer"], 2, 2)]).ShouldBeEmpty();
+        Cluster.Drift.DriftFeatures.Sample(text, 16).ShouldBeEmpty();
+
+        var stats = new StatsCollector();
+        stats.RecordOutputs([text, numbers]);
+        stats.RecordInputs([text, numbers], rows: 2);
+        var delta = stats.TakeDelta();
+
+        delta.Outputs.ShouldNotBeNull().Keys.ShouldBe(["x"]);
+        delta.Inputs.ShouldNotBeNull().Samples.Keys.ShouldBe(["x[0]"]);
+    }
+
     private static OutputDistribution Distribution(params (int Bin, long Count)[] bins) =>
         new(true, bins.Sum(b => b.Count), bins.ToImmutableSortedDictionary(b => b.Bin, b => b.Count));
 

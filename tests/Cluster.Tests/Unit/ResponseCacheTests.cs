@@ -22,6 +22,19 @@ public sealed class ResponseCacheTests
     }
 
     [Fact]
+    public void BytesKeysFollowEveryElementBoundary()
+    {
+        InferenceRequest Text(params string[] values) => new(null, [TensorData.FromStrings("t", values, values.Length)], []);
+
+        var key = ResponseCache.KeyOf("1", Text("ab", "c"));
+
+        key.ShouldBe(ResponseCache.KeyOf("1", Text("ab", "c")));
+        key.ShouldNotBe(ResponseCache.KeyOf("1", Text("a", "bc")), "the same characters split differently are another request");
+        key.ShouldNotBe(ResponseCache.KeyOf("1", Text("ab", "c", "")));
+        ResponseCache.KeyOf("1", Text("")).ShouldNotBe(ResponseCache.KeyOf("1", Text("", "")));
+    }
+
+    [Fact]
     public void TheLeastRecentlyUsedEntryIsEvictedFirst()
     {
         var cache = new ResponseCache();

@@ -44,4 +44,17 @@ public sealed class TestModelsTests
         DirectOnnx.RunFloat(failing, "x", [1f, -2, 2.5f, 4], [2, 2])["y"].ShouldBe([2f, -4, 5, 8]);
         Should.Throw<OnnxRuntimeException>(() => DirectOnnx.RunFloat(failing, "x", [1f, 1, 5, 5], [2, 2]));
     }
+
+    [Fact]
+    public void TheStringsModelEchoesEncodesAndNamesItsWords()
+    {
+        using var repository = new TemporaryRepository();
+        var path = repository.Add("strings", "1", TestModels.Strings());
+
+        var (strings, longs) = DirectOnnx.RunStrings(path, "text", ["cat", "", "poisson 🐟", "unknown", "Ω≈ç√", "chien"], [3, 2]);
+
+        strings["echo"].ShouldBe(["cat", "", "poisson 🐟", "unknown", "Ω≈ç√", "chien"]);
+        longs["ids"].ShouldBe([1L, 0, 3, -1, 4, 2]);
+        strings["names"].ShouldBe(["CAT", "(empty)", "FISH", "?", "MATH", "DOG"]);
+    }
 }
