@@ -22,8 +22,8 @@ public sealed partial class ModelGrain(
     // Routers refresh their routing table at least every second; waiting longer lets requests they
     // routed before an unload finish before the sessions go.
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
-    // An eviction keeps a load waiting, and a batch that still reaches an evicted replica is sent again by its worker, so wait only out one routing refresh.
-    private static readonly TimeSpan EvictionDrainTime = TimeSpan.FromMilliseconds(600);
+    // An eviction keeps a load waiting, and a batch that still reaches an evicted replica is sent again by its worker (or waits for a cold start): no drain.
+    private static readonly TimeSpan EvictionDrainTime = TimeSpan.Zero;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     // One scale change per version at a time: a scale-down drains before it unloads, and a scale-up must not interleave with it.
@@ -192,7 +192,7 @@ public sealed partial class ModelGrain(
             };
             // Out of the catalog first, so routers stop sending to the removed replicas before their sessions go.
             await Save(s => s.Versions[version] = scaled);
-            await Task.Delay(drain);
+            if (drain > TimeSpan.Zero) await Task.Delay(drain);
             await replicas.Unload(GrainFactory, Name, version, count, entry.Replicas);
         }
         LogScaled(logger, Name, version, entry.Replicas, count, reason);
