@@ -202,7 +202,12 @@ internal static class TensorJsonData
     private static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
     {
         value = 0;
-        if (reader.TokenType == JsonTokenType.Number) return reader.TryGetDouble(out value) && double.IsFinite(value);
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            // The fast path covers what clients write for float tensors (up to 15 significant digits, small exponents) exactly; the rest takes the general parser.
+            if (!reader.HasValueSequence && JsonNumberParser.TryParseExact(reader.ValueSpan, out value)) return true;
+            return reader.TryGetDouble(out value) && double.IsFinite(value);
+        }
         if (reader.TokenType != JsonTokenType.String) return false;
         if (reader.ValueTextEquals("NaN")) value = double.NaN;
         else if (reader.ValueTextEquals("Infinity")) value = double.PositiveInfinity;

@@ -1,0 +1,92 @@
+namespace Cluster.Silo.Http;
+
+/// <summary>
+/// Parses the JSON numbers tensors are made of (a sign, up to 19 digits around a decimal point, an
+/// optional exponent) without the general parser's machinery, when the answer is exact by
+/// construction: a mantissa below 2^53 scaled by a power of ten up to 10^22 is one correctly rounded
+/// IEEE multiplication or division (Clinger's fast path), so the result equals
+/// <see cref="double.Parse(string)"/>'s. Anything else (more digits, larger exponents) is left to
+/// the general parser.
+/// </summary>
+internal static class JsonNumberParser
+{
+    private const ulong MaxExactMantissa = 1UL << 53;
+
+    private static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>The value of <paramref name="number"/> (a JSON number's bytes), or false when the fast path cannot promise the exact result.</summary>
+    public static bool TryParseExact(ReadOnlySpan<byte> number, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (i < number.Length && number[i] == (byte)'-')
+        {
+            negative = true;
+            i++;
+        }
+        ulong mantissa = 0;
+        var digits = 0;
+        var exponent = 0;
+        var start = i;
+        for (; i < number.Length && IsDigit(number[i]); i++)
+        {
+            if (!Accumulate(ref mantissa, ref digits, number[i])) return false;
+        }
+        if (i == start) return false;
+        if (i < number.Length && number[i] == (byte)'.')
+        {
+            i++;
+            var fractionStart = i;
+            for (; i < number.Length && IsDigit(number[i]); i++)
+            {
+                if (!Accumulate(ref mantissa, ref digits, number[i])) return false;
+                exponent--;
+            }
+            if (i == fractionStart) return false;
+        }
+        if (i < number.Length && (number[i] | 0x20) == (byte)'e')
+        {
+            i++;
+            var exponentNegative = false;
+            if (i < number.Length && (number[i] == (byte)'-' || number[i] == (byte)'+'))
+            {
+                exponentNegative = number[i] == (byte)'-';
+                i++;
+            }
+            var explicitExponent = 0;
+            var exponentStart = i;
+            for (; i < number.Length && IsDigit(number[i]); i++)
+            {
+                if (explicitExponent > 1000) return false;
+                explicitExponent = explicitExponent * 10 + (number[i] - '0');
+            }
+            if (i == exponentStart) return false;
+            exponent += exponentNegative ? -explicitExponent : explicitExponent;
+        }
+        if (i != number.Length || mantissa > MaxExactMantissa) return false;
+        double result = mantissa;
+        if (mantissa != 0)
+        {
+            if (exponent is < -22 or > 22) return false;
+            result = exponent < 0 ? result / PowersOfTen[-exponent] : result * PowersOfTen[exponent];
+        }
+        value = negative ? -result : result;
+        return true;
+    }
+
+    private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
+
+    // Leading zeros carry nothing; more than 19 significant digits could overflow, so they go to the general parser.
+    private static bool Accumulate(ref ulong mantissa, ref int digits, byte c)
+    {
+        if (mantissa == 0 && c == (byte)'0') return true;
+        if (++digits > 19) return false;
+        mantissa = mantissa * 10 + (ulong)(c - '0');
+        return true;
+    }
+}

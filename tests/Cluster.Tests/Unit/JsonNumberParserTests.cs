@@ -1,0 +1,67 @@
+extern alias silo;
+using System.Globalization;
+using System.Text;
+using silo::Cluster.Silo.Http;
+using Shouldly;
+
+namespace Cluster.Tests.Unit;
+
+public sealed class JsonNumberParserTests
+{
+    private static bool Parse(string text, out double value) => JsonNumberParser.TryParseExact(Encoding.ASCII.GetBytes(text), out value);
+
+    [Fact]
+    public void WhateverTheFastPathAnswersIsBitForBitWhatDoubleParseAnswers()
+    {
+        var random = new Random(11);
+        var taken = 0;
+        var total = 0;
+        string[] formats = ["R", "G9", "G6", "F4", "E3", "E10"];
+        for (var i = 0; i < 50_000; i++)
+        {
+            var magnitude = Math.Pow(10, random.Next(-12, 12));
+            var single = (float)((random.NextDouble() * 2 - 1) * magnitude);
+            var text = single.ToString(formats[i % formats.Length], CultureInfo.InvariantCulture);
+            total++;
+            if (!Parse(text, out var fast)) continue;
+            taken++;
+            BitConverter.DoubleToInt64Bits(fast).ShouldBe(BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)), text);
+        }
+        ((double)taken / total).ShouldBeGreaterThan(0.9, "most float texts take the fast path");
+    }
+
+    [Theory]
+    [InlineData("0", 0.0)]
+    [InlineData("-0", -0.0)]
+    [InlineData("1", 1.0)]
+    [InlineData("-12.5", -12.5)]
+    [InlineData("0.1", 0.1)]
+    [InlineData("1e22", 1e22)]
+    [InlineData("1E-22", 1e-22)]
+    [InlineData("2.5e+3", 2500.0)]
+    [InlineData("9007199254740992", 9007199254740992.0)]
+    public void ExactCasesAreTaken(string text, double expected)
+    {
+        Parse(text, out var value).ShouldBeTrue(text);
+        BitConverter.DoubleToInt64Bits(value).ShouldBe(BitConverter.DoubleToInt64Bits(expected));
+    }
+
+    [Theory]
+    [InlineData("9007199254740993")]
+    [InlineData("0.12345678901234567")]
+    [InlineData("1e23")]
+    [InlineData("1e-23")]
+    [InlineData("0.000000000000000000000000000000001")]
+    [InlineData("12345678901234567890")]
+    [InlineData("1e99999")]
+    public void CasesThatCouldRoundDifferentlyAreLeftToTheGeneralParser(string text) =>
+        Parse(text, out _).ShouldBeFalse(text);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData("1.")]
+    [InlineData("1e")]
+    [InlineData("1x")]
+    public void MalformedTextIsNeverTaken(string text) => Parse(text, out _).ShouldBeFalse(text);
+}
