@@ -74,7 +74,7 @@ public sealed partial class ModelGrain(
         if (!state.State.Versions.TryGetValue(registration.Version, out var current) || !ReferenceEquals(current.Registration, registration)) return current ?? loaded;
         await Save(s => s.Versions[registration.Version] = loaded);
         // A reload starts again from the initial count; replicas an autoscaler had added beyond it would otherwise hold sessions nobody calls.
-        var before = Math.Max(previous?.Replicas ?? 0, previous?.Registration.Config.MaxReplicas ?? 0);
+        var before = previous?.Replicas ?? 0;
         if (before > loaded.Replicas)
         {
             await Task.Delay(DrainTime);

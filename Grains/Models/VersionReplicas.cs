@@ -86,9 +86,13 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
     public Task Unload(IGrainFactory grains, string model, string version, int from, int to) =>
         Task.WhenAll(Replicas(grains, model, version, from, to).Select(r => r.Unload()));
 
-    /// <summary>Deactivates every replica the version's settings allow, which disposes their sessions.</summary>
+    /// <summary>
+    /// Deactivates the version's replicas, which disposes their sessions: those serving, and at least
+    /// the initial ones (a load that failed part-way may have left some). Replicas beyond are never
+    /// activated just to be unloaded: a fresh activation could take the place of one being placed.
+    /// </summary>
     public Task Unload(IGrainFactory grains, string model, ModelVersionInfo version) =>
-        Unload(grains, model, version.Version, 0, Math.Max(version.Replicas, version.Registration.Config.MaxReplicas));
+        Unload(grains, model, version.Version, 0, Math.Max(version.Replicas, version.Registration.Config.InitialReplicas));
 
     private static IReplicaGrain[] Replicas(IGrainFactory grains, string model, string version, int from, int to) =>
         [.. Enumerable.Range(from, Math.Max(0, to - from)).Select(i => grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, version, i)))];

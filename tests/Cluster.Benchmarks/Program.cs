@@ -10,7 +10,8 @@ using Microsoft.ML.OnnxRuntime;
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
 // (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison;
-// --step-load: only the autoscaling step load; --paging: only the memory-budget paging run).
+// --step-load: only the autoscaling step load; --paging: only the memory-budget paging run;
+// --json-parse: only the gateway's JSON request parsing, no silo).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -37,6 +38,14 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
     ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
 }, seed: 2);
+if (args.Contains("--json-parse"))
+{
+    var parseReport = new Report();
+    JsonParsing.Measure(parseReport, cls);
+    if (output is not null) await File.WriteAllTextAsync(output, parseReport.Text);
+    return 0;
+}
+
 var stepLoad = args.Contains("--step-load");
 var paging = args.Contains("--paging");
 if (stepLoad)

@@ -110,12 +110,17 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var model = Unique("lazy");
         await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", TestModels.Scale(3f)));
-        var fresh = fixture.Grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, "1", 5));
+        var replica = fixture.Grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, "1", 0));
+        // As after its silo died: the activation is gone and the next batch activates it afresh.
+        await replica.Unload();
 
-        var result = await fresh.Run(new ReplicaBatch([TensorData.From<float>("x", [1f, -1], 1, 2)], [1], []));
+        var result = await replica.Run(new ReplicaBatch([TensorData.From<float>("x", [1f, -1], 1, 2)], [1], []));
 
         result.Outputs[0].ToArray<float>().ShouldBe([3f, -3f]);
         result.ComputeTime.ShouldBeGreaterThan(TimeSpan.Zero);
+        var beyond = fixture.Grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, "1", 5));
+        var retired = await Should.ThrowAsync<Cluster.Errors.ReplicaRetiredException>(() => beyond.Run(new ReplicaBatch([TensorData.From<float>("x", [1f, -1], 1, 2)], [1], [])));
+        retired.ReplicasServing.ShouldBe(1, "a replica beyond the serving count never loads a session nobody would call");
     }
 
     [Fact]
