@@ -1,8 +1,9 @@
+extern alias silo;
 using System.Diagnostics;
 using System.Text.Json;
 using Cluster.Client;
 using Cluster.Onnx;
-using Cluster.Silo.Hosting;
+using silo::Cluster.Silo.Hosting;
 using Cluster.Tensors;
 using Cluster.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

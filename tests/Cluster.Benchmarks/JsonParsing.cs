@@ -1,6 +1,7 @@
+extern alias silo;
 using System.Diagnostics;
 using System.Text.Json;
-using Cluster.Silo.Http;
+using silo::Cluster.Silo.Http;
 
 namespace Cluster.Benchmarks;
 

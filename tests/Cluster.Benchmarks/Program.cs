@@ -1,8 +1,9 @@
+extern alias silo;
 using System.Diagnostics;
 using Cluster.Benchmarks;
 using Cluster.Client;
 using Cluster.Modeling;
-using Cluster.Silo.Hosting;
+using silo::Cluster.Silo.Hosting;
 using Cluster.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 
