@@ -62,6 +62,7 @@ internal static class StatusEndpoints
                     w.WriteString("version", version.Version);
                     w.WriteString("state", version.Status.ToString().ToUpperInvariant());
                     w.WriteNumber("weight", version.Status == VersionStatus.Ready ? Weight(model, version.Version) : 0);
+                    w.WriteNumber("replicas", version.Status == VersionStatus.Ready ? version.Replicas : 0);
                     w.WriteNumber("total_requests", statistics.Total.Requests);
                     w.WriteNumber("total_failures", statistics.Total.Failure);
                     w.WriteNumber("p50_ms", minute.Request.Percentile(0.50) * 1000);

@@ -84,6 +84,7 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         var p99 = Regex.Match(row, "class=\"num p99\">([0-9.]+)<").Groups[1].Value;
         double.Parse(p99, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "p99 of the last minute's requests");
         int.Parse(Regex.Match(row, "class=\"num requests\">([0-9]+)<").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(30);
+        Regex.Match(row, "class=\"num replicas\">([0-9]+)<").Groups[1].Value.ShouldBe("1", "demo-mlp serves with one replica");
         dom.ShouldContain("<polyline", Case.Sensitive, "the throughput chart drew a line");
         new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
     }
