@@ -4,7 +4,6 @@ using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Placement;
-using Cluster.Scaling;
 using Cluster.Statistics;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -61,42 +60,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         this.RegisterGrainTimer(PushStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
         return Task.CompletedTask;
     }
-
-    private async Task PushStats(CancellationToken cancellationToken)
-    {
-        await ReportLoad();
-        var delta = _stats.TakeDelta();
-        if (delta.IsEmpty) return;
-        triton.Add(_model, _version, delta);
-        try
-        {
-            _stats.UseBinning(await _statsGrain!.Push(delta, Monitoring));
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            // Statistics are best effort: a lost summary must never fail or slow inference.
-            LogStatsPushFailed(logger, _model, _version, ex.Message);
-        }
-    }
-
-    /// <summary>Tells the version's autoscaler what this silo saw in the last second; only versions with autoscaling pay for it.</summary>
-    private async Task ReportLoad()
-    {
-        var average = _load.TakeAverage(time.GetTimestamp());
-        if (_config.Autoscaling is null) return;
-        try
-        {
-            await _autoscaler!.Report(silo.SiloAddress.ToString(), new LoadReport(average, _queue.Count, _replicas.Total, _counters.Requests));
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            // A lost report only delays a scaling decision; the next one follows in a second.
-            LogStatsPushFailed(logger, _model, _version, ex.Message);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics of {Model} version {Version} were not delivered: {Reason}")]
-    private static partial void LogStatsPushFailed(ILogger logger, string model, string version, string reason);
 
     /// <summary>Drains: queued requests still run while the silo leaves (bounded by Orleans' deactivation timeout).</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -209,49 +172,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         Pump();
     }
 
-    private void TrackLoad() => _load.Set(time.GetTimestamp(), _queue.Count + _running);
-
-    /// <summary>Replicas to spread batches over: the caller's count, or what a cold start just brought up while callers still say 0.</summary>
-    private int ServingReplicas()
-    {
-        if (_replicaCount > 0) return _replicaCount;
-        return _coldStartReplicas > 0 && Elapsed(_coldStartDoneAt, time.GetTimestamp()) < ColdStartGrace ? _coldStartReplicas : 0;
-    }
-
-    /// <summary>
-    /// The version has no replica serving (scaled to zero or evicted): ask its autoscaler to bring
-    /// some up while the requests wait in the queue (their deadlines still apply).
-    /// </summary>
-    private async Task ColdStart()
-    {
-        var started = time.GetTimestamp();
-        try
-        {
-            _coldStartReplicas = await _autoscaler!.Demand();
-            _coldStartDoneAt = time.GetTimestamp();
-            instruments.RecordColdStart(_model, _version, Elapsed(started, _coldStartDoneAt));
-            LogColdStart(logger, _model, _version, _coldStartReplicas, Elapsed(started, _coldStartDoneAt).TotalMilliseconds);
-        }
-        catch (Exception ex)
-        {
-            var failure = ex as InferenceException ?? new ModelNotReadyException($"Model '{_model}' version {_version} has no replica serving and could not start one: {ex.Message}");
-            foreach (var pending in _queue.RemoveWhere(_ => true))
-            {
-                _counters.Failed++;
-                pending.Completion.TrySetException(failure);
-            }
-            TrackLoad();
-        }
-        finally
-        {
-            _coldStart = null;
-        }
-        Pump();
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} had no replica: cold start brought up {Replicas} in {Milliseconds:F0} ms")]
-    private static partial void LogColdStart(ILogger logger, string model, string version, int replicas, double milliseconds);
-
     private async Task RunBatch(List<PendingRequest> batch)
     {
         var replica = _replicas.Acquire(ServingReplicas());
@@ -361,46 +281,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         if (_nextWake == at) _nextWake = long.MaxValue;
         Pump();
     }
-
-    private MonitoringConfig Monitoring => _config.Monitoring ?? MonitoringConfig.Default;
-
-    private bool Recording => Monitoring.Statistics;
-
-    private void Configure(ModelConfig config)
-    {
-        var sameBatching = BatchFormation.SameSettings(_config, config) && (_adaptive is not null) == config.Batching.IsAdaptive;
-        // Settings other than batching (monitoring) may still have changed; the adaptive controller's learning survives only a same-batching update.
-        _config = config;
-        if (sameBatching) return;
-        _adaptive = config.Batching.IsAdaptive
-            ? new AdaptiveBatchController(config.MaxBatchSize, TimeSpan.FromMilliseconds(config.Batching.LatencyTargetMs))
-            : null;
-    }
-
-    private BatchingStats Snapshot()
-    {
-        var batching = _config.Batching;
-        var mode = !batching.Enabled || _config.MaxBatchSize == 0 ? "off" : batching.IsAdaptive ? "adaptive" : "fixed";
-        return new BatchingStats(
-            mode,
-            BatchFormation.MaxRows(_config, _adaptive),
-            TimeSpan.FromMicroseconds(batching.IsAdaptive ? 0 : batching.MaxQueueDelayMicroseconds),
-            TimeSpan.FromMilliseconds(batching.LatencyTargetMs),
-            _adaptive?.ObservedP95 ?? TimeSpan.Zero,
-            _queue.Count,
-            _replicas.Total,
-            _counters.Requests,
-            _counters.Batches,
-            _counters.RowsComputed,
-            _counters.Rejected,
-            _counters.Expired,
-            _counters.Cancelled,
-            _counters.Failed,
-            _counters.Retried);
-    }
-
-    private static TimeSpan? DefaultTimeout(BatchingConfig batching) =>
-        batching.DefaultTimeoutMicroseconds > 0 ? TimeSpan.FromMicroseconds(batching.DefaultTimeoutMicroseconds) : null;
 
     private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((double)(to - from) / time.TimestampFrequency);
 }
