@@ -51,7 +51,7 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
     {
         if (version.Status != VersionStatus.Ready || version.ReplicaSilos.IsDefaultOrEmpty || version.Replicas == 0) return null;
         var silos = version.ReplicaSilos.Take(version.Replicas).ToArray();
-        if (ReplicaSpread.Plan(silos, inferenceSilos.Active()).Count == 0) return null;
+        if (ReplicaSpread.Plan(silos, inferenceSilos.Preferred()).Count == 0) return null;
         await Spread(model, Replicas(grains, model, version.Version, 0, silos.Length), silos, version.Registration);
         return version with { ReplicaSilos = [.. silos] };
     }
@@ -62,10 +62,27 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
         var registration = version.Registration;
         var added = Replicas(grains, model, version.Version, version.Replicas, count);
         var silos = version.ReplicaSilos.IsDefault ? new List<SiloAddress>() : version.ReplicaSilos.Take(version.Replicas).ToList();
-        var targets = ReplicaSpread.Targets(silos, inferenceSilos.Active(), added.Length);
+        var candidates = inferenceSilos.Preferred();
+        var targets = ReplicaSpread.Targets(silos, candidates, added.Length, await FreeMemory(grains, candidates));
         var results = await Task.WhenAll(added.Select((r, i) => LoadOn(r, registration, i < targets.Count ? targets[i] : null)));
         silos.AddRange(results.Select(r => r.Silo));
         return version with { Replicas = count, ReplicaSilos = [.. silos], Signature = version.Signature ?? results[0].Signature };
+    }
+
+    /// <summary>Free memory budget per inference silo as last reported (at most a few seconds old); empty when the map cannot be read.</summary>
+    private static async Task<IReadOnlyDictionary<SiloAddress, long>> FreeMemory(IGrainFactory grains, IReadOnlyCollection<SiloAddress> candidates)
+    {
+        try
+        {
+            // Silos report under their SiloAddress text, as this compares them.
+            var reported = (await grains.GetGrain<IMemoryMapGrain>(0).Get()).ToDictionary(s => s.Silo, s => s.BudgetBytes - s.UsedBytes, StringComparer.Ordinal);
+            return candidates.Where(c => reported.ContainsKey(c.ToString())).ToDictionary(c => c, c => reported[c.ToString()]);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // Placement then falls back to replica counts and addresses.
+            return new Dictionary<SiloAddress, long>();
+        }
     }
 
     private static async Task<ReplicaLoadResult> LoadOn(IReplicaGrain replica, VersionRegistration registration, SiloAddress? target)
@@ -100,7 +117,7 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
     /// <summary>Moves replicas that share a silo while another inference silo has fewer, so a version spreads as silos join.</summary>
     private async Task Spread(string model, IReplicaGrain[] replicas, SiloAddress[] silos, VersionRegistration registration)
     {
-        foreach (var (index, target) in ReplicaSpread.Plan(silos, inferenceSilos.Active()))
+        foreach (var (index, target) in ReplicaSpread.Plan(silos, inferenceSilos.Preferred()))
         {
             await replicas[index].Unload();
             RequestContext.Set(IPlacementDirector.PlacementHintKey, target);

@@ -27,8 +27,12 @@ public static class ReplicaSpread
         return moves;
     }
 
-    /// <summary>Silos for <paramref name="added"/> new replicas: each to the silo with the fewest of the version's replicas so far (ties by address).</summary>
-    public static IReadOnlyList<SiloAddress> Targets(IReadOnlyList<SiloAddress> current, IReadOnlyCollection<SiloAddress> silos, int added)
+    /// <summary>
+    /// Silos for <paramref name="added"/> new replicas: each to the silo with the fewest of the
+    /// version's replicas so far; among those, the one with the most free memory budget (when known),
+    /// so a cold start evicts nothing where another silo has room; then by address.
+    /// </summary>
+    public static IReadOnlyList<SiloAddress> Targets(IReadOnlyList<SiloAddress> current, IReadOnlyCollection<SiloAddress> silos, int added, IReadOnlyDictionary<SiloAddress, long>? freeBytes = null)
     {
         if (silos.Count == 0) return [];
         var counts = silos.ToDictionary(s => s, _ => 0);
@@ -36,7 +40,11 @@ public static class ReplicaSpread
         var targets = new List<SiloAddress>();
         for (var i = 0; i < added; i++)
         {
-            var target = counts.OrderBy(c => c.Value).ThenBy(c => c.Key.ToString(), StringComparer.Ordinal).First().Key;
+            var target = counts
+                .OrderBy(c => c.Value)
+                .ThenByDescending(c => freeBytes is not null && freeBytes.TryGetValue(c.Key, out var free) ? free : long.MinValue)
+                .ThenBy(c => c.Key.ToString(), StringComparer.Ordinal)
+                .First().Key;
             counts[target]++;
             targets.Add(target);
         }

@@ -24,7 +24,8 @@ internal static class MemoryEndpoints
                     w.WriteNumber("evictions", silo.Evictions);
                     w.WriteNumber("waiting_loads", silo.WaitingLoads);
                     w.WriteStartArray("replicas");
-                    foreach (var use in silo.Replicas)
+                    // A key limited to some models sees only their replicas (totals stay whole: the budget is shared).
+                    foreach (var use in silo.Replicas.Where(r => VisibleModels.Allows(http, r.Model)))
                     {
                         w.WriteStartObject();
                         w.WriteString("model", use.Model);

@@ -12,4 +12,7 @@ internal static class VisibleModels
         var names = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
         return http.Items[typeof(ApiKeyInfo)] is ApiKeyInfo key ? [.. names.Where(key.Covers)] : names;
     }
+
+    /// <summary>Whether the request's key (if any) may see <paramref name="model"/>.</summary>
+    public static bool Allows(HttpContext http, string model) => http.Items[typeof(ApiKeyInfo)] is not ApiKeyInfo key || key.Covers(model);
 }

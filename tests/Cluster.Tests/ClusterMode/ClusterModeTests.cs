@@ -149,6 +149,21 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             silos.Length.ShouldBe(2);
             silos.Distinct().Count().ShouldBe(2, "the added replica runs on the inference silo that had none");
             inference.Append(gateway).ShouldContain(s => s.Output.Contains("1 → 2 replicas"), "the decision is logged with its load");
+
+            // Each inference silo reports its memory budget and the replica it holds; the gateway silo hosts none and does not report.
+            var mapped = Stopwatch.StartNew();
+            JsonElement memory;
+            do
+            {
+                (_, memory) = await Get(gateway.Http, "/api/memory");
+                var holding = memory.GetProperty("silos").EnumerateArray()
+                    .Count(s => s.GetProperty("replicas").EnumerateArray().Any(r => r.GetProperty("model").GetString() == "busy"));
+                if (memory.GetProperty("silos").GetArrayLength() == 2 && holding == 2) break;
+                await Task.Delay(250);
+            }
+            while (mapped.Elapsed < TimeSpan.FromSeconds(15));
+            memory.GetProperty("silos").GetArrayLength().ShouldBe(2, memory.ToString());
+            memory.GetProperty("silos").EnumerateArray().ShouldAllBe(s => s.GetProperty("budget_bytes").GetInt64() > 0 && s.GetProperty("used_bytes").GetInt64() > 0, memory.ToString());
         }
         finally
         {

@@ -29,6 +29,16 @@ public sealed class ReplicaSpreadTests
     }
 
     [Fact]
+    public void AmongSilosWithEquallyFewReplicasTheOneWithMostFreeMemoryComesFirst()
+    {
+        var free = new Dictionary<SiloAddress, long> { [A] = 10, [B] = 500, [C] = 200 };
+
+        ReplicaSpread.Targets([], [A, B, C], 3, free).ShouldBe([B, C, A]);
+        ReplicaSpread.Targets([B], [A, B, C], 1, free).ShouldBe([C], "fewer replicas of the version still come first");
+        ReplicaSpread.Targets([], [A, B], 1, new Dictionary<SiloAddress, long> { [A] = 1 }).ShouldBe([A], "a silo that reported beats one not heard from");
+    }
+
+    [Fact]
     public void AnEvenSpreadOrASingleSiloMovesNothing()
     {
         ReplicaSpread.Plan([A, B, A], [A, B]).ShouldBeEmpty();
