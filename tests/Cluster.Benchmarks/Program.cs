@@ -39,6 +39,22 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
     ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
 }, seed: 2);
+// Split-core protocol runs (protocols-split-cores.sh): the model folder for a separate silo, raw ONNX Runtime alone, or the load generator alone.
+if (ArgText("--write-repository") is { } modelFolder)
+{
+    SplitCores.WriteRepository(cls, modelFolder);
+    return 0;
+}
+if (args.Contains("--raw-only"))
+{
+    SplitCores.PrintRaw(cls, warmup, duration, Protocols.Concurrency);
+    return 0;
+}
+if (ArgText("--external") is { } rawCores)
+{
+    return await SplitCores.RunAsync(cls, rawCores, warmup, duration, output);
+}
+
 if (args.Contains("--json-parse"))
 {
     var parseReport = new Report();

@@ -9,10 +9,10 @@ namespace Cluster.Benchmarks;
 /// </summary>
 internal static class Protocols
 {
-    private const int Concurrency = 32;
+    public const int Concurrency = 32;
 
     public static async Task Measure(Report report, BenchModel model, InferenceClient client, HttpClient http,
-        Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient grpc, TimeSpan warmup, TimeSpan duration)
+        Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient grpc, TimeSpan warmup, TimeSpan duration, LoadResult? rawElsewhere = null)
     {
         using var session = new InferenceSession(model.Path);
         // One uncounted pass of each, for the JIT.
@@ -20,7 +20,7 @@ internal static class Protocols
         await LoadRunner.ClosedLoop("http binary", "adaptive", 8, TimeSpan.Zero, TimeSpan.FromSeconds(1), Targets.HttpBinary(http, model, "adaptive"));
         var results = new List<LoadResult>
         {
-            LoadRunner.ClosedLoopThreads("raw ORT", "-", Concurrency, warmup, duration, Targets.Raw(session, model)),
+            rawElsewhere ?? LoadRunner.ClosedLoopThreads("raw ORT", "-", Concurrency, warmup, duration, Targets.Raw(session, model)),
             await LoadRunner.ClosedLoop("http json", "adaptive", Concurrency, warmup, duration, Targets.Http(http, model, "adaptive")),
             await LoadRunner.ClosedLoop("http binary", "adaptive", Concurrency, warmup, duration, Targets.HttpBinary(http, model, "adaptive")),
             await LoadRunner.ClosedLoop("grpc", "adaptive", Concurrency, warmup, duration, Targets.Grpc(grpc, model, "adaptive")),
