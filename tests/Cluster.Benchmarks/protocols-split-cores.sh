@@ -3,7 +3,8 @@
 # generator (HTTP JSON/binary, gRPC, .NET client) pinned to the client cores in its own process, and
 # raw ONNX Runtime measured pinned to the server cores. Usage:
 #   tests/Cluster.Benchmarks/protocols-split-cores.sh [server cores] [client cores] [seconds per cell] [report file]
-# (defaults 0, 1, 5; on a 16-core machine e.g. 0-7 8-15).
+# (defaults 0, 1, 5; on a 16-core machine e.g. 0-7 8-15). SILO_ARGS adds silo settings, e.g.
+# SILO_ARGS=--Dashboard:Enabled=false.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-0}
@@ -17,7 +18,7 @@ log=$(mktemp)
 "$bench" --write-repository "$repo"
 taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
   --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
-  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Logging:LogLevel:Default=Warning >"$log" 2>&1 &
+  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Logging:LogLevel:Default=Warning ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
 trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log"' EXIT
 taskset -c "$client" "$bench" --external "$server" --seconds "$seconds" ${out:+--out "$out"}
