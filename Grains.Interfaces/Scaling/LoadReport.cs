@@ -4,6 +4,6 @@ namespace Cluster.Scaling;
 /// <param name="AverageOngoing">Time-weighted mean of requests queued or running.</param>
 /// <param name="Queued">Requests queued when the report was taken.</param>
 /// <param name="InFlightBatches">Batches running on replicas when the report was taken.</param>
-/// <param name="Requests">Requests that arrived during the interval.</param>
+/// <param name="Requests">Requests the worker has taken since it activated.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.LoadReport")]
 public sealed record LoadReport(double AverageOngoing, int Queued, int InFlightBatches, long Requests);

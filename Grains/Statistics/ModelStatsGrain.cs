@@ -21,7 +21,8 @@ public sealed partial class ModelStatsGrain(
 {
     private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan JudgeEvery = TimeSpan.FromSeconds(2);
-    private const int MinutesKept = 60;
+    // One more than the longest window: a window also takes the minute its start falls into.
+    private const int MinutesKept = 61;
     private const int MinRequestsToJudge = 20;
     private const int MinValuesToJudgeDrift = 50;
     private long _lastWrite;
@@ -128,8 +129,9 @@ public sealed partial class ModelStatsGrain(
 
     private StatsDelta Window(int span)
     {
+        // Buckets are calendar minutes: "the last minute" must reach into the previous bucket, or it is empty for a moment after every minute turns.
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        return state.State.Minutes.Where(m => m.Minute > minute - span).Aggregate(StatsDelta.Empty, (sum, m) => sum.Merge(m.Delta));
+        return state.State.Minutes.Where(m => m.Minute >= minute - span).Aggregate(StatsDelta.Empty, (sum, m) => sum.Merge(m.Delta));
     }
 
     private static int Minutes(string window) => window switch

@@ -12,8 +12,19 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
     {
         (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, 4 }) } })).Status.ShouldBe(HttpStatusCode.OK);
 
-        using var response = await serving.Http.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
+        // The exporter answers scrapes from a copy up to a few hundred milliseconds old, and other tests scrape too.
+        var scraped = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage response;
+        string text;
+        while (true)
+        {
+            response = await serving.Http.GetAsync("/metrics");
+            text = await response.Content.ReadAsStringAsync();
+            if (text.Split('\n').Any(l => l.StartsWith("cluster_inference_requests_total{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\"")) || scraped.Elapsed > TimeSpan.FromSeconds(5)) break;
+            response.Dispose();
+            await Task.Delay(250);
+        }
+        using var _ = response;
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
@@ -25,7 +36,7 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         text.ShouldContain("# TYPE cluster_inference_requests_total counter");
         // Triton's names for the same series, filled from the once-a-second summaries.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!text.Contains("nv_inference_request_success{", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        while (!text.Split('\n').Any(l => l.StartsWith("nv_inference_request_success{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\"")) && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(500);
             using var again = await serving.Http.GetAsync("/metrics");
