@@ -11,7 +11,8 @@ namespace Cluster.Silo.Security;
 /// Checks the API key (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>) against the scope and
 /// model a request needs: 401 without a valid key, 403 when the key lacks the scope or the model,
 /// 429 with Retry-After past the key's rate. The key's id becomes the audit actor of every grain
-/// call the request makes. On an open gateway every request passes as <c>anonymous</c>.
+/// call the request makes (<c>anonymous</c> on an open gateway), except for inference: it changes
+/// nothing that is audited, and the actor would ride along in every message it sends.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache keys, SecuritySettings settings, bool required) : IDisposable
 {
@@ -29,13 +30,13 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache keys, S
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var (scope, model) = RequiredAccess.Of(context.Request);
         if (!required)
         {
-            AuditActor.Set("anonymous");
+            if (scope != ApiKeyScope.Infer) AuditActor.Set("anonymous");
             await next(context);
             return;
         }
-        var (scope, model) = RequiredAccess.Of(context.Request);
         if (scope == ApiKeyScope.None)
         {
             await next(context);
@@ -74,7 +75,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache keys, S
             return;
         }
         context.Items[typeof(ApiKeyInfo)] = key;
-        AuditActor.Set($"key:{key.Id}");
+        if (scope != ApiKeyScope.Infer) AuditActor.Set($"key:{key.Id}");
         await next(context);
     }
 
