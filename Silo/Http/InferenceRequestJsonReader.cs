@@ -46,6 +46,8 @@ internal static class InferenceRequestJsonReader
     private static ParsedInferenceRequest ReadRequest(ReadOnlySpan<byte> body, BinarySection binary, JsonReaderOptions options)
     {
         var reader = new Utf8JsonReader(body, options);
+        // Where the reader's span starts in the body: a flat number array read without the reader leaves it on a later slice.
+        var offset = 0;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Invalid("The request body must be a JSON object.");
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
@@ -58,7 +60,7 @@ internal static class InferenceRequestJsonReader
             {
                 case "id": id = ReadString(ref reader, "id"); break;
                 case "parameters": parameters = ReadRequestParameters(ref reader); break;
-                case "inputs": inputs = ReadInputs(ref reader, body, binary); break;
+                case "inputs": inputs = ReadInputs(ref reader, ref offset, body, binary); break;
                 case "outputs": (outputs, binaryOutputs) = ReadOutputs(ref reader); break;
                 default: throw Invalid($"Unknown field '{property}' in the request; it may hold id, parameters, inputs and outputs.");
             }
@@ -105,19 +107,19 @@ internal static class InferenceRequestJsonReader
         return (timeout, routingKey, binaryOutput);
     }
 
-    private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, BinarySection binary)
+    private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, BinarySection binary)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'inputs' must be an array.");
         var inputs = ImmutableArray.CreateBuilder<TensorData>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'inputs' must be an object.");
-            inputs.Add(ReadTensor(ref reader, body, binary, inputs.Count));
+            inputs.Add(ReadTensor(ref reader, ref offset, body, binary, inputs.Count));
         }
         return inputs.ToImmutable();
     }
 
-    private static TensorData ReadTensor(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, BinarySection binary, int position)
+    private static TensorData ReadTensor(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, BinarySection binary, int position)
     {
         string? name = null, datatype = null;
         ImmutableArray<long>? shape = null;
@@ -133,18 +135,18 @@ internal static class InferenceRequestJsonReader
                 case "shape": shape = ReadShape(ref reader, name ?? $"#{position}"); break;
                 case "data":
                     if (reader.TokenType != JsonTokenType.StartArray) throw Invalid($"Input '{name ?? $"#{position}"}': 'data' must be an array.");
-                    var start = (int)reader.TokenStartIndex;
+                    var start = offset + (int)reader.TokenStartIndex;
                     // Usual field order (name, datatype, shape, then data): convert while reading, in one pass.
                     if (name is not null && shape is { } known && datatype is not null && TensorDataTypes.TryParse(datatype, out var early)
                         && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
                     {
-                        parsed = TensorJsonData.ReadArray(ref reader, name, early, elements, body.Length - start);
+                        parsed = ReadData(ref reader, ref offset, body, name, early, elements, start);
                     }
                     else
                     {
                         reader.Skip();
                     }
-                    data = (start, (int)reader.BytesConsumed);
+                    data = (start, offset + (int)reader.BytesConsumed);
                     break;
                 case "parameters": binarySize = ReadBinaryDataSize(ref reader, name ?? $"#{position}"); break;
                 default: throw Invalid($"Input '{name ?? $"#{position}"}' has an unknown field '{property}'; a tensor holds name, datatype, shape, data and parameters.");
@@ -175,6 +177,30 @@ internal static class InferenceRequestJsonReader
         }
         var bytes = parsed ?? TensorJsonData.Read(body[data!.Value.Start..data.Value.End], name, type, count);
         return new TensorData(name, type, shape.Value, bytes);
+    }
+
+    /// <summary>
+    /// Converts the data array the reader stands on: flat float arrays straight from the bytes, then
+    /// the reader goes on from a copy of its state over the rest (it stood after '[' and now sees the
+    /// ']'); everything else through the reader.
+    /// </summary>
+    private static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int start)
+    {
+        var available = body.Length - start;
+        if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
+        {
+            var bytes = new byte[elements * type.ElementSize()];
+            var close = FlatNumberArray.TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, elements);
+            if (close >= 0)
+            {
+                var state = reader.CurrentState;
+                reader = new Utf8JsonReader(body[close..], isFinalBlock: true, state);
+                offset = close;
+                reader.Read();
+                return bytes;
+            }
+        }
+        return TensorJsonData.ReadArray(ref reader, name, type, elements, available);
     }
 
     private static ImmutableArray<long> ReadShape(ref Utf8JsonReader reader, string name)

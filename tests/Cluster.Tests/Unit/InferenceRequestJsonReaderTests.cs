@@ -90,4 +90,52 @@ public sealed class InferenceRequestJsonReaderTests
 
         Should.Throw<InvalidInferenceRequestException>(() => Read(json)).Message.ShouldContain("Malformed JSON");
     }
+
+    [Fact]
+    public void FlatFloatArraysReadStraightFromTheBytesEqualWhatTheGeneralReaderGives()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 500).Select(i => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 8)))).ToArray();
+        string[] formats = ["R", "G6", "E4", "F3"];
+        var texts = values.Select((v, i) => v.ToString(formats[i % formats.Length], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var expected = texts.Select(t => (float)double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var flat = string.Join(" ,\n ", texts);
+        // The second input is nested, so it takes the general path: both must come out right, and so must what follows them.
+        var nested = "[" + string.Join(",", texts.Chunk(100).Select(c => "[" + string.Join(",", c) + "]")) + "]";
+        var request = Read($$$"""{"id":"x","inputs":[{"name":"a","datatype":"FP32","shape":[500],"data":[ {{{flat}}} ]},{"name":"b","datatype":"FP32","shape":[5,100],"data":{{{nested}}}},{"name":"c","datatype":"FP64","shape":[2],"data":[1e-7,-0]}],"outputs":[{"name":"y"}],"parameters":{"routing_key":"k"}}""");
+
+        request.Inputs[0].ToArray<float>().ShouldBe(expected);
+        request.Inputs[1].ToArray<float>().ShouldBe(expected);
+        request.Inputs[2].ToArray<double>().ShouldBe([1e-7, -0.0]);
+        request.RequestedOutputs.ShouldBe(["y"]);
+        request.RoutingKey.ShouldBe("k");
+        request.Id.ShouldBe("x");
+    }
+
+    [Theory]
+    [InlineData("""[01, 2]""", "leading zero")]
+    [InlineData("""[1, 2,]""", "Malformed JSON")]
+    [InlineData("""[1 2]""", "Malformed JSON")]
+    [InlineData("""[1, 2, 3]""", "more elements")]
+    [InlineData("""[1]""", "needs 2")]
+    [InlineData("""[1, "x"]""", "not a valid FP32")]
+    [InlineData("""[1, 1e39]""", "not a valid FP32")]
+    [InlineData("""[+1, 2]""", "Malformed JSON")]
+    public void FlatArraysTheFastPathRefusesStillGetTheGeneralErrors(string data, string expected)
+    {
+        var json = """{"inputs":[{"name":"a","datatype":"FP32","shape":[2],"data":""" + data + "}]}";
+
+        Should.Throw<InvalidInferenceRequestException>(() => Read(json)).Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void NonFiniteStringsAndFlatArraysMix()
+    {
+        var request = Read("""{"inputs":[{"name":"a","datatype":"FP32","shape":[3],"data":[1.5,"NaN",-2]}]}""");
+
+        var values = request.Inputs[0].ToArray<float>();
+        values[0].ShouldBe(1.5f);
+        float.IsNaN(values[1]).ShouldBeTrue();
+        values[2].ShouldBe(-2f);
+    }
 }

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using Cluster.Tensors;
+
+namespace Cluster.Silo.Http;
+
+/// <summary>
+/// Reads the common shape of tensor data, a flat array of plain float numbers, straight from the
+/// bytes: no tokenizer, each number converted by <see cref="JsonNumberParser"/>. Anything else (nested
+/// arrays, strings such as "NaN", numbers the fast path cannot convert exactly, a wrong count, any
+/// syntax it does not expect) makes it give up, and the caller reads the array the general way, which
+/// also words the errors. Float types only: integer data keeps the general path and its range checks.
+/// </summary>
+internal static class FlatNumberArray
+{
+    /// <summary>
+    /// Fills <paramref name="target"/> with <paramref name="count"/> elements from the array whose
+    /// '[' ends just before <paramref name="start"/>; returns the index of its closing ']', or -1 to fall back.
+    /// </summary>
+    public static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target, long count)
+    {
+        if (type is not (TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16) || count == 0) return -1;
+        var size = type.ElementSize();
+        var position = SkipWhitespace(json, start);
+        for (long index = 0; index < count; index++)
+        {
+            var end = position;
+            while (end < json.Length && IsNumberByte(json[end])) end++;
+            var token = json[position..end];
+            if (!IsPlainNumber(token) || !JsonNumberParser.TryParseExact(token, out var value)) return -1;
+            var element = target.Slice((int)(index * size), size);
+            switch (type)
+            {
+                case TensorDataType.FP32:
+                    var single = (float)value;
+                    if (float.IsInfinity(single)) return -1;
+                    BinaryPrimitives.WriteSingleLittleEndian(element, single);
+                    break;
+                case TensorDataType.FP64:
+                    BinaryPrimitives.WriteDoubleLittleEndian(element, value);
+                    break;
+                default:
+                    BinaryPrimitives.WriteHalfLittleEndian(element, (Half)value);
+                    break;
+            }
+            position = SkipWhitespace(json, end);
+            if (position >= json.Length) return -1;
+            var separator = json[position];
+            if (index == count - 1) return separator == (byte)']' ? position : -1;
+            if (separator != (byte)',') return -1;
+            position = SkipWhitespace(json, position + 1);
+        }
+        return -1;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
+    {
+        while (position < json.Length && json[position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') position++;
+        return position;
+    }
+
+    private static bool IsNumberByte(byte c) => (uint)(c - '0') <= 9 || c is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E';
+
+    // JSON forbids leading zeros ("01") and a leading '+'; the exact parser alone would accept the first.
+    private static bool IsPlainNumber(ReadOnlySpan<byte> token)
+    {
+        var digits = token.Length > 0 && token[0] == (byte)'-' ? token[1..] : token;
+        return digits.Length > 0 && (uint)(digits[0] - '0') <= 9 && !(digits[0] == (byte)'0' && digits.Length > 1 && (uint)(digits[1] - '0') <= 9);
+    }
+}
