@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using Cluster.Tensors;
 
 namespace Cluster.Silo.Http;
@@ -12,6 +13,30 @@ namespace Cluster.Silo.Http;
 /// </summary>
 internal static class FlatNumberArray
 {
+    /// <summary>
+    /// Converts the data array the reader stands on: flat float arrays straight from the bytes, then
+    /// the reader goes on from a copy of its state over the rest (it stood after '[' and now sees the
+    /// ']'); everything else through the reader.
+    /// </summary>
+    public static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int start)
+    {
+        var available = body.Length - start;
+        if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
+        {
+            var bytes = new byte[elements * type.ElementSize()];
+            var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, elements);
+            if (close >= 0)
+            {
+                var state = reader.CurrentState;
+                reader = new Utf8JsonReader(body[close..], isFinalBlock: true, state);
+                offset = close;
+                reader.Read();
+                return bytes;
+            }
+        }
+        return TensorJsonData.ReadArray(ref reader, name, type, elements, available);
+    }
+
     /// <summary>
     /// Fills <paramref name="target"/> with <paramref name="count"/> elements from the array whose
     /// '[' ends just before <paramref name="start"/>; returns the index of its closing ']', or -1 to fall back.

@@ -140,7 +140,7 @@ internal static class InferenceRequestJsonReader
                     if (name is not null && shape is { } known && datatype is not null && TensorDataTypes.TryParse(datatype, out var early)
                         && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
                     {
-                        parsed = ReadData(ref reader, ref offset, body, name, early, elements, start);
+                        parsed = FlatNumberArray.ReadData(ref reader, ref offset, body, name, early, elements, start);
                     }
                     else
                     {
@@ -177,30 +177,6 @@ internal static class InferenceRequestJsonReader
         }
         var bytes = parsed ?? TensorJsonData.Read(body[data!.Value.Start..data.Value.End], name, type, count);
         return new TensorData(name, type, shape.Value, bytes);
-    }
-
-    /// <summary>
-    /// Converts the data array the reader stands on: flat float arrays straight from the bytes, then
-    /// the reader goes on from a copy of its state over the rest (it stood after '[' and now sees the
-    /// ']'); everything else through the reader.
-    /// </summary>
-    private static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int start)
-    {
-        var available = body.Length - start;
-        if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
-        {
-            var bytes = new byte[elements * type.ElementSize()];
-            var close = FlatNumberArray.TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, elements);
-            if (close >= 0)
-            {
-                var state = reader.CurrentState;
-                reader = new Utf8JsonReader(body[close..], isFinalBlock: true, state);
-                offset = close;
-                reader.Read();
-                return bytes;
-            }
-        }
-        return TensorJsonData.ReadArray(ref reader, name, type, elements, available);
     }
 
     private static ImmutableArray<long> ReadShape(ref Utf8JsonReader reader, string name)
