@@ -120,15 +120,7 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
         foreach (var (index, target) in ReplicaSpread.Plan(silos, inferenceSilos.Preferred()))
         {
             await replicas[index].Unload();
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-            try
-            {
-                silos[index] = (await replicas[index].Load(registration)).Silo;
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
+            silos[index] = (await LoadOn(replicas[index], registration, target)).Silo;
             LogMoved(logger, model, registration.Version, index, silos[index].ToString());
         }
     }

@@ -39,11 +39,10 @@ internal static class FlatNumberArray
 
     /// <summary>
     /// Fills <paramref name="target"/> with <paramref name="count"/> elements from the array whose
-    /// '[' ends just before <paramref name="start"/>; returns the index of its closing ']', or -1 to fall back.
+    /// '[' ends just before <paramref name="start"/> (a float type and a count above 0: <see cref="ReadData"/> checks); returns the index of its closing ']', or -1 to fall back.
     /// </summary>
-    public static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target, long count)
+    private static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target, long count)
     {
-        if (type is not (TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16) || count == 0) return -1;
         var size = type.ElementSize();
         var position = SkipWhitespace(json, start);
         for (long index = 0; index < count; index++)

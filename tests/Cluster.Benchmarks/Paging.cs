@@ -40,8 +40,9 @@ internal static class Paging
                 failed++;
             }
         }
-        warm.Sort();
-        cold.Sort();
+        // LoadResult's percentiles are the ones every other table uses.
+        var warmResult = new LoadResult("warm", "-", 1, warm.Count, 0, 1, [.. warm.Order()]);
+        var coldResult = new LoadResult("cold", "-", 1, cold.Count, 0, 1, [.. cold.Order()]);
         var memory = await http.GetStringAsync("/api/memory");
         using var document = System.Text.Json.JsonDocument.Parse(memory);
         var silo = document.RootElement.GetProperty("silos")[0];
@@ -49,12 +50,9 @@ internal static class Paging
         report.Line();
         report.Line("| requests | warm (model resident) | p50 ms | p99 ms | cold (evicted, loaded on demand) | p50 ms | p99 ms | max ms | failed | evictions |");
         report.Line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        report.Line($"| {Requests} | {warm.Count} | {Report.F(Pct(warm, 0.5), 1)} | {Report.F(Pct(warm, 0.99), 1)} | {cold.Count} | {Report.F(Pct(cold, 0.5), 1)} | {Report.F(Pct(cold, 0.99), 1)} | {Report.F(cold.Count > 0 ? cold[^1] : double.NaN, 1)} | {failed} | {silo.GetProperty("evictions").GetInt64()} |");
+        report.Line($"| {Requests} | {warm.Count} | {Report.F(warmResult.Percentile(0.5), 1)} | {Report.F(warmResult.Percentile(0.99), 1)} | {cold.Count} | {Report.F(coldResult.Percentile(0.5), 1)} | {Report.F(coldResult.Percentile(0.99), 1)} | {Report.F(coldResult.Percentile(1), 1)} | {failed} | {silo.GetProperty("evictions").GetInt64()} |");
         report.Line();
         report.Line($"Budget {BudgetBytes >> 20} MiB; resident at the end: {string.Join(", ", silo.GetProperty("replicas").EnumerateArray().Select(r => $"{r.GetProperty("model").GetString()} ({r.GetProperty("bytes").GetInt64() >> 20} MiB)"))}.");
         report.Line();
     }
-
-    private static double Pct(List<double> sorted, double q) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

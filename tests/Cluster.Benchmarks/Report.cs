@@ -29,5 +29,12 @@ internal sealed class Report
         Line();
     }
 
+    /// <summary>The middle value (the upper one of an even count), as the side-by-side rounds report it.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
     public static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 }

@@ -73,7 +73,7 @@ internal static class SplitCores
         report.Line();
         for (var i = 0; i < names.Length; i++)
         {
-            var median = ratios[i].Order().ElementAt(ratios[i].Count / 2);
+            var median = Report.Median(ratios[i]);
             report.Line($"- {names[i]} / raw: rounds {string.Join(", ", ratios[i].Select(r => Report.F(r, 2)))}; median {Report.F(median, 2)}×" +
                 (goals[i] > 0 ? $" (target ≥ {goals[i]}×: {(median >= goals[i] ? "met" : "missed")})" : ""));
         }

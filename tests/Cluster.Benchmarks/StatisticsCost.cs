@@ -30,17 +30,11 @@ internal static class StatisticsCost
                 on.Add((await LoadRunner.ClosedLoop("client", "adaptive", Concurrency, warmup, duration, Targets.Client(client, model, "adaptive"))).Throughput);
                 off.Add((await LoadRunner.ClosedLoop("client", "nostats", Concurrency, warmup, duration, Targets.Client(client, model, "nostats"))).Throughput);
             }
-            var ratio = Median(on) / Median(off);
+            var ratio = Report.Median(on) / Report.Median(off);
             report.Line($"| {model.Name} | {string.Join(", ", on.Select(t => Report.F(t, 0)))} | {string.Join(", ", off.Select(t => Report.F(t, 0)))} | {Report.F(ratio, 3)} |");
         }
         report.Line();
         report.Line("Target: statistics cost ≤ 3 % (on / off ≥ 0.97).");
         report.Line();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }
