@@ -1,20 +1,75 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using Cluster.Errors;
 
 namespace Cluster.Silo.Http;
 
-/// <summary>The bytes after the JSON header of a binary-extension request, handed to inputs in order.</summary>
-internal sealed class BinarySection(byte[] body, int start)
+/// <summary>
+/// The bytes after the JSON header of a binary-extension request. Inputs claim their sizes in order
+/// while the header is parsed; each claim is an array of its own, filled afterwards straight from
+/// the body (an array, or the request pipe), so tensor bytes are copied once.
+/// </summary>
+/// <param name="length">Bytes after the header: exact when the body's length is known, else the most the body may hold.</param>
+internal sealed class BinarySection(long length)
 {
-    private int _offset = start;
+    private readonly List<(string Input, byte[] Bytes)> _claims = [];
+    private long _claimed;
 
-    public int Remaining => body.Length - _offset;
+    /// <summary>Bytes no input has claimed yet.</summary>
+    public long Unclaimed => length - _claimed;
 
-    /// <summary>The next <paramref name="size"/> bytes, copied out for the tensor that owns them.</summary>
+    /// <summary>The array that will hold the next <paramref name="size"/> bytes, for the tensor that owns them.</summary>
     public byte[] Take(string input, long size)
     {
-        if (size > Remaining) throw new InvalidInferenceRequestException($"Input '{input}' claims {size} binary bytes; only {Remaining} remain in the body.");
-        var bytes = body.AsSpan(_offset, (int)size).ToArray();
-        _offset += (int)size;
+        if (size > Unclaimed) throw new InvalidInferenceRequestException($"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body.");
+        // Every byte is written before anyone reads it, so the array need not be zeroed first.
+        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
+        _claims.Add((input, bytes));
+        _claimed += size;
         return bytes;
+    }
+
+    /// <summary>Fills the claims from <paramref name="section"/>, whose length is exactly the claimed bytes.</summary>
+    public void FillFrom(ReadOnlySpan<byte> section)
+    {
+        foreach (var (_, bytes) in _claims)
+        {
+            section[..bytes.Length].CopyTo(bytes);
+            section = section[bytes.Length..];
+        }
+    }
+
+    /// <summary>
+    /// Fills the claims from what is left of the request body, then checks that nothing follows them.
+    /// A body shorter or longer than the claims is the caller's mistake, told as such.
+    /// </summary>
+    public async Task FillFrom(PipeReader reader, CancellationToken cancellationToken)
+    {
+        foreach (var (input, bytes) in _claims)
+        {
+            var filled = 0;
+            while (filled < bytes.Length)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var take = (int)Math.Min(result.Buffer.Length, bytes.Length - filled);
+                result.Buffer.Slice(0, take).CopyTo(bytes.AsSpan(filled));
+                reader.AdvanceTo(result.Buffer.GetPosition(take));
+                filled += take;
+                if (filled < bytes.Length && result.IsCompleted)
+                {
+                    throw new InvalidInferenceRequestException($"Input '{input}' claims {bytes.Length} binary bytes; only {filled} remain in the body.");
+                }
+            }
+        }
+        long trailing = 0;
+        while (true)
+        {
+            // Kestrel's MaxRequestBodySize bounds this with a 413.
+            var result = await reader.ReadAsync(cancellationToken);
+            trailing += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted) break;
+        }
+        if (trailing > 0) throw new InvalidInferenceRequestException($"The binary section has {trailing} bytes that no input claims (binary_data_size).");
     }
 }

@@ -17,13 +17,28 @@ internal static class BinaryTensorData
     /// <summary>Length of the JSON header: the header's value, or the whole body without it.</summary>
     public static int HeaderLength(HttpRequest request, int bodyLength)
     {
-        if (!request.Headers.TryGetValue(HeaderLengthHeader, out var value)) return bodyLength;
+        var declared = DeclaredHeaderLength(request, bodyLength);
+        return declared ?? bodyLength;
+    }
+
+    /// <summary>
+    /// The header's value, when the request has one; checked against <paramref name="bodyLength"/>
+    /// (the body's length, or its Content-Length, when known).
+    /// </summary>
+    public static int? DeclaredHeaderLength(HttpRequest request, long? bodyLength)
+    {
+        if (!request.Headers.TryGetValue(HeaderLengthHeader, out var value)) return null;
         if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length > bodyLength)
         {
-            throw new InvalidInferenceRequestException($"{HeaderLengthHeader} must be a byte count no larger than the body ({bodyLength} bytes).");
+            throw TooLong(bodyLength);
         }
         return length;
     }
+
+    /// <summary>The error for a header length the body cannot hold.</summary>
+    public static InvalidInferenceRequestException TooLong(long? bodyLength) => new(bodyLength is { } known
+        ? $"{HeaderLengthHeader} must be a byte count no larger than the body ({known} bytes)."
+        : $"{HeaderLengthHeader} must be a byte count no larger than the body.");
 
     /// <summary>
     /// Writes the JSON header, then the bytes of every output that goes binary, in output order, each

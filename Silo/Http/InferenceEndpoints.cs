@@ -65,8 +65,9 @@ internal static class InferenceEndpoints
         {
             throw new HttpStatusException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{contentType}' is not accepted: send application/json, or application/octet-stream with the binary tensor data extension.");
         }
-        var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
-        var parsed = InferenceRequestJsonReader.Read(body, BinaryTensorData.HeaderLength(http.Request, body.Length), limits.MaxJsonDepth);
+        var parsed = BinaryTensorData.DeclaredHeaderLength(http.Request, http.Request.ContentLength) is { } headerLength
+            ? await BinaryRequestReader.Read(http.Request, headerLength, limits.MaxRequestBodyBytes, limits.MaxJsonDepth)
+            : await ReadJson(http.Request, limits.MaxJsonDepth);
         var request = parsed.Request;
         RequestLimits.Check(request, limits);
         if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
@@ -77,6 +78,12 @@ internal static class InferenceEndpoints
         InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
         if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
         else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
+    }
+
+    private static async Task<ParsedInferenceRequest> ReadJson(HttpRequest request, int maxDepth)
+    {
+        var body = await RequestBody.ReadAll(request.BodyReader, request.HttpContext.RequestAborted);
+        return InferenceRequestJsonReader.Read(body, body.Length, maxDepth);
     }
 
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)

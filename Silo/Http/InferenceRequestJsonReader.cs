@@ -26,12 +26,22 @@ internal static class InferenceRequestJsonReader
     /// </summary>
     public static ParsedInferenceRequest Read(byte[] body, int jsonLength, int maxDepth = DefaultMaxDepth)
     {
+        var binary = new BinarySection(body.Length - jsonLength);
+        var parsed = ReadHeader(body.AsSpan(0, jsonLength), binary, maxDepth);
+        if (binary.Unclaimed > 0) throw Invalid($"The binary section has {binary.Unclaimed} bytes that no input claims (binary_data_size).");
+        binary.FillFrom(body.AsSpan(jsonLength));
+        return parsed;
+    }
+
+    /// <summary>
+    /// Parses the JSON part of a request alone; inputs with <c>parameters.binary_data_size</c> claim
+    /// their arrays from <paramref name="binary"/>, which the caller fills from the rest of the body.
+    /// </summary>
+    public static ParsedInferenceRequest ReadHeader(ReadOnlySpan<byte> json, BinarySection binary, int maxDepth = DefaultMaxDepth)
+    {
         try
         {
-            var binary = new BinarySection(body, jsonLength);
-            var parsed = ReadRequest(body.AsSpan(0, jsonLength), binary, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
-            if (binary.Remaining > 0) throw Invalid($"The binary section has {binary.Remaining} bytes that no input claims (binary_data_size).");
-            return parsed;
+            return ReadRequest(json, binary, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException ex)
         {

@@ -8,10 +8,13 @@ internal static class BatchCurve
 {
     public static readonly int[] Sizes = [1, 4, 16, 64];
 
-    public static IEnumerable<double> Measure(BenchModel model, TimeSpan each)
+    public static IEnumerable<double> Measure(BenchModel model, TimeSpan each) => Measure(model, each, Sizes, new SessionOptions());
+
+    /// <summary>Rows per second at each of <paramref name="sizes"/>, with the session built from <paramref name="options"/>.</summary>
+    public static IEnumerable<double> Measure(BenchModel model, TimeSpan each, int[] sizes, SessionOptions options)
     {
-        using var session = new InferenceSession(model.Path);
-        foreach (var size in Sizes)
+        using var session = new InferenceSession(model.Path, options);
+        foreach (var size in sizes)
         {
             var values = Enumerable.Range(0, size).SelectMany(i => model.Samples[i % model.Samples.Length]).ToArray();
             using var input = OrtValue.CreateTensorValueFromMemory(values, [size, .. model.Shape[1..]]);

@@ -18,7 +18,7 @@ if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
 var seconds = ArgValue("--seconds", 3.0);
 var output = ArgText("--out");
 var duration = TimeSpan.FromSeconds(seconds);
-var warmup = TimeSpan.FromSeconds(Math.Min(1.0, seconds / 3));
+var warmup = TimeSpan.FromSeconds(ArgValue("--warmup", Math.Min(1.0, seconds / 3)));
 int[] concurrencies = [1, 8, 64];
 string[] modes = ["off", "fixed", "adaptive"];
 
@@ -50,9 +50,18 @@ if (args.Contains("--raw-only"))
     SplitCores.PrintRaw(cls, warmup, duration, Protocols.Concurrency);
     return 0;
 }
+if (args.Contains("--batch-curve"))
+{
+    // Under taskset: what batching wins for ONNX Runtime on the cores given, one pool thread per core.
+    using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
+    int[] sizes = [1, 2, 4, 8, 16, 24, 32, 48, 64];
+    var rates = BatchCurve.Measure(cls, duration, sizes, options).ToArray();
+    Console.WriteLine($"cls on {Environment.ProcessorCount} core(s), rows/s by batch size: " + string.Join(", ", sizes.Zip(rates, (b, r) => $"{b}: {r:F0}")));
+    return 0;
+}
 if (ArgText("--external") is { } rawCores)
 {
-    return await SplitCores.RunAsync(cls, rawCores, warmup, duration, output);
+    return await SplitCores.RunAsync(cls, rawCores, (int)ArgValue("--silo-pid", 0), warmup, duration, output, ArgText("--target"));
 }
 
 if (args.Contains("--json-parse"))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cluster.Client;
 using Microsoft.ML.OnnxRuntime;
 
@@ -30,12 +31,23 @@ internal static class SplitCores
     /// <summary>Raw ONNX Runtime alone, printed for the parent process to read.</summary>
     public static void PrintRaw(BenchModel model, TimeSpan warmup, TimeSpan duration, int concurrency)
     {
-        using var session = new InferenceSession(model.Path);
-        var result = LoadRunner.ClosedLoopThreads("raw ORT", "-", concurrency, warmup, duration, Targets.Raw(session, model));
-        Console.WriteLine(RawLine + result.Throughput.ToString("F1", CultureInfo.InvariantCulture) + " " + result.Percentile(0.5).ToString("F2", CultureInfo.InvariantCulture) + " " + result.Percentile(0.99).ToString("F2", CultureInfo.InvariantCulture));
+        // Left to itself ONNX Runtime sizes its pool by the machine's cores and pins a thread to each,
+        // escaping the cores this process was given; one thread per given core keeps the budget equal.
+        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
+        using var session = new InferenceSession(model.Path, options);
+        var raw = Targets.Raw(session, model);
+        long calls = 0;
+        var cpuBefore = ProcessCpu.Of(Environment.ProcessId);
+        var result = LoadRunner.ClosedLoopThreads("raw ORT", "-", concurrency, warmup, duration, i =>
+        {
+            raw(i);
+            Interlocked.Increment(ref calls);
+        });
+        var cpuPerCall = (ProcessCpu.Of(Environment.ProcessId) - cpuBefore).TotalMilliseconds / calls;
+        Console.WriteLine(RawLine + string.Join(' ', new[] { result.Throughput, result.Percentile(0.5), result.Percentile(0.99), cpuPerCall }.Select(f => f.ToString("F3", CultureInfo.InvariantCulture))));
     }
 
-    public static async Task<int> RunAsync(BenchModel model, string rawCores, TimeSpan warmup, TimeSpan duration, string? output)
+    public static async Task<int> RunAsync(BenchModel model, string rawCores, int siloPid, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
         var clock = Stopwatch.StartNew();
@@ -55,31 +67,56 @@ internal static class SplitCores
         string[] names = ["http binary", "grpc", "client", "http json"];
         double[] goals = [0.85, 0.85, 0, 0.6];
         foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", 8, TimeSpan.Zero, TimeSpan.FromSeconds(1), target);
+        if (onlyTarget is not null)
+        {
+            // One protocol for the whole duration and nothing else, to profile the silo meanwhile.
+            var (single, cpuPerCall) = await MeasureServed(onlyTarget, targets[Array.IndexOf(names, onlyTarget)], siloPid, warmup, duration);
+            Console.WriteLine($"{onlyTarget}: {single.Throughput:F0} req/s, silo CPU {cpuPerCall:F2} ms per request");
+            return 0;
+        }
         var ratios = names.Select(_ => new List<double>()).ToArray();
-        report.Line("| round | raw req/s | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " |");
-        report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")));
+        var costs = names.Select(_ => new List<double>()).ToArray();
+        var rawCosts = new List<double>();
+        report.Line("| round | raw req/s | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | raw CPU ms/req | " + string.Join(" | ", names.Select(n => $"{n} CPU ms/req")) + " |");
+        report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + "---:|" + string.Concat(names.Select(_ => "---:|")));
         for (var round = 1; round <= Rounds; round++)
         {
-            var raw = await MeasureRawOn(rawCores, warmup, duration);
+            var (raw, rawCpu) = await MeasureRawOn(rawCores, warmup, duration);
+            rawCosts.Add(rawCpu);
             var served = new List<double>();
+            var cpu = new List<double>();
             for (var i = 0; i < targets.Length; i++)
             {
-                var result = await LoadRunner.ClosedLoop(names[i], "adaptive", Protocols.Concurrency, warmup, duration, targets[i]);
+                var (result, cpuPerCall) = await MeasureServed(names[i], targets[i], siloPid, warmup, duration);
+                cpu.Add(cpuPerCall);
                 served.Add(result.Throughput);
                 ratios[i].Add(result.Throughput / raw.Throughput);
+                costs[i].Add(rawCpu / cpu[^1]);
             }
-            report.Line($"| {round} | {Report.F(raw.Throughput, 0)} | " + string.Join(" | ", served.Select(t => Report.F(t, 0))) + " |");
+            report.Line($"| {round} | {Report.F(raw.Throughput, 0)} | " + string.Join(" | ", served.Select(t => Report.F(t, 0))) +
+                $" | {Report.F(rawCpu, 2)} | " + string.Join(" | ", cpu.Select(c => Report.F(c, 2))) + " |");
         }
         report.Line();
         for (var i = 0; i < names.Length; i++)
         {
             var median = Report.Median(ratios[i]);
             report.Line($"- {names[i]} / raw: rounds {string.Join(", ", ratios[i].Select(r => Report.F(r, 2)))}; median {Report.F(median, 2)}×" +
-                (goals[i] > 0 ? $" (target ≥ {goals[i]}×: {(median >= goals[i] ? "met" : "missed")})" : ""));
+                (goals[i] > 0 ? $" (target ≥ {goals[i]}×: {(median >= goals[i] ? "met" : "missed")})" : "") +
+                $"; raw CPU per request / silo CPU per request: median {Report.F(Report.Median(costs[i]), 2)}×");
         }
         report.Line();
         if (output is not null) await File.WriteAllTextAsync(output, report.Text);
         return 0;
+    }
+
+    /// <summary>One served cell after its warm-up, with the silo's CPU time per answered call over the measured time alone.</summary>
+    private static async Task<(LoadResult Result, double CpuMsPerCall)> MeasureServed(string name, Func<int, Task> target, int siloPid, TimeSpan warmup, TimeSpan duration)
+    {
+        await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, warmup, target);
+        var calls = new StrongBox<long>();
+        var before = ProcessCpu.Of(siloPid);
+        var result = await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, duration, ProcessCpu.Counted(target, calls));
+        return (result, (ProcessCpu.Of(siloPid) - before).TotalMilliseconds / calls.Value);
     }
 
     private static async Task<bool> Ready(HttpClient http, string path)
@@ -95,7 +132,7 @@ internal static class SplitCores
         }
     }
 
-    private static async Task<LoadResult> MeasureRawOn(string cores, TimeSpan warmup, TimeSpan duration)
+    private static async Task<(LoadResult Result, double CpuMsPerCall)> MeasureRawOn(string cores, TimeSpan warmup, TimeSpan duration)
     {
         var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-c", cores, Environment.ProcessPath!, "--raw-only", "--seconds", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
@@ -105,8 +142,8 @@ internal static class SplitCores
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(RawLine, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"The raw measurement printed no result: {text}{await process.StandardError.ReadToEndAsync()}");
         var figures = line[RawLine.Length..].Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        // Only throughput and two percentiles cross the process boundary; the table shows them.
-        return new LoadResult("raw ORT (silo's cores)", "-", Protocols.Concurrency, (long)(figures[0] * duration.TotalSeconds), 0, duration.TotalSeconds, [figures[1], figures[2]]);
+        // Only throughput, two percentiles and CPU per call cross the process boundary; the table shows them.
+        return (new LoadResult("raw ORT (silo's cores)", "-", Protocols.Concurrency, (long)(figures[0] * duration.TotalSeconds), 0, duration.TotalSeconds, [figures[1], figures[2]]), figures[3]);
     }
 
     // Linux says which cores this process may use in /proc/self/status; the script runs only there (taskset).

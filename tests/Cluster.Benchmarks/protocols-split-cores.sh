@@ -4,7 +4,9 @@
 # raw ONNX Runtime measured pinned to the server cores. Usage:
 #   tests/Cluster.Benchmarks/protocols-split-cores.sh [server cores] [client cores] [seconds per cell] [report file]
 # (defaults 0, 1, 5; on a 16-core machine e.g. 0-7 8-15). SILO_ARGS adds silo settings, e.g.
-# SILO_ARGS=--Dashboard:Enabled=false.
+# SILO_ARGS=--Dashboard:Enabled=false. TARGET="http binary" drives that protocol alone for the
+# whole time (no raw rounds), e.g. to profile the silo meanwhile; WARMUP=seconds sets each cell's
+# uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-0}
@@ -16,9 +18,11 @@ bench=tests/Cluster.Benchmarks/bin/Release/net10.0/linux-x64/Cluster.Benchmarks
 repo=$(mktemp -d)
 log=$(mktemp)
 "$bench" --write-repository "$repo"
-taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
+# ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.
+threads=$(taskset -c "$server" nproc)
+env ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
   --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
-  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Logging:LogLevel:Default=Warning ${SILO_ARGS:-} >"$log" 2>&1 &
+  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
 trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log"' EXIT
-taskset -c "$client" "$bench" --external "$server" --seconds "$seconds" ${out:+--out "$out"}
+taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} ${WARMUP:+--warmup "$WARMUP"}
