@@ -12,6 +12,8 @@ namespace Cluster.Drift;
 public sealed class InputProfiler
 {
     private const int ValuesPerFeaturePerBatch = 256;
+    // Small batches are the common case under light or uneven load; a per-row cap keeps profiling a request alone cheap.
+    private const int ValuesPerFeaturePerRow = 16;
     private const int SamplesPerFeaturePerPush = 512;
 
     private readonly Dictionary<string, List<double>> _samples = new(StringComparer.Ordinal);
@@ -34,9 +36,10 @@ public sealed class InputProfiler
     public void Record(IReadOnlyList<TensorData> inputs, int rows)
     {
         _rows += rows;
+        var budget = (int)Math.Min(ValuesPerFeaturePerBatch, (long)rows * ValuesPerFeaturePerRow);
         foreach (var input in inputs)
         {
-            foreach (var (feature, values) in DriftFeatures.Sample(input, ValuesPerFeaturePerBatch))
+            foreach (var (feature, values) in DriftFeatures.Sample(input, budget))
             {
                 if (_binning is null)
                 {
