@@ -38,7 +38,7 @@ internal static class GrpcTensors
             {
                 throw Invalid($"Input '{input.Name}' has a shape too large to hold.");
             }
-            var bytes = request.RawInputContents.Count > 0 ? request.RawInputContents[i].ToByteArray() : Typed(input, type, count);
+            var bytes = request.RawInputContents.Count > 0 ? Owned(request.RawInputContents[i]) : Typed(input, type, count);
             // BYTES elements vary in length: the validator walks their prefixes against the shape.
             if (type != TensorDataType.Bytes && bytes.LongLength != count * type.ElementSize())
             {
@@ -104,6 +104,16 @@ internal static class GrpcTensors
         foreach (var element in elements) offset += BytesTensor.Write(data.AsSpan(offset), element.Span);
         return data;
     }
+
+    /// <summary>
+    /// The bytes as an array the tensor may keep. The parser gives every bytes field an array of its
+    /// own, exactly as long, and the request message ends with the call, so that array is taken as is
+    /// (a 110 KB image tensor is not copied again); anything else is copied.
+    /// </summary>
+    private static byte[] Owned(ByteString bytes) =>
+        MemoryMarshal.TryGetArray(bytes.Memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToByteArray();
 
     private static byte[] Bytes<T>(T[] values) where T : unmanaged => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
