@@ -47,10 +47,8 @@ internal static class FlatNumberArray
         var position = SkipWhitespace(json, start);
         for (long index = 0; index < count; index++)
         {
-            var end = position;
-            while (end < json.Length && IsNumberByte(json[end])) end++;
-            var token = json[position..end];
-            if (!IsPlainNumber(token) || !JsonNumberParser.TryParseExact(token, out var value)) return -1;
+            if (!JsonNumberParser.TryParsePrefix(json[position..], out var value, out var length)) return -1;
+            var end = position + length;
             var element = target.Slice((int)(index * size), size);
             switch (type)
             {
@@ -80,14 +78,5 @@ internal static class FlatNumberArray
     {
         while (position < json.Length && json[position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') position++;
         return position;
-    }
-
-    private static bool IsNumberByte(byte c) => (uint)(c - '0') <= 9 || c is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E';
-
-    // JSON forbids leading zeros ("01") and a leading '+'; the exact parser alone would accept the first.
-    private static bool IsPlainNumber(ReadOnlySpan<byte> token)
-    {
-        var digits = token.Length > 0 && token[0] == (byte)'-' ? token[1..] : token;
-        return digits.Length > 0 && (uint)(digits[0] - '0') <= 9 && !(digits[0] == (byte)'0' && digits.Length > 1 && (uint)(digits[1] - '0') <= 9);
     }
 }

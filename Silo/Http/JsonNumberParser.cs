@@ -19,12 +19,22 @@ internal static class JsonNumberParser
     ];
 
     /// <summary>The value of <paramref name="number"/> (a JSON number's bytes), or false when the fast path cannot promise the exact result.</summary>
-    public static bool TryParseExact(ReadOnlySpan<byte> number, out double value)
+    public static bool TryParseExact(ReadOnlySpan<byte> number, out double value) =>
+        TryParsePrefix(number, out value, out var length) && length == number.Length;
+
+    /// <summary>
+    /// Reads the JSON number <paramref name="json"/> starts with (JSON's grammar: no '+', no leading
+    /// zeros, digits on both sides of '.'), in one pass: its value and how many bytes it took, or false
+    /// when it is not such a number or the fast path cannot promise the exact result. What follows the
+    /// number is the caller's to check.
+    /// </summary>
+    public static bool TryParsePrefix(ReadOnlySpan<byte> json, out double value, out int length)
     {
         value = 0;
+        length = 0;
         var i = 0;
         var negative = false;
-        if (i < number.Length && number[i] == (byte)'-')
+        if (i < json.Length && json[i] == (byte)'-')
         {
             negative = true;
             i++;
@@ -32,43 +42,51 @@ internal static class JsonNumberParser
         ulong mantissa = 0;
         var digits = 0;
         var exponent = 0;
-        var start = i;
-        for (; i < number.Length && IsDigit(number[i]); i++)
+        if (i < json.Length && json[i] == (byte)'0')
         {
-            if (!Accumulate(ref mantissa, ref digits, number[i])) return false;
+            i++;
+            if (i < json.Length && IsDigit(json[i])) return false;
         }
-        if (i == start) return false;
-        if (i < number.Length && number[i] == (byte)'.')
+        else
+        {
+            var start = i;
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                if (!Accumulate(ref mantissa, ref digits, json[i])) return false;
+            }
+            if (i == start) return false;
+        }
+        if (i < json.Length && json[i] == (byte)'.')
         {
             i++;
             var fractionStart = i;
-            for (; i < number.Length && IsDigit(number[i]); i++)
+            for (; i < json.Length && IsDigit(json[i]); i++)
             {
-                if (!Accumulate(ref mantissa, ref digits, number[i])) return false;
+                if (!Accumulate(ref mantissa, ref digits, json[i])) return false;
                 exponent--;
             }
             if (i == fractionStart) return false;
         }
-        if (i < number.Length && (number[i] | 0x20) == (byte)'e')
+        if (i < json.Length && (json[i] | 0x20) == (byte)'e')
         {
             i++;
             var exponentNegative = false;
-            if (i < number.Length && (number[i] == (byte)'-' || number[i] == (byte)'+'))
+            if (i < json.Length && (json[i] == (byte)'-' || json[i] == (byte)'+'))
             {
-                exponentNegative = number[i] == (byte)'-';
+                exponentNegative = json[i] == (byte)'-';
                 i++;
             }
             var explicitExponent = 0;
             var exponentStart = i;
-            for (; i < number.Length && IsDigit(number[i]); i++)
+            for (; i < json.Length && IsDigit(json[i]); i++)
             {
                 if (explicitExponent > 1000) return false;
-                explicitExponent = explicitExponent * 10 + (number[i] - '0');
+                explicitExponent = explicitExponent * 10 + (json[i] - '0');
             }
             if (i == exponentStart) return false;
             exponent += exponentNegative ? -explicitExponent : explicitExponent;
         }
-        if (i != number.Length || mantissa > MaxExactMantissa) return false;
+        if (mantissa > MaxExactMantissa) return false;
         double result = mantissa;
         if (mantissa != 0)
         {
@@ -76,6 +94,7 @@ internal static class JsonNumberParser
             result = exponent < 0 ? result / PowersOfTen[-exponent] : result * PowersOfTen[exponent];
         }
         value = negative ? -result : result;
+        length = i;
         return true;
     }
 

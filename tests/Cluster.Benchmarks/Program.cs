@@ -61,7 +61,7 @@ if (args.Contains("--batch-curve"))
 }
 if (ArgText("--external") is { } rawCores)
 {
-    return await SplitCores.RunAsync(cls, rawCores, (int)ArgValue("--silo-pid", 0), warmup, duration, output, ArgText("--target"));
+    return await SplitCores.RunAsync(cls, rawCores, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
 }
 
 if (args.Contains("--json-parse"))

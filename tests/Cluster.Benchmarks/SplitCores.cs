@@ -47,7 +47,7 @@ internal static class SplitCores
         Console.WriteLine(RawLine + string.Join(' ', new[] { result.Throughput, result.Percentile(0.5), result.Percentile(0.99), cpuPerCall }.Select(f => f.ToString("F3", CultureInfo.InvariantCulture))));
     }
 
-    public static async Task<int> RunAsync(BenchModel model, string rawCores, int siloPid, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
+    public static async Task<int> RunAsync(BenchModel model, string rawCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
         var clock = Stopwatch.StartNew();
@@ -66,7 +66,8 @@ internal static class SplitCores
         Func<int, Task>[] targets = [Targets.HttpBinary(http, model, "adaptive"), Targets.Grpc(grpc, model, "adaptive"), Targets.Client(client, model, "adaptive"), Targets.Http(http, model, "adaptive")];
         string[] names = ["http binary", "grpc", "client", "http json"];
         double[] goals = [0.85, 0.85, 0, 0.6];
-        foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", 8, TimeSpan.Zero, TimeSpan.FromSeconds(1), target);
+        // A fresh silo keeps compiling (tiered JIT) for a minute or more of load on one core; settle every path first.
+        foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
         if (onlyTarget is not null)
         {
             // One protocol for the whole duration and nothing else, to profile the silo meanwhile.

@@ -5,8 +5,9 @@
 #   tests/Cluster.Benchmarks/protocols-split-cores.sh [server cores] [client cores] [seconds per cell] [report file]
 # (defaults 0, 1, 5; on a 16-core machine e.g. 0-7 8-15). SILO_ARGS adds silo settings, e.g.
 # SILO_ARGS=--Dashboard:Enabled=false. TARGET="http binary" drives that protocol alone for the
-# whole time (no raw rounds), e.g. to profile the silo meanwhile; WARMUP=seconds sets each cell's
-# uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
+# whole time (no raw rounds), e.g. to profile the silo meanwhile. SETTLE=seconds (20) drives every
+# protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
+# one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-0}
@@ -25,4 +26,4 @@ env ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64
   --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
 trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log"' EXIT
-taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} ${WARMUP:+--warmup "$WARMUP"}
+taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} --warmup "${WARMUP:-5}" --settle "${SETTLE:-20}"

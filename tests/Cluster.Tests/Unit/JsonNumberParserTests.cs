@@ -63,5 +63,23 @@ public sealed class JsonNumberParserTests
     [InlineData("1.")]
     [InlineData("1e")]
     [InlineData("1x")]
+    [InlineData("01")]
+    [InlineData("-01.5")]
+    [InlineData("+1")]
+    [InlineData(".5")]
+    [InlineData("1e+")]
     public void MalformedTextIsNeverTaken(string text) => Parse(text, out _).ShouldBeFalse(text);
+
+    [Theory]
+    [InlineData("0.5,", 3, 0.5)]
+    [InlineData("-12.25]", 6, -12.25)]
+    [InlineData("0 ", 1, 0.0)]
+    [InlineData("3e2,4", 3, 300.0)]
+    [InlineData("1.5.3", 3, 1.5)]
+    public void APrefixIsReadUpToWhereTheNumberEnds(string text, int length, double expected)
+    {
+        JsonNumberParser.TryParsePrefix(Encoding.ASCII.GetBytes(text), out var value, out var read).ShouldBeTrue(text);
+        read.ShouldBe(length);
+        value.ShouldBe(expected);
+    }
 }
