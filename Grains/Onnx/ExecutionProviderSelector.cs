@@ -30,6 +30,7 @@ public sealed partial class ExecutionProviderSelector(IOptions<InferenceOptions>
     {
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (_options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
         if (device == ExecutionDevice.Cpu || (device == ExecutionDevice.Auto && _cudaFailure is not null))
         {
             return (sessionOptions, CpuProvider);
