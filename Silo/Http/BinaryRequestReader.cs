@@ -15,7 +15,7 @@ internal static class BinaryRequestReader
         var header = await RequestBody.ReadPrefix(request.BodyReader, headerLength, cancellationToken)
             ?? throw BinaryTensorData.TooLong(request.ContentLength);
         // Without a Content-Length (chunked) the section's true length shows only as it is read; the limit bounds each claim meanwhile.
-        var binary = new BinarySection((request.ContentLength ?? maxBodyLength) - headerLength);
+        var binary = new BinarySection((request.ContentLength ?? maxBodyLength) - headerLength, exact: request.ContentLength is not null);
         var parsed = InferenceRequestJsonReader.ReadHeader(header, binary, maxDepth);
         if (request.ContentLength is not null && binary.Unclaimed > 0)
         {

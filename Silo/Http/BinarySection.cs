@@ -10,7 +10,8 @@ namespace Cluster.Silo.Http;
 /// the body (an array, or the request pipe), so tensor bytes are copied once.
 /// </summary>
 /// <param name="length">Bytes after the header: exact when the body's length is known, else the most the body may hold.</param>
-internal sealed class BinarySection(long length)
+/// <param name="exact">Whether <paramref name="length"/> is the body's own (else the gateway's limit).</param>
+internal sealed class BinarySection(long length, bool exact = true)
 {
     private readonly List<(string Input, byte[] Bytes)> _claims = [];
     private long _claimed;
@@ -21,7 +22,12 @@ internal sealed class BinarySection(long length)
     /// <summary>The array that will hold the next <paramref name="size"/> bytes, for the tensor that owns them.</summary>
     public byte[] Take(string input, long size)
     {
-        if (size > Unclaimed) throw new InvalidInferenceRequestException($"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body.");
+        if (size > Unclaimed)
+        {
+            throw new InvalidInferenceRequestException(exact
+                ? $"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body."
+                : $"Input '{input}' claims {size} binary bytes, more than a request body may hold (Gateway:MaxRequestBodyBytes).");
+        }
         // Every byte is written before anyone reads it, so the array need not be zeroed first.
         var bytes = GC.AllocateUninitializedArray<byte>((int)size);
         _claims.Add((input, bytes));

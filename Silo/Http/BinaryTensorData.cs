@@ -15,11 +15,7 @@ internal static class BinaryTensorData
     public const string HeaderLengthHeader = "Inference-Header-Content-Length";
 
     /// <summary>Length of the JSON header: the header's value, or the whole body without it.</summary>
-    public static int HeaderLength(HttpRequest request, int bodyLength)
-    {
-        var declared = DeclaredHeaderLength(request, bodyLength);
-        return declared ?? bodyLength;
-    }
+    public static int HeaderLength(HttpRequest request, int bodyLength) => DeclaredHeaderLength(request, bodyLength) ?? bodyLength;
 
     /// <summary>
     /// The header's value, when the request has one; checked against <paramref name="bodyLength"/>

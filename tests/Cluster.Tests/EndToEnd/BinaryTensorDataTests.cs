@@ -95,6 +95,16 @@ public sealed class BinaryTensorDataTests(ServingFixture serving)
         okStatus.ShouldBe(HttpStatusCode.OK, okJson.ToString());
     }
 
+    [Fact]
+    public async Task AChunkedClaimBeyondTheBodyLimitIsRefusedBeforeAnyArrayIsMade()
+    {
+        var (status, json, _) = await Send(
+            """{"inputs":[{"name":"x","datatype":"FP32","shape":[25000000,4],"parameters":{"binary_data_size":400000000}}]}""", new byte[32], chunked: true);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        json.GetProperty("error").GetString()!.ShouldContain("more than a request body may hold");
+    }
+
     /// <summary>A body whose length is not known up front, so HttpClient sends it chunked, without Content-Length.</summary>
     private sealed class ChunkedContent(byte[] bytes) : HttpContent
     {
