@@ -30,6 +30,34 @@ public sealed class JsonNumberParserTests
         ((double)taken / total).ShouldBeGreaterThan(0.9, "most float texts take the fast path");
     }
 
+    [Fact]
+    public void DigitRunsOfEveryLengthParseAsDoubleParseDoes()
+    {
+        var random = new Random(12);
+        var checkedCount = 0;
+        for (var length = 1; length <= 19; length++)
+        {
+            for (var trial = 0; trial < 200; trial++)
+            {
+                var digits = string.Concat(Enumerable.Range(0, length).Select(k => (char)('0' + (k == 0 ? random.Next(1, 10) : random.Next(0, 10)))));
+                var split = random.Next(0, length + 1);
+                // Integer digits, fraction digits, leading zeros in the fraction, and a byte after the run that is no digit but near one.
+                foreach (var text in new[] { digits, "0." + digits, "0.000" + digits, digits[..Math.Max(1, split)] + "." + digits[Math.Max(1, split)..] + "1", "-" + digits + "e-5" })
+                {
+                    foreach (var tail in new[] { "", ",", ":", "/", "]" })
+                    {
+                        var json = Encoding.ASCII.GetBytes(text + tail);
+                        if (!JsonNumberParser.TryParsePrefix(json, out var value, out var read)) continue;
+                        read.ShouldBe(text.Length, text + tail);
+                        BitConverter.DoubleToInt64Bits(value).ShouldBe(BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)), text + tail);
+                        checkedCount++;
+                    }
+                }
+            }
+        }
+        checkedCount.ShouldBeGreaterThan(20_000);
+    }
+
     [Theory]
     [InlineData("0", 0.0)]
     [InlineData("-0", -0.0)]
