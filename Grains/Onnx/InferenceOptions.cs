@@ -23,7 +23,7 @@ public sealed class InferenceOptions
     /// <summary>
     /// Whether ONNX Runtime's intra-op threads spin after a run, waiting for the next one. Off by
     /// default: a silo's cores also receive, parse and route requests, and spinning workers take
-    /// those cycles (the served protocols gained 30-75 % throughput on 2 shared cores without it).
+    /// those cycles (the served protocols gained 25-90 % throughput on 2 shared cores without it).
     /// A silo that does nothing but compute on many dedicated cores may turn it on.
     /// </summary>
     public bool AllowSpinning { get; set; }
