@@ -1,5 +1,3 @@
-using Cluster.Errors;
-
 namespace Cluster.Silo.Http;
 
 /// <summary>
@@ -17,10 +15,7 @@ internal static class BinaryRequestReader
         // Without a Content-Length (chunked) the section's true length shows only as it is read; the limit bounds each claim meanwhile.
         var binary = new BinarySection((request.ContentLength ?? maxBodyLength) - headerLength, exact: request.ContentLength is not null);
         var parsed = InferenceRequestJsonReader.ReadHeader(header, binary, maxDepth);
-        if (request.ContentLength is not null && binary.Unclaimed > 0)
-        {
-            throw new InvalidInferenceRequestException($"The binary section has {binary.Unclaimed} bytes that no input claims (binary_data_size).");
-        }
+        if (request.ContentLength is not null) binary.EnsureAllClaimed();
         await binary.FillFrom(request.BodyReader, cancellationToken);
         return parsed;
     }

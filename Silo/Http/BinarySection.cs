@@ -35,6 +35,12 @@ internal sealed class BinarySection(long length, bool exact = true)
         return bytes;
     }
 
+    /// <summary>Refuses a section whose known length holds bytes no input claimed.</summary>
+    public void EnsureAllClaimed()
+    {
+        if (Unclaimed > 0) throw UnclaimedBytes(Unclaimed);
+    }
+
     /// <summary>Fills the claims from <paramref name="section"/>, whose length is exactly the claimed bytes.</summary>
     public void FillFrom(ReadOnlySpan<byte> section)
     {
@@ -76,6 +82,9 @@ internal sealed class BinarySection(long length, bool exact = true)
             reader.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted) break;
         }
-        if (trailing > 0) throw new InvalidInferenceRequestException($"The binary section has {trailing} bytes that no input claims (binary_data_size).");
+        if (trailing > 0) throw UnclaimedBytes(trailing);
     }
+
+    private static InvalidInferenceRequestException UnclaimedBytes(long bytes) =>
+        new($"The binary section has {bytes} bytes that no input claims (binary_data_size).");
 }

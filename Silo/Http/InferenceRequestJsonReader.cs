@@ -28,7 +28,7 @@ internal static class InferenceRequestJsonReader
     {
         var binary = new BinarySection(body.Length - jsonLength);
         var parsed = ReadHeader(body.AsSpan(0, jsonLength), binary, maxDepth);
-        if (binary.Unclaimed > 0) throw Invalid($"The binary section has {binary.Unclaimed} bytes that no input claims (binary_data_size).");
+        binary.EnsureAllClaimed();
         binary.FillFrom(body.AsSpan(jsonLength));
         return parsed;
     }
