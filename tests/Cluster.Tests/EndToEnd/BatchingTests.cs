@@ -29,11 +29,12 @@ public sealed class BatchingTests(ServingFixture serving)
             serving.Client.InferAsync(model, [TensorData.From<float>("x", x, x.Length / DemoMlp.Inputs, DemoMlp.Inputs)], id: $"r{i}")));
 
         using var session = new InferenceSession(serving.DemoPath);
+        using var runOptions = new RunOptions();
         for (var i = 0; i < requests; i++)
         {
             responses[i].Id.ShouldBe($"r{i}");
             using var input = OrtValue.CreateTensorValueFromMemory(inputs[i], [inputs[i].Length / DemoMlp.Inputs, DemoMlp.Inputs]);
-            using var direct = session.Run(new RunOptions(), ["x"], [input], ["logits", "probabilities"]);
+            using var direct = session.Run(runOptions, ["x"], [input], ["logits", "probabilities"]);
             DirectOnnx.MaxAbsDiff(direct[0].GetTensorDataAsSpan<float>().ToArray(), responses[i].Output("logits").ToArray<float>()).ShouldBeLessThanOrEqualTo(1e-5f);
             DirectOnnx.MaxAbsDiff(direct[1].GetTensorDataAsSpan<float>().ToArray(), responses[i].Output("probabilities").ToArray<float>()).ShouldBeLessThanOrEqualTo(1e-5f);
         }

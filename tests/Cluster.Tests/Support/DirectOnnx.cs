@@ -11,7 +11,8 @@ public static class DirectOnnx
     {
         using var session = new InferenceSession(modelPath);
         using var input = OrtValue.CreateTensorValueFromMemory(values, shape);
-        using var results = session.Run(new RunOptions(), [inputName], [input], session.OutputNames);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, [inputName], [input], session.OutputNames);
         var outputs = new Dictionary<string, float[]>();
         var i = 0;
         foreach (var value in results) outputs[session.OutputNames[i++]] = value.GetTensorDataAsSpan<float>().ToArray();
@@ -26,7 +27,8 @@ public static class DirectOnnx
     {
         using var session = new InferenceSession(modelPath);
         using var input = OrtValue.CreateFromStringTensor(new DenseTensor<string>(values, [.. shape.Select(d => (int)d)]));
-        using var results = session.Run(new RunOptions(), [inputName], [input], session.OutputNames);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, [inputName], [input], session.OutputNames);
         var strings = new Dictionary<string, string[]>();
         var longs = new Dictionary<string, long[]>();
         var i = 0;

@@ -25,12 +25,13 @@ public sealed class TestModelsTests
         using var session = new InferenceSession(repository.Add("lookup", "1", TestModels.Lookup()));
         using var good = OrtValue.CreateTensorValueFromMemory(new long[] { 2, 0 }, [2, 1]);
         using var bad = OrtValue.CreateTensorValueFromMemory(new long[] { 7 }, [1, 1]);
+        using var runOptions = new RunOptions();
 
-        using (var results = session.Run(new RunOptions(), ["idx"], [good], ["out"]))
+        using (var results = session.Run(runOptions, ["idx"], [good], ["out"]))
         {
             results[0].GetTensorDataAsSpan<float>().ToArray().ShouldBe([30f, 10f]);
         }
-        Should.Throw<OnnxRuntimeException>(() => session.Run(new RunOptions(), ["idx"], [bad], ["out"]));
+        Should.Throw<OnnxRuntimeException>(() => session.Run(runOptions, ["idx"], [bad], ["out"]));
     }
 
     [Fact]
