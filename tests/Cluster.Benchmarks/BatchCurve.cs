@@ -14,17 +14,19 @@ internal static class BatchCurve
     public static IEnumerable<double> Measure(BenchModel model, TimeSpan each, int[] sizes, SessionOptions options)
     {
         using var session = new InferenceSession(model.Path, options);
+        // Kept in a local for the whole loop: a RunOptions made inline can be finalized while ONNX Runtime still reads it.
+        using var runOptions = new RunOptions();
         foreach (var size in sizes)
         {
             var values = Enumerable.Range(0, size).SelectMany(i => model.Samples[i % model.Samples.Length]).ToArray();
             using var input = OrtValue.CreateTensorValueFromMemory(values, [size, .. model.Shape[1..]]);
             var outputs = session.OutputNames.ToArray();
-            for (var i = 0; i < 5; i++) session.Run(new RunOptions(), [model.Input], [input], outputs).Dispose();
+            for (var i = 0; i < 5; i++) session.Run(runOptions, [model.Input], [input], outputs).Dispose();
             long rows = 0;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < each)
             {
-                using var results = session.Run(new RunOptions(), [model.Input], [input], outputs);
+                using var results = session.Run(runOptions, [model.Input], [input], outputs);
                 rows += size;
             }
             yield return rows / clock.Elapsed.TotalSeconds;

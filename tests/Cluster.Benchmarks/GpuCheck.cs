@@ -96,7 +96,8 @@ internal static class GpuCheck
         var input = TensorData.From<float>("x", x, 8, 3, 48, 192);
         var onGpu = gpu.Run([input], []).Single().ToArray<float>();
         using var value = OrtValue.CreateTensorValueFromMemory(x, [8, 3, 48, 192]);
-        using var results = cpu.Run(new RunOptions(), ["x"], [value], cpu.OutputNames);
+        using var runOptions = new RunOptions();
+        using var results = cpu.Run(runOptions, ["x"], [value], cpu.OutputNames);
         var onCpu = results[0].GetTensorDataAsSpan<float>().ToArray();
         var worst = onCpu.Zip(onGpu, (c, g) => Math.Abs(c - g) / Math.Max(Math.Abs(c), 1e-6f)).Max();
         var ok = worst <= 1e-3f;
@@ -122,12 +123,13 @@ internal static class GpuCheck
     {
         var x = PaddleOcrClassifier.SampleInput(batch, seed: batch);
         using var value = OrtValue.CreateTensorValueFromMemory(x, [batch, 3, 48, 192]);
-        for (var i = 0; i < 5; i++) session.Run(new RunOptions(), ["x"], [value], session.OutputNames).Dispose();
+        using var runOptions = new RunOptions();
+        for (var i = 0; i < 5; i++) session.Run(runOptions, ["x"], [value], session.OutputNames).Dispose();
         long rows = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(3))
         {
-            session.Run(new RunOptions(), ["x"], [value], session.OutputNames).Dispose();
+            session.Run(runOptions, ["x"], [value], session.OutputNames).Dispose();
             rows += batch;
         }
         return rows / clock.Elapsed.TotalSeconds;

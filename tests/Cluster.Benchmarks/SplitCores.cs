@@ -141,7 +141,7 @@ internal static class SplitCores
         var text = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(RawLine, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"The raw measurement printed no result: {text}{await process.StandardError.ReadToEndAsync()}");
+            ?? throw new InvalidOperationException($"The raw measurement printed no result (exit code {process.ExitCode}): {text}{await process.StandardError.ReadToEndAsync()}");
         var figures = line[RawLine.Length..].Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         // Only throughput, two percentiles and CPU per call cross the process boundary; the table shows them.
         return (new LoadResult("raw ORT (silo's cores)", "-", Protocols.Concurrency, (long)(figures[0] * duration.TotalSeconds), 0, duration.TotalSeconds, [figures[1], figures[2]]), figures[3]);

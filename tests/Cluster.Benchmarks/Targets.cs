@@ -11,9 +11,12 @@ internal static class Targets
     {
         var values = model.Samples.Select(s => OrtValue.CreateTensorValueFromMemory(s, model.Shape)).ToArray();
         var outputs = session.OutputNames.ToArray();
+        // One RunOptions held by the closure: made inline per call, the finalizer could free it while ONNX Runtime
+        // still reads it (seen as 'Invalid run log severity level' under load); the silo keeps one per session too.
+        var runOptions = new RunOptions();
         return i =>
         {
-            using var results = session.Run(new RunOptions(), [model.Input], [values[i % values.Length]], outputs);
+            using var results = session.Run(runOptions, [model.Input], [values[i % values.Length]], outputs);
         };
     }
 
