@@ -55,9 +55,13 @@ if (args.Contains("--batch-curve"))
 {
     // Under taskset: what batching wins for ONNX Runtime on the cores given, one pool thread per core.
     using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
+    // --no-spinning: as the silo runs by default (Inference:AllowSpinning false).
+    if (args.Contains("--no-spinning")) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    // Each size twice, up then down, so a drift of the machine (or the process still settling) shows as a mismatch.
     int[] sizes = [1, 2, 4, 8, 16, 24, 32, 48, 64];
-    var rates = BatchCurve.Measure(cls, duration, sizes, options).ToArray();
-    Console.WriteLine($"cls on {Environment.ProcessorCount} core(s), rows/s by batch size: " + string.Join(", ", sizes.Zip(rates, (b, r) => $"{b}: {r:F0}")));
+    int[] both = [.. sizes, .. sizes.Reverse()];
+    var rates = BatchCurve.Measure(cls, duration, both, options).ToArray();
+    Console.WriteLine($"cls on {Environment.ProcessorCount} core(s), rows/s by batch size (up / down): " + string.Join(", ", sizes.Select((b, i) => $"{b}: {rates[i]:F0} / {rates[both.Length - 1 - i]:F0}")));
     return 0;
 }
 if (ArgText("--external") is { } rawCores)
