@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Cluster.Tensors;
 
@@ -23,8 +24,12 @@ internal static class FlatNumberArray
         var available = body.Length - start;
         if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
         {
-            var bytes = new byte[elements * type.ElementSize()];
-            var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, elements);
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)(elements * type.ElementSize())));
+            var arrayStart = offset + (int)reader.BytesConsumed;
+            // Tensor bytes are little-endian; where floats are too, FP32 (the common case) is written as floats directly.
+            var close = type == TensorDataType.FP32 && BitConverter.IsLittleEndian
+                ? FlatSingleArray.TryRead(body, arrayStart, MemoryMarshal.Cast<byte, float>(bytes.AsSpan()))
+                : TryRead(body, arrayStart, type, bytes, elements);
             if (close >= 0)
             {
                 var state = reader.CurrentState;
