@@ -7,7 +7,8 @@ namespace Cluster.Silo.Http;
 
 /// <summary>
 /// Reads the common shape of tensor data, a flat array of plain float numbers, straight from the
-/// bytes: no tokenizer, each number converted by <see cref="JsonNumberParser"/>. Anything else (nested
+/// bytes: no tokenizer, each number converted by <see cref="JsonNumberParser"/> (FP32 by the faster
+/// <see cref="FlatSingleArray"/>, which hands it what it does not take). Anything else (nested
 /// arrays, strings such as "NaN", numbers the fast path cannot convert exactly, a wrong count, any
 /// syntax it does not expect) makes it give up, and the caller reads the array the general way, which
 /// also words the errors. Float types only: integer data keeps the general path and its range checks.

@@ -14,19 +14,11 @@ internal static class FlatSingleArray
     // What the scan may read from a number's start: sign, 20 digits, '.', 20 digits, 'e', sign, 3 digits, and the byte after.
     private const int Reach = 48;
     private const int MaxDigits = 19;
-    private const ulong MaxExactMantissa = 1UL << 53;
-
-    private static readonly double[] PowersOfTen =
-    [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
 
     /// <summary>Fills <paramref name="target"/> from the array whose '[' ends before <paramref name="start"/>; the index of its ']', or -1 to fall back.</summary>
     public static unsafe int TryRead(ReadOnlySpan<byte> json, int start, Span<float> target)
     {
         fixed (byte* first = json)
-        fixed (double* powers = PowersOfTen)
         {
             var end = first + json.Length;
             var scanEnd = end - Reach;
@@ -88,13 +80,7 @@ internal static class FlatSingleArray
                     exponent += exponentNegative ? -explicitExponent : explicitExponent;
                 }
                 // A digit here means a run was cut short by a limit: not ours to judge.
-                if ((uint)(*p - '0') <= 9 || mantissa > MaxExactMantissa) goto Careful;
-                value = mantissa;
-                if (mantissa != 0)
-                {
-                    if ((uint)(exponent + 22) > 44) goto Careful;
-                    value = exponent < 0 ? value / powers[-exponent] : value * powers[exponent];
-                }
+                if ((uint)(*p - '0') <= 9 || !JsonNumberParser.TryScale(mantissa, exponent, out value)) goto Careful;
                 if (negative) value = -value;
                 goto Store;
             Careful:

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cluster.Silo.Http;
 
 /// <summary>
@@ -86,15 +88,23 @@ internal static class JsonNumberParser
             if (i == exponentStart) return false;
             exponent += exponentNegative ? -explicitExponent : explicitExponent;
         }
-        if (mantissa > MaxExactMantissa) return false;
-        double result = mantissa;
-        if (mantissa != 0)
-        {
-            if (exponent is < -22 or > 22) return false;
-            result = exponent < 0 ? result / PowersOfTen[-exponent] : result * PowersOfTen[exponent];
-        }
+        if (!TryScale(mantissa, exponent, out var result)) return false;
         value = negative ? -result : result;
         length = i;
+        return true;
+    }
+
+    /// <summary>
+    /// <paramref name="mantissa"/> × 10^<paramref name="exponent"/> when one correctly rounded IEEE
+    /// multiplication or division gives it exactly (Clinger's fast path); false otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryScale(ulong mantissa, int exponent, out double value)
+    {
+        value = mantissa;
+        if (mantissa == 0) return true;
+        if (mantissa > MaxExactMantissa || exponent is < -22 or > 22) return false;
+        value = exponent < 0 ? value / PowersOfTen[-exponent] : value * PowersOfTen[exponent];
         return true;
     }
 
