@@ -1,12 +1,14 @@
 extern alias silo;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using silo::Cluster.Silo.Http;
+using Cluster.Tensors;
 using Shouldly;
 
 namespace Cluster.Tests.Unit;
 
-public sealed class FlatSingleArrayTests
+public sealed class FlatNumberArrayTests
 {
     // Each is taken by JsonNumberParser; several only by it (more than 19 digits with leading zeros, four exponent digits), so the scan must hand them over.
     private static readonly string[] Tricky =
@@ -36,15 +38,38 @@ public sealed class FlatSingleArrayTests
             var close = json.Length;
             // A short tail puts the last numbers within reach of the body's end, where only the careful parser reads.
             json.Append(']').Append(random.Next(2) == 0 ? "}]}" : "}]}" + new string(' ', 64));
-            var target = new float[count];
+            var bytes = new byte[count * sizeof(float)];
 
-            FlatSingleArray.TryRead(Encoding.ASCII.GetBytes(json.ToString()), 1, target).ShouldBe(close, json.ToString());
+            FlatNumberArray.TryRead(Encoding.ASCII.GetBytes(json.ToString()), 1, TensorDataType.FP32, bytes).ShouldBe(close, json.ToString());
+            var target = MemoryMarshal.Cast<byte, float>(bytes);
 
             for (var i = 0; i < count; i++)
             {
                 var expected = (float)double.Parse(texts[i], CultureInfo.InvariantCulture);
                 BitConverter.SingleToInt32Bits(target[i]).ShouldBe(BitConverter.SingleToInt32Bits(expected), texts[i]);
             }
+        }
+    }
+
+    [Fact]
+    public void Fp64AndFp16ArraysComeOutAsTheirConversionsOfTheParsedDouble()
+    {
+        var random = new Random(22);
+        // 15 significant digits: a double printed whole (17) is beyond the exact path and goes to the general reader.
+        var texts = Enumerable.Range(0, 300).Select(i => i % 3 == 0 ? Tricky[i % Tricky.Length] : (random.NextDouble() * 2 - 1).ToString("G15", CultureInfo.InvariantCulture)).ToArray();
+        var json = Encoding.ASCII.GetBytes("[" + string.Join(", ", texts) + "]}]}" + new string(' ', 64));
+        var close = Array.IndexOf(json, (byte)']');
+        var doubles = new byte[texts.Length * sizeof(double)];
+        var halves = new byte[texts.Length * 2];
+
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP64, doubles).ShouldBe(close);
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP16, halves).ShouldBe(close);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = double.Parse(texts[i], CultureInfo.InvariantCulture);
+            BitConverter.DoubleToInt64Bits(MemoryMarshal.Cast<byte, double>(doubles)[i]).ShouldBe(BitConverter.DoubleToInt64Bits(expected), texts[i]);
+            MemoryMarshal.Cast<byte, Half>(halves)[i].ShouldBe((Half)expected, texts[i]);
         }
     }
 
@@ -75,7 +100,7 @@ public sealed class FlatSingleArrayTests
             var texts = Enumerable.Range(0, 200).Select(i => i == at ? bad : "0.5").ToArray();
             var json = Encoding.ASCII.GetBytes("[" + string.Join(",", texts) + "]}]}" + new string(' ', 64));
 
-            FlatSingleArray.TryRead(json, 1, new float[200]).ShouldBe(-1, $"{bad} at {at}");
+            FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[200 * sizeof(float)]).ShouldBe(-1, $"{bad} at {at}");
         }
     }
 
@@ -84,7 +109,7 @@ public sealed class FlatSingleArrayTests
     {
         var json = Encoding.ASCII.GetBytes("[" + string.Join(",", Enumerable.Repeat("0.25", 100)) + "]" + new string(' ', 64));
 
-        FlatSingleArray.TryRead(json, 1, new float[99]).ShouldBe(-1);
-        FlatSingleArray.TryRead(json, 1, new float[101]).ShouldBe(-1);
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[99 * sizeof(float)]).ShouldBe(-1);
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[101 * sizeof(float)]).ShouldBe(-1);
     }
 }
