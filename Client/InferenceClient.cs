@@ -128,29 +128,33 @@ public sealed class InferenceClient : IAsyncDisposable
     /// ONNX Runtime cannot load throws <see cref="Errors.InvalidInferenceRequestException"/> with the reason, and nothing is registered.
     /// </summary>
     public Task<ModelVersionInfo> UploadVersionAsync(string model, string version, byte[] onnx, string? label = null, ModelConfig? config = null) =>
-        Acting<IModelGrain>(model).UploadVersion(version, onnx, config, label);
+        Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Upload(onnx, config, label);
 
     /// <summary>Loads an unloaded or failed version again.</summary>
-    public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => Acting<IModelGrain>(model).LoadVersion(version);
+    public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Load();
 
     /// <summary>Stops serving a version (after a short drain) and frees its sessions.</summary>
-    public Task<ModelVersionInfo> UnloadVersionAsync(string model, string version) => Acting<IModelGrain>(model).UnloadVersion(version);
+    public Task<ModelVersionInfo> UnloadVersionAsync(string model, string version) => Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Unload();
 
     /// <summary>Deletes a version; refused (<see cref="Errors.ConflictException"/>) while it serves traffic unless <paramref name="force"/>.</summary>
-    public Task DeleteVersionAsync(string model, string version, bool force = false) => Acting<IModelGrain>(model).DeleteVersion(version, force);
+    public Task DeleteVersionAsync(string model, string version, bool force = false) => Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Delete(force);
 
     /// <summary>Points a label (e.g. <c>stable</c>, <c>canary</c>) at a version; usable wherever a version is.</summary>
     public Task<ModelInfo> SetLabelAsync(string model, string label, string version) => Acting<IModelGrain>(model).SetLabel(label, version);
 
     /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
-    public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config) => Acting<IModelGrain>(model).SetConfig(config);
+    public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config)
+    {
+        Audit.AuditActor.Set(Actor);
+        return _cluster.SetConfigAndReload(model, config);
+    }
 
     /// <summary>
     /// Changes how many replicas of a ready version serve, without a reload (0 scales it to zero;
     /// its next request waits for a cold start). With autoscaling on, the autoscaler may change it again.
     /// </summary>
     public Task<ModelVersionInfo> ScaleVersionAsync(string model, string version, int replicas) =>
-        Acting<IModelGrain>(model).Scale(version, replicas, "set by a .NET client");
+        Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Scale(replicas, "set by a .NET client");
 
     /// <summary>A version's autoscaler: replicas, the load it sees, its recent decisions and cold starts.</summary>
     public Task<Scaling.AutoscalerStatus> GetAutoscalerAsync(string model, string version) =>
@@ -261,10 +265,10 @@ public sealed class InferenceClient : IAsyncDisposable
     private const string Actor = "client";
 
     /// <summary>A model-keyed grain, with this client set as the audit actor of the call that follows.</summary>
-    private T Acting<T>(string model) where T : IGrainWithStringKey
+    private T Acting<T>(string key) where T : IGrainWithStringKey
     {
         Audit.AuditActor.Set(Actor);
-        return _cluster.GetGrain<T>(model);
+        return _cluster.GetGrain<T>(key);
     }
 
     /// <inheritdoc />

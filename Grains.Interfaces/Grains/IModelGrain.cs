@@ -3,48 +3,38 @@ using Cluster.Models;
 
 namespace Cluster.Grains;
 
-/// <summary>A model's catalog of versions, labels and settings; key: model name.</summary>
+/// <summary>
+/// A model's catalog of versions, labels, settings and traffic; key: model name. It records what
+/// the version grains (<see cref="IModelVersionGrain"/>) report and never waits on them, so its
+/// turns are short and routers' reads are answered while versions load.
+/// </summary>
 [Alias("Cluster.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Registers (or re-registers) a version whose artifact is already stored and loads its
-    /// replicas; completes when they are ready or have failed, and returns the version's state.
+    /// Records that a version is (re)loading, with the model-wide settings applied, its config's
+    /// labels added and the model listed in the registry, and returns the entry as recorded: loading,
+    /// or still ready when it serves the same artifact already. Called by the version's grain.
     /// </summary>
-    [Alias("RegisterVersion")] Task<ModelVersionInfo> RegisterVersion(VersionRegistration registration);
+    [Alias("BeginVersion")] Task<ModelVersionInfo> BeginVersion(VersionRegistration registration);
+
+    /// <summary>Records a version's state as its grain reports it.</summary>
+    [Alias("RecordVersion")] Task RecordVersion(ModelVersionInfo version);
 
     /// <summary>
-    /// Stores uploaded ONNX bytes as a version and loads it. A file ONNX Runtime cannot load is
-    /// refused (<see cref="Errors.InvalidInferenceRequestException"/>, with its reason) and nothing is kept.
+    /// Takes a version out of the catalog (and its labels; the model out of the registry when it
+    /// was the last) and returns what the catalog held; refused while it serves traffic unless
+    /// <paramref name="force"/>. Called by the version's grain, which then frees its replicas.
     /// </summary>
-    [Alias("UploadVersion")] Task<ModelVersionInfo> UploadVersion(string version, [Immutable] byte[] onnx, ModelConfig? config, string? label);
-
-    /// <summary>Loads an unloaded (or failed) version again.</summary>
-    [Alias("LoadVersion")] Task<ModelVersionInfo> LoadVersion(string version);
-
-    /// <summary>Stops serving a version after letting routed requests drain, and frees its sessions.</summary>
-    [Alias("UnloadVersion")] Task<ModelVersionInfo> UnloadVersion(string version);
-
-    /// <summary>
-    /// Changes how many replicas of a ready version serve, without a reload: new replicas load
-    /// before they take traffic, removed ones stop taking traffic and drain before their sessions
-    /// go. 0 scales the version to zero (its next request waits for a cold start).
-    /// </summary>
-    [Alias("Scale")] Task<ModelVersionInfo> Scale(string version, int replicas, string reason);
-
-    /// <summary>
-    /// Scales a version to zero to free memory for another load (its next request waits for a cold
-    /// start); false, without waiting, when the version is not ready or is changing its replicas now.
-    /// </summary>
-    [Alias("Evict")] Task<bool> Evict(string version, string reason);
-
-    /// <summary>Removes a version; refused while it is the default or a label points at it, unless <paramref name="force"/>.</summary>
-    [Alias("DeleteVersion")] Task DeleteVersion(string version, bool force);
+    [Alias("RemoveVersion")] Task<ModelVersionInfo> RemoveVersion(string version, bool force);
 
     /// <summary>Points a label at a version (creating or moving it); traffic that uses the label follows within a second.</summary>
     [Alias("SetLabel")] Task<ModelInfo> SetLabel(string label, string version);
 
-    /// <summary>Replaces the serving settings of every version (batching, replicas, device, ...) and reloads loaded versions.</summary>
+    /// <summary>
+    /// Replaces the serving settings of every version (batching, replicas, device, ...). Loaded
+    /// versions take them when they reload (<see cref="ModelConfigChange.SetConfigAndReload"/> does both).
+    /// </summary>
     [Alias("SetConfig")] Task<ModelInfo> SetConfig(ModelConfig config);
 
     /// <summary>

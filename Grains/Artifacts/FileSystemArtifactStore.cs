@@ -32,6 +32,9 @@ public sealed class FileSystemArtifactStore(IOptions<ModelRepositoryOptions> rep
         return Task.CompletedTask;
     }
 
+    public Task<bool> ExistsAsync(VersionRegistration registration, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(registration.ArtifactPath));
+
     public Task<string> GetLocalPathAsync(VersionRegistration registration, CancellationToken cancellationToken = default) =>
         File.Exists(registration.ArtifactPath)
             ? Task.FromResult(registration.ArtifactPath)

@@ -14,6 +14,9 @@ public interface IArtifactStore
     /// <summary>Forgets a version's stored copy where the store owns it (the repository folder of an upload); shared content stays.</summary>
     Task RemoveAsync(string model, VersionRegistration registration, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether the artifact of <paramref name="registration"/> can still be had (its file, or its published bytes).</summary>
+    Task<bool> ExistsAsync(VersionRegistration registration, CancellationToken cancellationToken = default);
+
     /// <summary>A local file holding the artifact's bytes, fetched and verified when not cached yet.</summary>
     Task<string> GetLocalPathAsync(VersionRegistration registration, CancellationToken cancellationToken = default);
 }

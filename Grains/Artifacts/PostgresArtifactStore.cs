@@ -30,15 +30,20 @@ public sealed partial class PostgresArtifactStore(IOptions<ArtifactOptions> opti
     // Content-addressed bytes may back other versions or models, so they stay.
     public Task RemoveAsync(string model, VersionRegistration registration, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public async Task PublishAsync(VersionRegistration registration, CancellationToken cancellationToken = default)
+    public async Task<bool> ExistsAsync(VersionRegistration registration, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM cluster_artifacts WHERE sha256 = @sha", connection))
-        {
-            exists.Parameters.AddWithValue("sha", registration.Sha256);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is not null) return;
-        }
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM cluster_artifacts WHERE sha256 = @sha", connection);
+        exists.Parameters.AddWithValue("sha", registration.Sha256);
+        return await exists.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task PublishAsync(VersionRegistration registration, CancellationToken cancellationToken = default)
+    {
+        if (await ExistsAsync(registration, cancellationToken)) return;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
         var bytes = await File.ReadAllBytesAsync(registration.ArtifactPath, cancellationToken);
         await using var insert = new NpgsqlCommand(
             "INSERT INTO cluster_artifacts (sha256, size_bytes, content) VALUES (@sha, @size, @content) ON CONFLICT (sha256) DO NOTHING", connection);

@@ -14,17 +14,20 @@ namespace Cluster.Batching;
 /// <summary>
 /// Queues requests of one version on this silo and sends them to replicas as batches. One
 /// activation per silo and version ([StatelessWorker(1)]) so that all of the silo's requests can
-/// share batches; reentrant, so callers wait for their batch, not for each other's turns.
+/// share batches, kept after a burst (Orleans removes idle workers by default, which would drop the
+/// adaptive controller's learning and the counters with the activation); reentrant, so callers wait for their batch, not for each other's turns.
 /// Every queue is bounded (429 when full), every request may carry a deadline (504 when it passes
 /// before compute), and a caller that cancels is dropped before compute.
 /// </summary>
-[StatelessWorker(1), Reentrant]
+[StatelessWorker(1, removeIdleWorkers: false), Reentrant]
 public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, TritonMetrics triton, ILocalSiloDetails silo, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
     // A batch bounced by a retired replica goes round again, but never for ever.
     private const int MaxRetiredRetries = 3;
+    private const int MaxSiloLossRetries = 4;
+    private static readonly TimeSpan SiloLossPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     // After a cold start the caller's catalog copy may say 0 replicas for up to a refresh or two more.
     private static readonly TimeSpan ColdStartGrace = TimeSpan.FromSeconds(3);
@@ -180,18 +183,24 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         {
             var joined = BatchAssembler.Join(batch.ConvertAll(p => p.Request));
             ReplicaBatchResult result;
-            try
+            var target = replica;
+            for (var attempt = 0; ; attempt++)
             {
-                result = await Replica(replica).Run(joined);
-            }
-            catch (Exception ex) when (SiloFailures.IsSiloLost(ex))
-            {
-                // Inference is idempotent, so a batch whose replica's silo went away is safe to run once more,
-                // on another replica when there is one (a lost replica re-activates on a surviving silo).
-                var serving = ServingReplicas();
-                var retry = serving > 1 ? (replica + 1) % serving : replica;
-                _counters.Retried++;
-                result = await Replica(retry).Run(joined);
+                try
+                {
+                    result = await Replica(target).Run(joined);
+                    break;
+                }
+                catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && attempt < MaxSiloLossRetries)
+                {
+                    // Inference is idempotent, so a batch whose replica's silo went away is safe to run again, on the next
+                    // replica. A lost replica re-activates on a surviving silo; one on a silo that is shutting down answers
+                    // "unavailable" until it has left, hence the growing pause.
+                    var serving = ServingReplicas();
+                    target = serving > 1 ? (target + 1) % serving : target;
+                    _counters.Retried++;
+                    await Task.Delay(SiloLossPause * (attempt + 1), time);
+                }
             }
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();

@@ -34,7 +34,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<Audit.IAuditLog, Audit.InMemoryAuditLog>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
-        silo.Services.TryAddSingleton<Models.VersionReplicas>();
+        silo.Services.TryAddSingleton<Versions.VersionReplicas>();
         silo.Services.TryAddSingleton<Memory.MemoryLedger>();
         if (hostsReplicas) silo.Services.AddHostedService<Memory.MemoryReporter>();
         silo.UseSiloMetadata(new Dictionary<string, string>

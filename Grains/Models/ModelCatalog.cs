@@ -22,6 +22,16 @@ internal static class ModelCatalog
         return new ModelInfo(name, state.Revision, DefaultVersion(versions), versions, state.Labels.ToImmutableDictionary(StringComparer.Ordinal), state.Traffic);
     }
 
+    /// <summary>
+    /// The entry while <paramref name="registration"/> loads: a ready version that keeps its artifact
+    /// stays ready, served by the sessions it has (as when a restarted silo registers its repository
+    /// again, or settings change); anything else is loading until its replicas report.
+    /// </summary>
+    public static ModelVersionInfo Reloading(ModelVersionInfo? current, VersionRegistration registration) =>
+        current is { Status: VersionStatus.Ready } && current.Registration.Sha256 == registration.Sha256
+            ? current with { Registration = registration }
+            : new ModelVersionInfo(registration.Version, VersionStatus.Loading, null, null, null, registration);
+
     /// <summary>Why deleting <paramref name="version"/> would cut traffic, or null when nothing routes to it.</summary>
     public static string? TrafficHolding(ModelInfo info, string version)
     {

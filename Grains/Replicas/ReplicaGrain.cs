@@ -45,7 +45,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
             // Before the load, guess weights twice over (ONNX Runtime's copy plus its arena); after it, count what the load took.
             var key = this.GetPrimaryKeyString();
             var entry = await memory.Admit(key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
-                (model, version) => GrainFactory.GetGrain<IModelGrain>(model).Evict(version, $"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
+                (model, version) => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Evict($"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
             OnnxModelSession session;
             try
             {

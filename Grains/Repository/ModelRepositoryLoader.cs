@@ -73,9 +73,8 @@ public sealed partial class ModelRepositoryLoader(
     private async Task Remove(string key)
     {
         var (model, version, _) = GrainKeys.Parse(key);
-        var grain = grains.GetGrain<IModelGrain>(model);
-        if ((await grain.GetInfo()).FindVersion(version) is null) return;
-        await grain.DeleteVersion(version, force: true);
+        if ((await grains.GetGrain<IModelGrain>(model).GetInfo()).FindVersion(version) is null) return;
+        await grains.GetGrain<IModelVersionGrain>(key).Delete(force: true);
         LogPolledRemoval(logger, model, version);
     }
 
@@ -96,7 +95,7 @@ public sealed partial class ModelRepositoryLoader(
         if (skipIfRegistered && (await grains.GetGrain<IModelGrain>(entry.Model).GetInfo()).FindVersion(entry.Version)?.Registration.Sha256 == sha256) return;
         var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config);
         await artifacts.PublishAsync(registration, cancellationToken);
-        var info = await grains.GetGrain<IModelGrain>(entry.Model).RegisterVersion(registration);
+        var info = await grains.GetGrain<IModelVersionGrain>(Key(entry)).Register(registration);
         if (info.Status == VersionStatus.Ready) LogReady(logger, entry.Model, entry.Version, info.ExecutionProvider ?? "?");
         else LogNotReady(logger, entry.Model, entry.Version, info.Reason ?? info.Status.ToString());
     }

@@ -18,7 +18,7 @@ namespace Cluster.Routing;
 /// delivers a caller's cancellation to a stateless worker by grain id, which reaches the activation
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
 /// </summary>
-[StatelessWorker(1), Reentrant]
+[StatelessWorker(1, removeIdleWorkers: false), Reentrant]
 public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
@@ -160,7 +160,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         {
             var config = shadow.Registration.Config;
             InferenceRequestValidator.Validate(request, shadow.Signature!, config.MaxBatchSize);
-            using var timeout = new CancellationTokenSource(ShadowTimeout);
+            using var timeout = new CancellationTokenSource(ShadowTimeout, time);
             var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, shadow.Replicas, timeout.Token);
             _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, outputs);
         }

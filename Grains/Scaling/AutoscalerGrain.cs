@@ -41,6 +41,7 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
     private string _version = "";
 
     private IModelGrain Model => GrainFactory.GetGrain<IModelGrain>(_model);
+    private IModelVersionGrain Version => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(_model, _version));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +115,7 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
         try
         {
             AuditActor.Set(Actor);
-            var scaled = await Model.Scale(_version, count, reason);
+            var scaled = await Version.Scale(count, reason);
             _replicas = scaled.Replicas;
             Record(from, scaled.Replicas, reason);
         }
@@ -139,7 +140,7 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
             if (entry.Replicas > 0) return entry.Replicas;
             var started = time.GetTimestamp();
             AuditActor.Set(Actor);
-            var scaled = await Model.Scale(_version, entry.Registration.Config.ColdStartReplicas, "cold start: a request found no replica serving");
+            var scaled = await Version.Scale(entry.Registration.Config.ColdStartReplicas, "cold start: a request found no replica serving");
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
             _coldStarts++;
             _lastColdStartMs = elapsed;

@@ -27,17 +27,17 @@ internal static class ManagementEndpoints
         app.MapPost("/api/models/{model}/versions/{version}", Upload);
         app.MapDelete("/api/models/{model}/versions/{version}", async (HttpContext http, IGrainFactory grains, string model, string version, bool? force) =>
         {
-            await Model(grains, model).DeleteVersion(version, force ?? false);
+            await Version(grains, model, version).Delete(force ?? false);
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
         app.MapPost("/api/models/{model}/versions/{version}/load", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
-            var info = await Model(grains, model).LoadVersion(version);
+            var info = await Version(grains, model, version).Load();
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), info.Status == VersionStatus.Ready ? 200 : 503);
         });
         app.MapPost("/api/models/{model}/versions/{version}/unload", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
-            var info = await Model(grains, model).UnloadVersion(version);
+            var info = await Version(grains, model, version).Unload();
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: false));
         });
         app.MapPut("/api/models/{model}/labels/{label}", SetLabel);
@@ -72,7 +72,7 @@ internal static class ManagementEndpoints
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = gateway.Value.MaxUploadBytes;
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         if (body.Length == 0) throw new InvalidInferenceRequestException("The body is empty; send the ONNX file's bytes (Content-Type: application/octet-stream).");
-        var info = await Model(grains, model).UploadVersion(version, body, null, label);
+        var info = await Version(grains, model, version).Upload(body, null, label);
         http.Response.Headers.Location = $"/api/models/{model}";
         await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), StatusCodes.Status201Created);
     }
@@ -109,7 +109,7 @@ internal static class ManagementEndpoints
             throw new InvalidInferenceRequestException(ex.Message);
         }
         await Existing(grains, model);
-        var info = await Model(grains, model).SetConfig(config);
+        var info = await grains.SetConfigAndReload(model, config);
         await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
     }
 
@@ -145,8 +145,7 @@ internal static class ManagementEndpoints
     private static async Task ForEveryVersion(HttpContext http, IGrainFactory grains, string model, bool load)
     {
         var info = await Existing(grains, model);
-        var grain = Model(grains, model);
-        var results = await Task.WhenAll(info.Versions.Select(v => load ? grain.LoadVersion(v.Version) : grain.UnloadVersion(v.Version)));
+        var results = await Task.WhenAll(info.Versions.Select(v => load ? Version(grains, model, v.Version).Load() : Version(grains, model, v.Version).Unload()));
         var failed = results.FirstOrDefault(r => load && r.Status != VersionStatus.Ready);
         if (failed is not null) throw new ModelNotReadyException($"Model '{model}' version {failed.Version} did not load: {failed.Reason}");
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -154,6 +153,10 @@ internal static class ManagementEndpoints
 
     private static IModelGrain Model(IGrainFactory grains, string model) =>
         ModelNames.IsValid(model) ? grains.GetGrain<IModelGrain>(model) : throw new ModelNotFoundException($"Unknown model '{model}'.");
+
+    private static IModelVersionGrain Version(IGrainFactory grains, string model, string version) =>
+        ModelNames.IsValid(model) && !version.Contains('/') ? grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version))
+            : throw new ModelNotFoundException($"Model '{model}' has no version {version}.");
 
     private static async Task<ModelInfo> Existing(IGrainFactory grains, string model)
     {

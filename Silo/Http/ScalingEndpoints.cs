@@ -35,7 +35,7 @@ internal static class ScalingEndpoints
         if (replicas < 0) throw new InvalidInferenceRequestException("The body must be {\"replicas\": <0..64>}.");
         var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
         if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{model}'.");
-        var scaled = await grains.GetGrain<IModelGrain>(model).Scale(version, replicas, $"set by {AuditActor.Current}");
+        var scaled = await grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Scale(replicas, $"set by {AuditActor.Current}");
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ManagementJsonWriter.WriteVersion(w, scaled, detailed: false));
     }
 

@@ -192,17 +192,8 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
         Floats(body.GetProperty("outputs")[0]).ShouldBe([2f, 4, 6, 8]);
     }
 
-    private static async Task WaitUntilServing(SiloProcess gateway, string model)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var (status, _) = await Get(gateway.Http, $"/v2/models/{model}/ready");
-            if (status == HttpStatusCode.OK) return;
-            if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"{model} not ready through the gateway after 90 s:\n{gateway.Output}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitUntilServing(SiloProcess gateway, string model) =>
+        Poll.Until(async () => (await Get(gateway.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK, gateway);
 
     private static async Task<long> ActiveMembers(string connectionString, string clusterId)
     {

@@ -17,10 +17,7 @@ public sealed class RolloutRestartTests(PostgresFixture postgres)
     {
         var connectionString = await postgres.NewDatabaseAsync();
         using var repository = new TemporaryRepository();
-        string[] settings = [
-            "--Cluster:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}", "--Cluster:InitializeDatabase=true", TestKeys.BootstrapSetting,
-            $"--Cluster:ClusterId=r{Guid.NewGuid():N}", "--Inference:Device=cpu", "--Models:WriteDemoModel=false",
-            "--Cluster:Membership:ProbeTimeout=00:00:01", "--Cluster:Membership:NumMissedProbesLimit=2"];
+        var settings = PostgresCluster.Settings(connectionString);
 
         var silo = await SiloProcess.StartAsync(repository.Root, settings);
         // The restarted process takes the same silo address, as a restarted pod or service would, so the new generation supersedes the dead one at once.

@@ -108,7 +108,7 @@ public sealed class BatchingTests(ServingFixture serving)
     {
         const string body = """{"inputs":[{"name":"x","datatype":"FP32","shape":[1,2],"data":[1,2]}]}""";
         var queued = Enumerable.Range(0, 2).Select(_ => PostRaw(serving.Http, "/v2/models/slow-full/infer", body)).ToArray();
-        await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-full")).Queued == 2);
+        await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-full")).Queued == 2);
 
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         var started = DateTime.UtcNow;
@@ -123,7 +123,7 @@ public sealed class BatchingTests(ServingFixture serving)
         {
             var first = serving.Client.InferAsync("slow-full", [TensorData.From<float>("x", [1f, 2], 1, 2)]);
             var second = serving.Client.InferAsync("slow-full", [TensorData.From<float>("x", [1f, 2], 1, 2)]);
-            await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-full")).Queued == 2);
+            await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-full")).Queued == 2);
             try
             {
                 await serving.Client.InferAsync("slow-full", [TensorData.From<float>("x", [1f, 2], 1, 2)]);
@@ -162,12 +162,12 @@ public sealed class BatchingTests(ServingFixture serving)
     {
         using var cancel = new CancellationTokenSource();
         var call = serving.Client.InferAsync("slow-cancel-client", [TensorData.From<float>("x", [1f, 2], 1, 2)], cancellationToken: cancel.Token);
-        await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel-client")).Queued == 1);
+        await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel-client")).Queued == 1);
 
         await cancel.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => call);
-        await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel-client")).Cancelled == 1);
+        await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel-client")).Cancelled == 1);
         await Task.Delay(800);
         var stats = await serving.Client.GetBatchingStatsAsync("slow-cancel-client");
         (stats.Queued, stats.RowsComputed).ShouldBe((0, 0L));
@@ -180,12 +180,12 @@ public sealed class BatchingTests(ServingFixture serving)
         var call = serving.Http.PostAsync("/v2/models/slow-cancel/infer",
             new StringContent("""{"inputs":[{"name":"x","datatype":"FP32","shape":[1,2],"data":[1,2]}]}""", System.Text.Encoding.UTF8, "application/json"),
             cancel.Token);
-        await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel")).Queued == 1);
+        await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel")).Queued == 1);
 
         await cancel.CancelAsync();
         await Should.ThrowAsync<TaskCanceledException>(() => call);
 
-        await WaitUntil(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel")).Cancelled == 1);
+        await Poll.Until(async () => (await serving.Client.GetBatchingStatsAsync("slow-cancel")).Cancelled == 1);
         await Task.Delay(800);
         var stats = await serving.Client.GetBatchingStatsAsync("slow-cancel");
         (stats.Queued, stats.RowsComputed, stats.Batches).ShouldBe((0, 0L, 0L));
@@ -205,15 +205,5 @@ public sealed class BatchingTests(ServingFixture serving)
         batching.GetProperty("max_batch_rows").GetInt32().ShouldBeInRange(1, 64);
         batching.GetProperty("queue_delay_us").GetInt64().ShouldBe(0);
         batching.GetProperty("requests").GetInt64().ShouldBeGreaterThanOrEqualTo(1);
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 10 s.");
-            await Task.Delay(10);
-        }
     }
 }

@@ -201,21 +201,11 @@ public sealed class LifecycleTests(ServingFixture serving)
         var model = Unique("polled");
         var path = serving.Repository.Add(model, "1", TestModels.Scale(6f));
 
-        await Eventually(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
         Floats((await Infer(model)).Body.GetProperty("outputs")[0]).ShouldBe([6f, 12f]);
 
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
-        await Eventually(async () => (await Get(serving.Http, $"/v2/models/{model}")).Status == HttpStatusCode.NotFound);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Not within 20 s.");
-            await Task.Delay(100);
-        }
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}")).Status == HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class InferenceMetricsTests(GrainClusterFixture fixture)
         using var repository = new TemporaryRepository();
         var onnx = TestModels.Scale(2f);
         var path = repository.Add(model, "1", onnx);
-        await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(new VersionRegistration("1", path, Convert.ToHexStringLower(SHA256.HashData(onnx)), ModelConfig.Default));
+        await fixture.Grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, "1")).Register(new VersionRegistration("1", path, Convert.ToHexStringLower(SHA256.HashData(onnx)), ModelConfig.Default));
         var router = fixture.Grains.GetGrain<IRouterGrain>(model);
 
         await router.Infer(new InferenceRequest(null, [TensorData.From<float>("x", [1f, 2, 3, 4, 5, 6], 3, 2)], []), null);

@@ -19,6 +19,8 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
+    private IModelVersionGrain Version(string model, string version) => fixture.Grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version));
+
     private VersionRegistration Registration(string model, string version, byte[] onnx, ModelConfig? config = null)
     {
         var path = _repository.Add(model, version, onnx);
@@ -29,7 +31,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     public async Task ARegisteredVersionIsReadyWithItsSessionSignatureAndServesThroughTheRouter()
     {
         var model = Unique("mlp");
-        var info = await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", DemoMlp.Build()));
+        var info = await Version(model, "1").Register(Registration(model, "1", DemoMlp.Build()));
 
         info.Status.ShouldBe(VersionStatus.Ready, info.Reason);
         info.ExecutionProvider.ShouldBe("CPUExecutionProvider");
@@ -51,7 +53,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var model = Unique("corrupt");
 
-        var info = await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", TestModels.Corrupt()));
+        var info = await Version(model, "1").Register(Registration(model, "1", TestModels.Corrupt()));
 
         info.Status.ShouldBe(VersionStatus.Failed);
         info.Reason.ShouldNotBeNullOrWhiteSpace();
@@ -65,8 +67,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var model = Unique("gpu-only");
 
-        var info = await fixture.Grains.GetGrain<IModelGrain>(model)
-            .RegisterVersion(Registration(model, "1", TestModels.Scale(1f), ModelConfig.Default with { RequireAccelerator = true }));
+        var info = await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(1f), ModelConfig.Default with { RequireAccelerator = true }));
 
         info.Status.ShouldBe(VersionStatus.Failed);
         info.Reason!.ShouldContain("require_accelerator");
@@ -77,7 +78,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var model = Unique("scale");
         var config = ModelConfig.Default with { Replicas = 3 };
-        await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", TestModels.Scale(4f), config));
+        await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(4f), config));
         var request = new InferenceRequest(null, [TensorData.From<float>("x", [1f, 2], 1, 2)], []);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 9).Select(_ => fixture.Grains.GetGrain<IRouterGrain>(model).Infer(request, "1")));
@@ -94,12 +95,11 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     public async Task ReRegisteringAVersionWithANewArtifactReloadsItsReplicas()
     {
         var model = Unique("swap");
-        var grain = fixture.Grains.GetGrain<IModelGrain>(model);
         var request = new InferenceRequest(null, [TensorData.From<float>("x", [1f, 1], 1, 2)], []);
-        await grain.RegisterVersion(Registration(model, "1", TestModels.Scale(2f)));
+        await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(2f)));
         (await fixture.Grains.GetGrain<IRouterGrain>(model).Infer(request, "1")).Outputs[0].ToArray<float>().ShouldBe([2f, 2f]);
 
-        var info = await grain.RegisterVersion(Registration(model, "1", TestModels.Scale(5f)));
+        var info = await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(5f)));
 
         info.Status.ShouldBe(VersionStatus.Ready);
         (await fixture.Grains.GetGrain<IRouterGrain>(model).Infer(request, "1")).Outputs[0].ToArray<float>().ShouldBe([5f, 5f]);
@@ -109,7 +109,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     public async Task AReplicaActivatedWithoutALoadCallLoadsItsVersionFromTheCatalog()
     {
         var model = Unique("lazy");
-        await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", TestModels.Scale(3f)));
+        await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(3f)));
         var replica = fixture.Grains.GetGrain<IReplicaGrain>(GrainKeys.Replica(model, "1", 0));
         // As after its silo died: the activation is gone and the next batch activates it afresh.
         await replica.Unload();
@@ -128,9 +128,9 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var model = Unique("versions");
         var grain = fixture.Grains.GetGrain<IModelGrain>(model);
-        await grain.RegisterVersion(Registration(model, "2", TestModels.Scale(2f)));
-        await grain.RegisterVersion(Registration(model, "10", TestModels.Scale(10f)));
-        await grain.RegisterVersion(Registration(model, "11", TestModels.Corrupt()));
+        await Version(model, "2").Register(Registration(model, "2", TestModels.Scale(2f)));
+        await Version(model, "10").Register(Registration(model, "10", TestModels.Scale(10f)));
+        await Version(model, "11").Register(Registration(model, "11", TestModels.Corrupt()));
 
         var info = await grain.GetInfo();
 
@@ -145,7 +145,7 @@ public sealed class ServingGrainsTests(GrainClusterFixture fixture) : IDisposabl
     {
         var request = new InferenceRequest(null, [TensorData.From<float>("x", [1f, 1], 1, 2)], []);
         var model = Unique("known");
-        await fixture.Grains.GetGrain<IModelGrain>(model).RegisterVersion(Registration(model, "1", TestModels.Scale(1f)));
+        await Version(model, "1").Register(Registration(model, "1", TestModels.Scale(1f)));
 
         await Should.ThrowAsync<ModelNotFoundException>(() => fixture.Grains.GetGrain<IRouterGrain>(Unique("unknown")).Infer(request, null));
         await Should.ThrowAsync<ModelNotFoundException>(() => fixture.Grains.GetGrain<IRouterGrain>(model).Infer(request, "2"));

@@ -1,9 +1,10 @@
 using Cluster.Grains;
+using Cluster.Models;
 using Cluster.Placement;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 
-namespace Cluster.Models;
+namespace Cluster.Versions;
 
 /// <summary>Loads, spreads and unloads the replicas of a version on behalf of its model grain.</summary>
 public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogger<VersionReplicas> logger)
@@ -30,6 +31,7 @@ public sealed partial class VersionReplicas(InferenceSilos inferenceSilos, ILogg
             return loading with
             {
                 Status = VersionStatus.Ready,
+                Reason = null,
                 Signature = results[0].Signature,
                 ExecutionProvider = results[0].ExecutionProvider,
                 ReplicaSilos = [.. silos],
