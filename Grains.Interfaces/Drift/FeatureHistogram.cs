@@ -11,14 +11,4 @@ public sealed record FeatureHistogram(long Count, double Sum, double SumSquares,
 {
     /// <summary>Mean of the values (0 when empty).</summary>
     public double Mean => Count == 0 ? 0 : Sum / Count;
-
-    /// <summary>The sum of two histograms over the same edges.</summary>
-    public FeatureHistogram Merge(FeatureHistogram other)
-    {
-        if (other.Count == 0) return this;
-        if (Count == 0 || Bins.Length != other.Bins.Length) return other;
-        var bins = new long[Bins.Length];
-        for (var i = 0; i < bins.Length; i++) bins[i] = Bins[i] + other.Bins[i];
-        return new FeatureHistogram(Count + other.Count, Sum + other.Sum, SumSquares + other.SumSquares, [.. bins]);
-    }
 }

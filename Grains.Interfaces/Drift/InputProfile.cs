@@ -20,21 +20,4 @@ public sealed record InputProfile(
 {
     /// <summary>Nothing profiled.</summary>
     public static InputProfile Empty { get; } = new(0, 0, ImmutableDictionary<string, ImmutableArray<double>>.Empty, ImmutableDictionary<string, FeatureHistogram>.Empty);
-
-    /// <summary>The sum of two profiles; histograms of different epochs keep the newer.</summary>
-    public InputProfile Merge(InputProfile other)
-    {
-        if (other.Rows == 0) return this;
-        if (Rows == 0) return other;
-        if (other.Epoch != Epoch)
-        {
-            var newer = other.Epoch > Epoch ? other : this;
-            return newer;
-        }
-        var histograms = Histograms.ToBuilder();
-        foreach (var (name, histogram) in other.Histograms) histograms[name] = histograms.TryGetValue(name, out var mine) ? mine.Merge(histogram) : histogram;
-        var samples = Samples.ToBuilder();
-        foreach (var (name, values) in other.Samples) samples[name] = samples.TryGetValue(name, out var mine) ? mine.AddRange(values) : values;
-        return new InputProfile(Rows + other.Rows, Epoch, samples.ToImmutable(), histograms.ToImmutable());
-    }
 }

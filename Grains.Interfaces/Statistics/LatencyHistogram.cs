@@ -28,30 +28,6 @@ public sealed record LatencyHistogram(ImmutableSortedDictionary<int, long> Bucke
     /// <summary>The value a bucket stands for: the geometric middle of its bounds.</summary>
     public static double ValueOf(int bucket) => bucket == 0 ? MinSeconds : MinSeconds * Math.Pow(Growth, bucket - 0.5);
 
-    /// <summary>The sum of two histograms.</summary>
-    public LatencyHistogram Merge(LatencyHistogram other)
-    {
-        if (other.Count == 0) return this;
-        if (Count == 0) return other;
-        var buckets = Buckets.ToBuilder();
-        foreach (var (bucket, count) in other.Buckets) buckets[bucket] = buckets.GetValueOrDefault(bucket) + count;
-        return new LatencyHistogram(buckets.ToImmutable(), Count + other.Count, SumSeconds + other.SumSeconds);
-    }
-
-    /// <summary>What was added since <paramref name="earlier"/>, a prefix of this running total (never negative).</summary>
-    public LatencyHistogram Minus(LatencyHistogram earlier)
-    {
-        if (earlier.Count == 0) return this;
-        var buckets = ImmutableSortedDictionary.CreateBuilder<int, long>();
-        foreach (var (bucket, count) in Buckets)
-        {
-            var left = count - earlier.Buckets.GetValueOrDefault(bucket);
-            if (left > 0) buckets[bucket] = left;
-        }
-        var total = buckets.Values.Sum();
-        return total == 0 ? Empty : new LatencyHistogram(buckets.ToImmutable(), total, Math.Max(0, SumSeconds - earlier.SumSeconds));
-    }
-
     /// <summary>The <paramref name="quantile"/> (0–1) in seconds; 0 when empty.</summary>
     public double Percentile(double quantile)
     {

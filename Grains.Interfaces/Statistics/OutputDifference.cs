@@ -14,9 +14,4 @@ public sealed record OutputDifference(long Elements, double SumAbsDifference, do
 
     /// <summary>Share of rows whose argmax agreed; null when the output is not compared by rows.</summary>
     public double? Agreement => Rows == 0 ? null : (double)AgreedRows / Rows;
-
-    /// <summary>The sum of two comparisons.</summary>
-    public OutputDifference Merge(OutputDifference other) => new(
-        Elements + other.Elements, SumAbsDifference + other.SumAbsDifference, Math.Max(MaxAbsDifference, other.MaxAbsDifference),
-        Rows + other.Rows, AgreedRows + other.AgreedRows);
 }

@@ -31,48 +31,4 @@ public sealed record OutputDistribution(bool Classes, long Rows, ImmutableSorted
     /// <summary>The lower bound of a value bucket's magnitude (sign kept), for display.</summary>
     public static double LowerBoundOf(int bucket) =>
         bucket == 0 ? 0 : Math.Sign(bucket) * SmallestMagnitude * Math.Pow(Growth, Math.Abs(bucket) - 1);
-
-    /// <summary>The sum of two distributions of the same output; one of another kind is ignored.</summary>
-    public OutputDistribution Merge(OutputDistribution other)
-    {
-        if (other.Rows == 0 || other.Classes != Classes) return this;
-        if (Rows == 0) return other;
-        var bins = Bins.ToBuilder();
-        foreach (var (bin, count) in other.Bins) bins[bin] = bins.GetValueOrDefault(bin) + count;
-        return this with { Rows = Rows + other.Rows, Bins = bins.ToImmutable() };
-    }
-
-    /// <summary>What was added since <paramref name="earlier"/>, a prefix of this running total (never negative).</summary>
-    public OutputDistribution Minus(OutputDistribution? earlier)
-    {
-        if (earlier is null || earlier.Rows == 0 || earlier.Classes != Classes) return this;
-        var bins = ImmutableSortedDictionary.CreateBuilder<int, long>();
-        foreach (var (bin, count) in Bins)
-        {
-            var left = count - earlier.Bins.GetValueOrDefault(bin);
-            if (left > 0) bins[bin] = left;
-        }
-        return this with { Rows = bins.Values.Sum(), Bins = bins.ToImmutable() };
-    }
-
-    /// <summary>
-    /// Population stability index between two distributions: Σ (p − q)·ln(p / q) over the union of
-    /// bins, with half a count added to every bin so an empty bin does not make it infinite.
-    /// Conventional reading: below 0.1 no real shift, 0.1–0.25 moderate, above 0.25 major.
-    /// </summary>
-    public static double PopulationStability(OutputDistribution actual, OutputDistribution expected)
-    {
-        if (actual.Rows == 0 || expected.Rows == 0 || actual.Classes != expected.Classes) return 0;
-        var bins = actual.Bins.Keys.Union(expected.Bins.Keys).ToArray();
-        var actualTotal = actual.Rows + 0.5 * bins.Length;
-        var expectedTotal = expected.Rows + 0.5 * bins.Length;
-        var index = 0.0;
-        foreach (var bin in bins)
-        {
-            var p = (actual.Bins.GetValueOrDefault(bin) + 0.5) / actualTotal;
-            var q = (expected.Bins.GetValueOrDefault(bin) + 0.5) / expectedTotal;
-            index += (p - q) * Math.Log(p / q);
-        }
-        return index;
-    }
 }

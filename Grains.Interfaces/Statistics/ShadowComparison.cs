@@ -16,12 +16,4 @@ public sealed record ShadowComparison(long Mirrored, long Failed, long Skipped, 
 
     /// <summary>True when nothing was seen.</summary>
     public bool IsEmpty => Mirrored == 0 && Skipped == 0;
-
-    /// <summary>The sum of two comparisons.</summary>
-    public ShadowComparison Merge(ShadowComparison other)
-    {
-        var outputs = Outputs.ToBuilder();
-        foreach (var (name, difference) in other.Outputs) outputs[name] = outputs.TryGetValue(name, out var mine) ? mine.Merge(difference) : difference;
-        return new(Mirrored + other.Mirrored, Failed + other.Failed, Skipped + other.Skipped, Latency.Merge(other.Latency), outputs.ToImmutable());
-    }
 }

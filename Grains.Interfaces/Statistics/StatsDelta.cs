@@ -35,29 +35,4 @@ public sealed record StatsDelta(
 
     /// <summary>Failures over requests answered; 0 when none was.</summary>
     public double ErrorRate => Requests == 0 ? 0 : (double)Failure / Requests;
-
-    /// <summary>The sum of two deltas.</summary>
-    public StatsDelta Merge(StatsDelta other) => new(
-        Success + other.Success, Failure + other.Failure, Rows + other.Rows, Batches + other.Batches,
-        Request.Merge(other.Request), Queue.Merge(other.Queue), Compute.Merge(other.Compute),
-        Combine(Outputs, other.Outputs, (mine, theirs) => mine.Merge(theirs)),
-        Inputs is null ? other.Inputs : other.Inputs is null ? Inputs : Inputs.Merge(other.Inputs));
-
-    /// <summary>What was added since <paramref name="earlier"/>, an earlier reading of the same running total.</summary>
-    public StatsDelta Minus(StatsDelta earlier) => new(
-        Math.Max(0, Success - earlier.Success), Math.Max(0, Failure - earlier.Failure), Math.Max(0, Rows - earlier.Rows), Math.Max(0, Batches - earlier.Batches),
-        Request.Minus(earlier.Request), Queue.Minus(earlier.Queue), Compute.Minus(earlier.Compute),
-        Outputs?.ToImmutableDictionary(o => o.Key, o => o.Value.Minus(earlier.Outputs?.GetValueOrDefault(o.Key)), StringComparer.Ordinal));
-
-    private static ImmutableDictionary<string, OutputDistribution>? Combine(
-        ImmutableDictionary<string, OutputDistribution>? left,
-        ImmutableDictionary<string, OutputDistribution>? right,
-        Func<OutputDistribution, OutputDistribution, OutputDistribution> merge)
-    {
-        if (right is null || right.Count == 0) return left;
-        if (left is null || left.Count == 0) return right;
-        var merged = left.ToBuilder();
-        foreach (var (name, distribution) in right) merged[name] = merged.TryGetValue(name, out var mine) ? merge(mine, distribution) : distribution;
-        return merged.ToImmutable();
-    }
 }

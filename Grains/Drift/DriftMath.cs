@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cluster.Statistics;
 
 namespace Cluster.Drift;
 
@@ -54,7 +55,22 @@ public static class DriftMath
         return new FeatureHistogram(count, sum, squares, [.. bins]);
     }
 
-    /// <summary>Population stability index of <paramref name="actual"/> against <paramref name="expected"/>, half a count added per bin.</summary>
+    /// <summary>
+    /// Population stability index between two output distributions over the union of their bins
+    /// (see <see cref="Psi(IReadOnlyList{long}, IReadOnlyList{long})"/>); 0 when either is empty or they are of different kinds.
+    /// </summary>
+    public static double Psi(OutputDistribution actual, OutputDistribution expected)
+    {
+        if (actual.Rows == 0 || expected.Rows == 0 || actual.Classes != expected.Classes) return 0;
+        var bins = actual.Bins.Keys.Union(expected.Bins.Keys).ToArray();
+        return Psi([.. bins.Select(b => actual.Bins.GetValueOrDefault(b))], [.. bins.Select(b => expected.Bins.GetValueOrDefault(b))]);
+    }
+
+    /// <summary>
+    /// Population stability index of <paramref name="actual"/> against <paramref name="expected"/>:
+    /// Σ (p − q)·ln(p / q), with half a count added to every bin so an empty bin does not make it
+    /// infinite. Conventional reading: below 0.1 no real shift, 0.1–0.25 moderate, above 0.25 major.
+    /// </summary>
     public static double Psi(IReadOnlyList<long> actual, IReadOnlyList<long> expected)
     {
         if (actual.Count != expected.Count || actual.Count == 0) return 0;

@@ -26,7 +26,7 @@ public static class DriftReporter
             var bins = actual.Bins.Keys.Union(expected.Bins.Keys).Order().ToArray();
             var actualCounts = bins.Select(b => actual.Bins.GetValueOrDefault(b)).ToArray();
             var expectedCounts = bins.Select(b => expected.Bins.GetValueOrDefault(b)).ToArray();
-            outputs.Add(new FeatureDrift(name, actual.Rows, OutputDistribution.PopulationStability(actual, expected), DriftMath.Ks(actualCounts, expectedCounts), null, null));
+            outputs.Add(new FeatureDrift(name, actual.Rows, DriftMath.Psi(actual, expected), DriftMath.Ks(actualCounts, expectedCounts), null, null));
         }
         var score = features.Concat(outputs).Select(f => f.Psi).DefaultIfEmpty(0).Max();
         return new DriftReport(reference, collectedRows, score, features.ToImmutable(), outputs.ToImmutable());

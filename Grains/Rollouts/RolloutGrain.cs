@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Cluster.Rollouts;
 
 /// <summary>
-/// Runs a model's rollout: judges the gates every second on what the target and the baseline did
-/// in the current step (differences of their merged statistics totals), moves to the next step
-/// when its time is up and enough requests were seen, promotes after the last, and rolls back the
-/// moment a gate fails. The one-second timer lives only while the grain is active; a reminder
+/// Runs a model's rollout: every second it reads what the target and the baseline did in the
+/// current step (differences of their merged statistics totals) and carries out what
+/// <see cref="RolloutJudge.Decide"/> says: stay, advance, promote after the last step, or roll back
+/// the moment a gate fails. The one-second timer lives only while the grain is active; a reminder
 /// (every minute, the shortest Orleans allows) brings it back after a silo restart, and so does
 /// the model grain when it activates.
 /// </summary>
@@ -102,36 +102,28 @@ public sealed partial class RolloutGrain(
         if (Current is not { Phase: RolloutPhase.Running } rollout) return;
         // What the rollout decides on its own is done in its name, in the audit log as everywhere.
         Audit.AuditActor.Set($"rollout:{rollout.Id}");
-        var model = await ModelGrain.GetInfo();
-        if (model.FindVersion(rollout.TargetVersion) is not { Status: VersionStatus.Ready })
-        {
-            await Finish(rollout, RolloutPhase.RolledBack, "rolled_back", $"target version {rollout.TargetVersion} stopped serving", rollout.Figures);
-            return;
-        }
+        var serving = (await ModelGrain.GetInfo()).FindVersion(rollout.TargetVersion) is { Status: VersionStatus.Ready };
         var (target, baseline) = await ReadTotals(rollout);
-        var figures = RolloutFigures.Compare(target.Minus(state.State.TargetAtStepStart), baseline.Minus(state.State.BaselineAtStepStart));
+        var figures = RolloutJudge.Compare(target.Minus(state.State.TargetAtStepStart), baseline.Minus(state.State.BaselineAtStepStart));
         rollout = rollout with { Figures = figures };
         state.State.Current = rollout;
 
-        if (rollout.Plan.Gates.Failure(figures) is { } failure)
+        var decision = RolloutJudge.Decide(rollout, serving, figures, time.GetUtcNow());
+        switch (decision.Move)
         {
-            await Finish(rollout, RolloutPhase.RolledBack, "rolled_back", $"step {rollout.Step + 1}: {failure}", figures);
-            return;
+            case RolloutMove.RollBack:
+                await Finish(rollout, RolloutPhase.RolledBack, "rolled_back", decision.Reason, figures);
+                break;
+            case RolloutMove.Promote:
+                await Finish(rollout, RolloutPhase.Promoted, "promoted", decision.Reason, figures);
+                break;
+            case RolloutMove.Advance:
+                await ModelGrain.ApplyRollout(rollout.Id, Weights(rollout, rollout.Plan.Steps[decision.Step].Weight), release: false);
+                state.State.TargetAtStepStart = target;
+                state.State.BaselineAtStepStart = baseline;
+                await Record(rollout with { Step = decision.Step, StepStartedAt = time.GetUtcNow() }, "advanced", decision.Reason, figures);
+                break;
         }
-        var step = rollout.Plan.Steps[rollout.Step];
-        if (time.GetUtcNow() - rollout.StepStartedAt < step.Duration || figures.TargetRequests < rollout.Plan.Gates.MinRequests) return;
-        if (rollout.Step + 1 == rollout.Plan.Steps.Length)
-        {
-            await Finish(rollout, RolloutPhase.Promoted, "promoted", $"all {rollout.Plan.Steps.Length} steps passed their gates", figures);
-            return;
-        }
-        var next = rollout.Step + 1;
-        var weight = rollout.Plan.Steps[next].Weight;
-        await ModelGrain.ApplyRollout(rollout.Id, Weights(rollout, weight), release: false);
-        state.State.TargetAtStepStart = target;
-        state.State.BaselineAtStepStart = baseline;
-        await Record(rollout with { Step = next, StepStartedAt = time.GetUtcNow() }, "advanced",
-            $"step {rollout.Step + 1} passed its gates; target weight {weight}", figures);
     }
 
     private async Task<RolloutInfo> Finish(RolloutInfo rollout, RolloutPhase phase, string what, string reason, RolloutFigures? figures)

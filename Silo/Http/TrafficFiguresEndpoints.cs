@@ -77,7 +77,7 @@ internal static class TrafficFiguresEndpoints
                     w.WriteEndArray();
                     if (i > 0 && first.Outputs?.GetValueOrDefault(name) is { } reference)
                     {
-                        w.WriteNumber("psi_vs_first_arm", OutputDistribution.PopulationStability(distribution, reference));
+                        w.WriteNumber("psi_vs_first_arm", Drift.DriftMath.Psi(distribution, reference));
                     }
                     w.WriteEndObject();
                 }

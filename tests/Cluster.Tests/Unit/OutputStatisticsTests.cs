@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cluster.Drift;
 using Cluster.Routing;
 using Cluster.Rollouts;
 using Cluster.Statistics;
@@ -29,9 +30,9 @@ public sealed class OutputStatisticsTests
         var evenAgain = Distribution((0, 50), (1, 50));
         var shifted = Distribution((0, 100), (1, 900));
 
-        OutputDistribution.PopulationStability(evenAgain, even).ShouldBeLessThan(0.01);
-        OutputDistribution.PopulationStability(shifted, even).ShouldBeGreaterThan(0.25);
-        double.IsFinite(OutputDistribution.PopulationStability(Distribution((2, 10)), even)).ShouldBeTrue("disjoint bins stay finite");
+        DriftMath.Psi(evenAgain, even).ShouldBeLessThan(0.01);
+        DriftMath.Psi(shifted, even).ShouldBeGreaterThan(0.25);
+        double.IsFinite(DriftMath.Psi(Distribution((2, 10)), even)).ShouldBeTrue("disjoint bins stay finite");
     }
 
     [Fact]
@@ -54,11 +55,11 @@ public sealed class OutputStatisticsTests
     {
         var gates = new RolloutGates(MaxErrorRate: 0.1, MaxP99LatencyRatio: 2, MaxDriftScore: 0.2, MinRequests: 20);
         var failing = new RolloutFigures(19, 1, 5, 100, 1, 5, 1);
-        gates.Failure(failing).ShouldBeNull("19 requests are fewer than the minimum");
-        gates.Failure(failing with { TargetRequests = 20 })!.ShouldContain("error rate");
-        gates.Failure(failing with { TargetRequests = 20, TargetErrorRate = 0 })!.ShouldContain("p99 latency");
-        gates.Failure(failing with { TargetRequests = 20, TargetErrorRate = 0, P99LatencyRatio = null })!.ShouldContain("drift");
-        gates.Failure(new RolloutFigures(20, 0.05, 1, 100, 1, 1.5, 0.1)).ShouldBeNull();
+        RolloutJudge.Failure(gates, failing).ShouldBeNull("19 requests are fewer than the minimum");
+        RolloutJudge.Failure(gates, failing with { TargetRequests = 20 })!.ShouldContain("error rate");
+        RolloutJudge.Failure(gates, failing with { TargetRequests = 20, TargetErrorRate = 0 })!.ShouldContain("p99 latency");
+        RolloutJudge.Failure(gates, failing with { TargetRequests = 20, TargetErrorRate = 0, P99LatencyRatio = null })!.ShouldContain("drift");
+        RolloutJudge.Failure(gates, new RolloutFigures(20, 0.05, 1, 100, 1, 1.5, 0.1)).ShouldBeNull();
     }
 
     [Fact]
