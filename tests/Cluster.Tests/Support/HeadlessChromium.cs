@@ -15,7 +15,7 @@ public static class HeadlessChromium
 
     private static async Task<string> Run(string url, TimeSpan budget, params string[] action)
     {
-        if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing; install Debian's chromium package (.ci/run does).");
+        if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing; install Debian's chromium package (./test.sh does).");
         var profile = Path.Combine(Path.GetTempPath(), "cluster-chromium-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         // The flags keep Chromium off the network it cannot reach here and let it run as root.

