@@ -32,8 +32,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
     private readonly ShadowMirror _shadows = new();
     private readonly List<BanditAssignment> _assignments = [];
     private IGrainTimer? _housekeeping;
-    private ImmutableDictionary<string, double>? _banditProbabilities;
-    private ModelInfo? _info;
+    private RoutingTable? _table;
     private long _fetchedAt;
     private string? _model;
 
@@ -47,7 +46,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     private async Task RefreshInBackground(CancellationToken cancellationToken)
     {
-        if (_info is null) return;
+        if (_table is null) return;
         try
         {
             await Refresh();
@@ -60,11 +59,15 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
-        if (version is null && (_info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
+        if (version is null && (_table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
         var probability = 0.0;
-        // A bandit learns from feedback per request id, so every request it routes needs one; the response carries it back.
-        if (version is null && _banditProbabilities is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
-        var entry = await Resolve(version ?? PickArm(request, out probability));
+        if (version is null)
+        {
+            // A bandit learns from feedback per request id, so every request it routes needs one; the response carries it back.
+            if (_table!.BanditProbabilities is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+            (version, probability) = _table.Pick(request.RoutingKey, Random.Shared);
+        }
+        var entry = await Resolve(version);
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
         {
             throw new ModelNotReadyException(entry.Status switch
@@ -115,39 +118,14 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         }
     }
 
-    /// <summary>
-    /// The version of the split for a request that names none (null: the default version without a
-    /// split); <paramref name="probability"/> is the drawn arm's probability under a bandit, else 0.
-    /// </summary>
-    private string? PickArm(InferenceRequest request, out double probability)
-    {
-        probability = 0;
-        if (_info?.Traffic is not { } traffic || traffic.Weights.Count == 0) return null;
-        var info = _info;
-        var bandit = _banditProbabilities;
-        // Arms that do not serve now (unloaded, failed, deleted) take no traffic; their share goes to the rest.
-        var arms = traffic.Weights
-            .Select(w => (Arm: info.Resolve(w.Key)?.Version, Weight: w.Value))
-            .Where(a => a.Arm is not null && info.FindVersion(a.Arm)?.Status == VersionStatus.Ready && a.Weight > 0)
-            .Select(a => (a.Arm!, bandit is null ? a.Weight : bandit.GetValueOrDefault(a.Arm!)))
-            .Where(a => a.Item2 > 0)
-            .ToList();
-        if (arms.Count == 0) return null;
-        if (bandit is null) return WeightedArmSelector.Pick(arms, traffic.Sticky ? request.RoutingKey : null, Random.Shared);
-        var arm = WeightedArmSelector.Pick(arms, null, Random.Shared);
-        probability = arms.First(a => a.Item1 == arm).Item2 / arms.Sum(a => a.Item2);
-        return arm;
-    }
-
     /// <summary>Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.</summary>
     private void MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs)
     {
-        if (_info?.Traffic is not { } traffic || traffic.ShadowTargets.IsEmpty) return;
-        foreach (var shadow in traffic.ShadowTargets)
+        if (_table is not { Shadows.IsEmpty: false } table) return;
+        foreach (var (entry, fraction) in table.Shadows)
         {
-            var entry = _info.Resolve(shadow.Version);
-            if (entry is not { Status: VersionStatus.Ready, Signature: not null } || entry.Version == primaryVersion) continue;
-            if (Random.Shared.NextDouble() >= shadow.Fraction || !_shadows.TryBegin(entry.Version)) continue;
+            if (entry.Version == primaryVersion) continue;
+            if (Random.Shared.NextDouble() >= fraction || !_shadows.TryBegin(entry.Version)) continue;
             _ = RunShadow(request, entry, primaryOutputs);
         }
         StartHousekeeping();
@@ -232,8 +210,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     private async Task<ModelVersionInfo> Resolve(string? version)
     {
-        var fresh = _info is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness;
-        var info = fresh ? await Refresh() : _info!;
+        var fresh = _table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness;
+        var info = fresh ? await Refresh() : _table!.Info;
         var entry = info.Resolve(version);
         // A missing version, or one that stopped serving, may only mean the cached table is stale (a hot swap).
         if ((entry is null || entry.Status != VersionStatus.Ready) && !fresh)
@@ -258,7 +236,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Without the bandit's answer, keep splitting as it last said (or by the weights).
-            return _banditProbabilities;
+            return _table?.BanditProbabilities;
         }
     }
 
@@ -269,14 +247,13 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         {
             info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
         }
-        catch (Exception ex) when (_info is not null && Placement.SiloFailures.IsSiloLost(ex))
+        catch (Exception ex) when (_table is not null && Placement.SiloFailures.IsSiloLost(ex))
         {
             // The catalog's silo just died; until its grain re-activates elsewhere, a routing table a second old beats failing.
-            info = _info;
+            info = _table.Info;
         }
-        _info = info;
+        _table = new RoutingTable(info, await BanditProbabilities(info));
         _fetchedAt = time.GetTimestamp();
-        _banditProbabilities = await BanditProbabilities(info);
         return info;
     }
 }
