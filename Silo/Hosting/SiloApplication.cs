@@ -1,9 +1,15 @@
 using Cluster.Grains;
 using Cluster.Hosting;
-using Cluster.Placement;
 using Cluster.Models;
-using Cluster.Silo.Http;
+using Cluster.Placement;
 using Cluster.Silo.Database;
+using Cluster.Silo.Gateway;
+using Cluster.Silo.Inference;
+using Cluster.Silo.Inference.Grpc;
+using Cluster.Silo.Management;
+using Cluster.Silo.Observability;
+using Cluster.Silo.Security;
+using Cluster.Silo.Traffic;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -56,9 +62,9 @@ public static class SiloApplication
         if (roles.HasFlag(SiloRoles.Gateway))
         {
             // Registered after UseOrleans, so the silo is up when the key table is first read.
-            builder.Services.AddSingleton<Security.ApiKeyCache>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.ApiKeyCache>());
-            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<Security.ApiKeyBootstrap>(sp, keysRequired));
+            builder.Services.AddSingleton<ApiKeyCache>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ApiKeyBootstrap>(sp, keysRequired));
         }
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
         var app = builder.Build();
@@ -70,11 +76,11 @@ public static class SiloApplication
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (roles.HasFlag(SiloRoles.Gateway))
         {
-            app.UseMiddleware<Security.ApiKeyMiddleware>(keysRequired);
+            app.UseMiddleware<ApiKeyMiddleware>(keysRequired);
             app.MapKeyApi();
             app.MapAuditApi();
             app.MapInferenceApi();
-            app.MapGrpcService<Grpc.GrpcInferenceEndpoint>();
+            app.MapGrpcService<GrpcInferenceEndpoint>();
             app.MapManagementApi();
             app.MapScalingApi();
             app.MapMemoryApi();

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Cluster.Audit;
 using Cluster.Security;
-using Cluster.Silo.Hosting;
-using Cluster.Silo.Http;
+using Cluster.Silo.Gateway;
 
 namespace Cluster.Silo.Security;
 

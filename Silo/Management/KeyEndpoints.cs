@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cluster.Errors;
+using Cluster.Grains;
+using Cluster.Security;
+using Cluster.Silo.Gateway;
+using Cluster.Silo.Security;
+
+namespace Cluster.Silo.Management;
+
+/// <summary>API keys at runtime (admin scope): create (the key is shown once), list, revoke, rotate.</summary>
+internal static class KeyEndpoints
+{
+    public static IEndpointRouteBuilder MapKeyApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/keys", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache) =>
+        {
+            var (name, scopes, models) = Read(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
+            var created = await Store(grains).Create(name, scopes, models);
+            await cache.Refresh();
+            await JsonResults.Write(http.Response, StatusCodes.Status201Created, w => Write(w, created.Info, created.Key));
+        });
+        app.MapGet("/api/keys", async (HttpContext http, IGrainFactory grains) =>
+        {
+            var table = await Store(grains).GetTable();
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("keys");
+                foreach (var key in table.Keys.OrderBy(k => k.CreatedAt)) Write(w, key, null);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        });
+        app.MapDelete("/api/keys/{id}", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
+        {
+            var revoked = await Store(grains).Revoke(id);
+            await cache.Refresh();
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, revoked, null));
+        });
+        app.MapPost("/api/keys/{id}/rotate", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
+        {
+            var rotated = await Store(grains).Rotate(id);
+            await cache.Refresh();
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, rotated.Info, rotated.Key));
+        });
+        return app;
+    }
+
+    private static IApiKeyStoreGrain Store(IGrainFactory grains) => grains.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry);
+
+    private static (string Name, ApiKeyScope Scopes, ImmutableArray<string> Models) Read(byte[] body)
+    {
+        const string expected = "The body must be {\"name\": \"...\", \"scopes\": [\"infer\" | \"read\" | \"admin\", ...], \"models\": [\"...\"] (optional)}.";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("scopes", out var scopesJson) || scopesJson.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidInferenceRequestException(expected);
+            }
+            var scopes = ApiKeyScope.None;
+            foreach (var scope in scopesJson.EnumerateArray())
+            {
+                scopes |= scope.ValueKind == JsonValueKind.String ? scope.GetString() switch
+                {
+                    "infer" => ApiKeyScope.Infer,
+                    "read" => ApiKeyScope.Read,
+                    "admin" => ApiKeyScope.Admin,
+                    var other => throw new InvalidInferenceRequestException($"Unknown scope '{other}'; use infer, read or admin."),
+                } : throw new InvalidInferenceRequestException(expected);
+            }
+            var models = ImmutableArray.CreateBuilder<string>();
+            if (root.TryGetProperty("models", out var modelsJson) && modelsJson.ValueKind != JsonValueKind.Null)
+            {
+                if (modelsJson.ValueKind != JsonValueKind.Array) throw new InvalidInferenceRequestException(expected);
+                foreach (var model in modelsJson.EnumerateArray())
+                {
+                    if (model.ValueKind != JsonValueKind.String || !Repository.ModelNames.IsValid(model.GetString()!)) throw new InvalidInferenceRequestException("Each model must be a valid model name.");
+                    models.Add(model.GetString()!);
+                }
+            }
+            return (name.GetString()!, scopes, models.ToImmutable());
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInferenceRequestException($"Malformed JSON: {ex.Message}");
+        }
+    }
+
+    private static void Write(Utf8JsonWriter w, ApiKeyInfo key, string? secret)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", key.Id);
+        w.WriteString("name", key.Name);
+        if (secret is not null) w.WriteString("key", secret);
+        w.WriteStartArray("scopes");
+        foreach (var scope in new[] { ApiKeyScope.Infer, ApiKeyScope.Read, ApiKeyScope.Admin }.Where(s => key.Scopes.HasFlag(s))) w.WriteStringValue(scope.ToString().ToLowerInvariant());
+        w.WriteEndArray();
+        w.WriteStartArray("models");
+        foreach (var model in key.Models.IsDefault ? [] : key.Models) w.WriteStringValue(model);
+        w.WriteEndArray();
+        w.WriteString("created_at", key.CreatedAt);
+        if (key.RevokedAt is { } revoked) w.WriteString("revoked_at", revoked);
+        else w.WriteNull("revoked_at");
+        w.WriteEndObject();
+    }
+}
