@@ -3,7 +3,6 @@ using Cluster.Grains;
 using Cluster.Models;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
-using Cluster.Silo.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Inference;
@@ -11,7 +10,7 @@ namespace Cluster.Silo.Inference;
 /// <summary>The KServe Open Inference Protocol v2 REST endpoints for models and inference.</summary>
 internal static class InferenceEndpoints
 {
-    public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v2", ServerMetadata);
         app.MapGet("/v2/models/{model}", (HttpContext http, IGrainFactory grains, string model) => Metadata(http, grains, model, null));
@@ -20,9 +19,6 @@ internal static class InferenceEndpoints
         app.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
         app.MapPost("/v2/models/{model}/infer", (HttpContext http, RouterGrains routers, string model) => Infer(http, routers, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
-        app.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, RouterGrains routers, string model) => Stats(http, grains, routers, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
-        return app;
     }
 
     private static Task ServerMetadata(HttpContext http) => JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
@@ -38,13 +34,13 @@ internal static class InferenceEndpoints
 
     private static async Task Metadata(HttpContext http, IGrainFactory grains, string model, string? version)
     {
-        var (info, entry) = await Find(grains, model, version);
+        var (info, entry) = await ModelLookup.Find(grains, model, version);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelMetadataJsonWriter.Write(w, info, entry));
     }
 
     private static async Task Ready(HttpContext http, IGrainFactory grains, string model, string? version)
     {
-        var (info, entry) = await Find(grains, model, version);
+        var (info, entry) = await ModelLookup.Find(grains, model, version);
         var ready = entry.Status == VersionStatus.Ready;
         await JsonResults.Write(http.Response, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, w =>
         {
@@ -85,23 +81,5 @@ internal static class InferenceEndpoints
     {
         var body = await RequestBody.ReadAll(request.BodyReader, request.HttpContext.RequestAborted);
         return InferenceRequestJsonReader.Read(body, body.Length, maxDepth);
-    }
-
-    private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)
-    {
-        var (info, entry) = await Find(grains, model, version);
-        var batching = routers.For(model).GetBatchingStats(entry.Version);
-        var statistics = grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
-        await Task.WhenAll(batching, statistics);
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching.Result, statistics.Result));
-    }
-
-    private static async Task<(ModelInfo Info, ModelVersionInfo Version)> Find(IGrainFactory grains, string model, string? version)
-    {
-        if (!ModelNames.IsValid(model)) throw new ModelNotFoundException($"Unknown model '{model}'.");
-        var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
-        if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{model}'.");
-        var resolved = info.Resolve(version);
-        return (info, resolved ?? throw new ModelNotFoundException($"Model '{model}' has no version or label '{version}'."));
     }
 }

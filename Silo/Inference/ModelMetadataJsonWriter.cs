@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Cluster.Models;
 using Cluster.Silo.Gateway;
-using Cluster.Tensors;
 
 namespace Cluster.Silo.Inference;
 

@@ -7,7 +7,7 @@ namespace Cluster.Silo.Management;
 /// <summary><c>GET /api/audit?limit=100&amp;model=m</c> (admin scope): administrative changes, newest first.</summary>
 internal static class AuditEndpoints
 {
-    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/audit", async (HttpContext http, IAuditLog audit, int? limit, string? model) =>
         {
@@ -34,6 +34,5 @@ internal static class AuditEndpoints
                 w.WriteEndObject();
             });
         });
-        return app;
     }
 }

@@ -11,7 +11,7 @@ namespace Cluster.Silo.Management;
 /// <summary>API keys at runtime (admin scope): create (the key is shown once), list, revoke, rotate.</summary>
 internal static class KeyEndpoints
 {
-    public static IEndpointRouteBuilder MapKeyApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/keys", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache) =>
         {
@@ -44,7 +44,6 @@ internal static class KeyEndpoints
             await cache.Refresh();
             await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, rotated.Info, rotated.Key));
         });
-        return app;
     }
 
     private static IApiKeyStoreGrain Store(IGrainFactory grains) => grains.GetGrain<IApiKeyStoreGrain>(GrainKeys.Registry);

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Models;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Security;
-using Cluster.Silo.Traffic;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -15,45 +14,39 @@ namespace Cluster.Silo.Management;
 /// <summary>
 /// The management API (<c>/api/models</c>) and Triton's model-repository extension
 /// (<c>/v2/repository</c>): upload, load, unload, delete versions; labels; model-wide settings.
+/// Traffic policies are the Traffic feature's.
 /// </summary>
 internal static class ManagementEndpoints
 {
-    public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", ListModels);
         app.MapGet("/api/models/{model}", async (HttpContext http, IGrainFactory grains, string model) =>
         {
-            var info = await Existing(grains, model);
+            var info = await ModelLookup.Existing(grains, model);
             await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
         });
         app.MapPost("/api/models/{model}/versions/{version}", Upload);
         app.MapDelete("/api/models/{model}/versions/{version}", async (HttpContext http, IGrainFactory grains, string model, string version, bool? force) =>
         {
-            await Model(grains, model).DeleteVersion(version, force ?? false);
+            await ModelLookup.Grain(grains, model).DeleteVersion(version, force ?? false);
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
         app.MapPost("/api/models/{model}/versions/{version}/load", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
-            var info = await Model(grains, model).LoadVersion(version);
+            var info = await ModelLookup.Grain(grains, model).LoadVersion(version);
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), info.Status == VersionStatus.Ready ? 200 : 503);
         });
         app.MapPost("/api/models/{model}/versions/{version}/unload", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
-            var info = await Model(grains, model).UnloadVersion(version);
+            var info = await ModelLookup.Grain(grains, model).UnloadVersion(version);
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: false));
         });
         app.MapPut("/api/models/{model}/labels/{label}", SetLabel);
         app.MapPut("/api/models/{model}/config", SetConfig);
-        app.MapGet("/api/models/{model}/traffic", async (HttpContext http, IGrainFactory grains, string model) =>
-        {
-            var info = await Existing(grains, model);
-            await Json(http, w => TrafficJson.Write(w, info));
-        });
-        app.MapPut("/api/models/{model}/traffic", SetTraffic);
         app.MapPost("/v2/repository/index", RepositoryIndex);
         app.MapPost("/v2/repository/models/{model}/load", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: true));
         app.MapPost("/v2/repository/models/{model}/unload", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: false));
-        return app;
     }
 
     private static async Task ListModels(HttpContext http, IGrainFactory grains)
@@ -74,7 +67,7 @@ internal static class ManagementEndpoints
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = gateway.Value.MaxUploadBytes;
         var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
         if (body.Length == 0) throw new InvalidInferenceRequestException("The body is empty; send the ONNX file's bytes (Content-Type: application/octet-stream).");
-        var info = await Model(grains, model).UploadVersion(version, body, null, label);
+        var info = await ModelLookup.Grain(grains, model).UploadVersion(version, body, null, label);
         http.Response.Headers.Location = $"/api/models/{model}";
         await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), StatusCodes.Status201Created);
     }
@@ -93,8 +86,8 @@ internal static class ManagementEndpoints
             throw new InvalidInferenceRequestException($"Malformed JSON: {ex.Message}");
         }
         if (version is null) throw new InvalidInferenceRequestException("The body must be {\"version\": \"<version>\"}.");
-        await Existing(grains, model);
-        var info = await Model(grains, model).SetLabel(label, version);
+        await ModelLookup.Existing(grains, model);
+        var info = await ModelLookup.Grain(grains, model).SetLabel(label, version);
         await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: false));
     }
 
@@ -110,18 +103,9 @@ internal static class ManagementEndpoints
         {
             throw new InvalidInferenceRequestException(ex.Message);
         }
-        await Existing(grains, model);
-        var info = await Model(grains, model).SetConfig(config);
+        await ModelLookup.Existing(grains, model);
+        var info = await ModelLookup.Grain(grains, model).SetConfig(config);
         await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
-    }
-
-    private static async Task SetTraffic(HttpContext http, IGrainFactory grains, string model)
-    {
-        var body = await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted);
-        var traffic = TrafficJson.Read(body);
-        await Existing(grains, model);
-        var info = await Model(grains, model).SetTraffic(traffic);
-        await Json(http, w => TrafficJson.Write(w, info));
     }
 
     private static async Task RepositoryIndex(HttpContext http, IGrainFactory grains)
@@ -146,21 +130,12 @@ internal static class ManagementEndpoints
 
     private static async Task ForEveryVersion(HttpContext http, IGrainFactory grains, string model, bool load)
     {
-        var info = await Existing(grains, model);
-        var grain = Model(grains, model);
+        var info = await ModelLookup.Existing(grains, model);
+        var grain = ModelLookup.Grain(grains, model);
         var results = await Task.WhenAll(info.Versions.Select(v => load ? grain.LoadVersion(v.Version) : grain.UnloadVersion(v.Version)));
         var failed = results.FirstOrDefault(r => load && r.Status != VersionStatus.Ready);
         if (failed is not null) throw new ModelNotReadyException($"Model '{model}' version {failed.Version} did not load: {failed.Reason}");
         http.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private static IModelGrain Model(IGrainFactory grains, string model) =>
-        ModelNames.IsValid(model) ? grains.GetGrain<IModelGrain>(model) : throw new ModelNotFoundException($"Unknown model '{model}'.");
-
-    private static async Task<ModelInfo> Existing(IGrainFactory grains, string model)
-    {
-        var info = await Model(grains, model).GetInfo();
-        return info.Exists ? info : throw new ModelNotFoundException($"Unknown model '{model}'.");
     }
 
     private static Task Json(HttpContext http, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) =>

@@ -7,7 +7,7 @@ namespace Cluster.Silo.Management;
 /// <summary><c>GET /api/memory</c>: each inference silo's memory budget, use, evictions and loaded replicas.</summary>
 internal static class MemoryEndpoints
 {
-    public static IEndpointRouteBuilder MapMemoryApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/memory", async (HttpContext http, IGrainFactory grains) =>
         {
@@ -46,6 +46,5 @@ internal static class MemoryEndpoints
                 w.WriteEndObject();
             });
         });
-        return app;
     }
 }

@@ -19,12 +19,11 @@ internal static class DriftEndpoints
 {
     private const int SampleValuesPerFeature = ReferenceCollector.MaxValuesPerFeature;
 
-    public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models/{model}/drift", Drift);
         app.MapPost("/api/models/{model}/versions/{version}/reference", SetReference);
         app.MapGet("/api/alerts", Alerts);
-        return app;
     }
 
     private static async Task Drift(HttpContext http, IGrainFactory grains, string model, string? version, string? window)

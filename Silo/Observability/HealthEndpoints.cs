@@ -1,5 +1,3 @@
-using Cluster.Grains;
-using Cluster.Models;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
 
@@ -8,21 +6,11 @@ namespace Cluster.Silo.Observability;
 /// <summary>Liveness and readiness probes of the v2 protocol.</summary>
 internal static class HealthEndpoints
 {
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v2/health/live", (HttpContext http) => Probe(http, true));
         app.MapGet("/v2/health/ready", async (HttpContext http, IGrainFactory grains, IServiceProvider services) =>
-            await Probe(http, await IsReady(grains, services.GetService<RepositoryLoadState>())));
-        return app;
-    }
-
-    /// <summary>Ready once start-up registration finished and no version is still loading.</summary>
-    internal static async Task<bool> IsReady(IGrainFactory grains, RepositoryLoadState? loadState)
-    {
-        if (loadState is { InitialScanDone: false }) return false;
-        var models = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List();
-        var infos = await Task.WhenAll(models.Select(m => grains.GetGrain<IModelGrain>(m).GetInfo()));
-        return infos.All(info => info.Versions.All(v => v.Status != VersionStatus.Loading));
+            await Probe(http, await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>())));
     }
 
     private static Task Probe(HttpContext http, bool ok) =>

@@ -22,7 +22,7 @@ internal static class StatusEndpoints
         return copy.ToArray();
     });
 
-    public static IEndpointRouteBuilder MapStatusPage(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/", async (HttpContext http) =>
         {
@@ -30,7 +30,6 @@ internal static class StatusEndpoints
             await http.Response.Body.WriteAsync(Page.Value, http.RequestAborted);
         });
         app.MapGet("/api/status", Status);
-        return app;
     }
 
     private static async Task Status(HttpContext http, IGrainFactory grains)

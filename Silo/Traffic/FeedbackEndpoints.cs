@@ -8,7 +8,7 @@ namespace Cluster.Silo.Traffic;
 /// <summary><c>POST /api/models/{m}/feedback</c> with <c>{"id": "&lt;request id&gt;", "reward": 0.7}</c>: a caller's reward for one answer, which a bandit learns from.</summary>
 internal static class FeedbackEndpoints
 {
-    public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/models/{model}/feedback", async (HttpContext http, IGrainFactory grains, string model) =>
         {
@@ -28,7 +28,6 @@ internal static class FeedbackEndpoints
                 w.WriteEndObject();
             });
         });
-        return app;
     }
 
     private static (string Id, double Reward) Read(byte[] body)

@@ -8,7 +8,7 @@ namespace Cluster.Silo.Traffic;
 /// <summary>Rollouts: start one from a plan, read the current one, pause, resume or abort it.</summary>
 internal static class RolloutEndpoints
 {
-    public static IEndpointRouteBuilder MapRolloutApi(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/models/{model}/rollouts", async (HttpContext http, IGrainFactory grains, string model) =>
         {
@@ -33,7 +33,6 @@ internal static class RolloutEndpoints
             };
             await Write(http, rollout, StatusCodes.Status200OK);
         });
-        return app;
     }
 
     private static IRolloutGrain Rollouts(IGrainFactory grains, string model) => grains.GetGrain<IRolloutGrain>(model);

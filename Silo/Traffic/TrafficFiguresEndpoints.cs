@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Cluster.Errors;
 using Cluster.Grains;
-using Cluster.Models;
 using Cluster.Silo.Gateway;
 using Cluster.Statistics;
 
@@ -14,10 +13,9 @@ namespace Cluster.Silo.Traffic;
 /// </summary>
 internal static class TrafficFiguresEndpoints
 {
-    public static IEndpointRouteBuilder MapTrafficFigures(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models/{model}/traffic/figures", Figures);
-        return app;
     }
 
     private static async Task Figures(HttpContext http, IGrainFactory grains, string model, string? window)

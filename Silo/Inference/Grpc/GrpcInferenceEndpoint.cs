@@ -3,7 +3,7 @@ using Cluster.Grains;
 using Cluster.Models;
 using Cluster.Protocol.V2;
 using Cluster.Repository;
-using Cluster.Silo.Observability;
+using Cluster.Silo.Gateway;
 using Cluster.Tensors;
 using Grpc.Core;
 
@@ -19,7 +19,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         Task.FromResult(new ServerLiveResponse { Live = true });
 
     public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        new() { Ready = await HealthEndpoints.IsReady(grains, services.GetService<RepositoryLoadState>()) };
+        new() { Ready = await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>()) };
 
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => GrpcErrors.Map(async () =>
     {
