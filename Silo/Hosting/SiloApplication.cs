@@ -59,10 +59,10 @@ public static class SiloApplication
         builder.Services.AddGateway(gateway);
         var app = builder.Build();
         app.UseGatewayErrors();
+        app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         app.MapObservability(gateway: roles.HasFlag(SiloRoles.Gateway), dashboard);
         if (roles.HasFlag(SiloRoles.Gateway))
         {
-            app.UseApiKeys(keysRequired);
             app.MapInference();
             app.MapManagement();
             app.MapTraffic();

@@ -10,15 +10,15 @@ namespace Cluster.Silo.Inference;
 /// <summary>The KServe Open Inference Protocol v2 REST endpoints for models and inference.</summary>
 internal static class InferenceEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder infer)
     {
-        app.MapGet("/v2", ServerMetadata);
-        app.MapGet("/v2/models/{model}", (HttpContext http, IGrainFactory grains, string model) => Metadata(http, grains, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}", Metadata);
-        app.MapGet("/v2/models/{model}/ready", (HttpContext http, IGrainFactory grains, string model) => Ready(http, grains, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
-        app.MapPost("/v2/models/{model}/infer", (HttpContext http, RouterGrains routers, string model) => Infer(http, routers, model, null));
-        app.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
+        read.MapGet("/v2", ServerMetadata);
+        read.MapGet("/v2/models/{model}", (HttpContext http, IGrainFactory grains, string model) => Metadata(http, grains, model, null));
+        read.MapGet("/v2/models/{model}/versions/{version}", Metadata);
+        read.MapGet("/v2/models/{model}/ready", (HttpContext http, IGrainFactory grains, string model) => Ready(http, grains, model, null));
+        read.MapGet("/v2/models/{model}/versions/{version}/ready", Ready);
+        infer.MapPost("/v2/models/{model}/infer", (HttpContext http, RouterGrains routers, string model) => Infer(http, routers, model, null));
+        infer.MapPost("/v2/models/{model}/versions/{version}/infer", Infer);
     }
 
     private static Task ServerMetadata(HttpContext http) => JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>

@@ -1,6 +1,8 @@
 using Cluster.Grains;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference.Grpc;
+using Cluster.Silo.Security;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Cluster.Silo.Inference;
 
@@ -16,8 +18,14 @@ internal static class InferenceExtensions
 
     public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder app)
     {
-        InferenceEndpoints.Map(app);
-        app.MapGrpcService<GrpcInferenceEndpoint>();
+        InferenceEndpoints.Map(
+            app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Read),
+            app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Infer));
+        // Each gRPC method declares its own policy (attributes on the service); methods it does not implement need read.
+        app.MapGrpcService<GrpcInferenceEndpoint>().Add(endpoint =>
+        {
+            if (!endpoint.Metadata.Any(m => m is IAuthorizeData or IAllowAnonymous)) endpoint.Metadata.Add(new AuthorizeAttribute(ApiKeyPolicies.Read));
+        });
         return app;
     }
 }

@@ -7,9 +7,9 @@ namespace Cluster.Silo.Management;
 /// <summary><c>GET /api/audit?limit=100&amp;model=m</c> (admin scope): administrative changes, newest first.</summary>
 internal static class AuditEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder admin)
     {
-        app.MapGet("/api/audit", async (HttpContext http, IAuditLog audit, int? limit, string? model) =>
+        admin.MapGet("/api/audit", async (HttpContext http, IAuditLog audit, int? limit, string? model) =>
         {
             var count = limit ?? 100;
             if (count is < 1 or > 10_000) throw new InvalidInferenceRequestException("limit must be between 1 and 10000.");

@@ -11,16 +11,16 @@ namespace Cluster.Silo.Management;
 /// <summary>API keys at runtime (admin scope): create (the key is shown once), list, revoke, rotate.</summary>
 internal static class KeyEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder admin)
     {
-        app.MapPost("/api/keys", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache) =>
+        admin.MapPost("/api/keys", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache) =>
         {
             var (name, scopes, models) = Read(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
             var created = await Store(grains).Create(name, scopes, models);
             await cache.Refresh();
             await JsonResults.Write(http.Response, StatusCodes.Status201Created, w => Write(w, created.Info, created.Key));
         });
-        app.MapGet("/api/keys", async (HttpContext http, IGrainFactory grains) =>
+        admin.MapGet("/api/keys", async (HttpContext http, IGrainFactory grains) =>
         {
             var table = await Store(grains).GetTable();
             await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
@@ -32,13 +32,13 @@ internal static class KeyEndpoints
                 w.WriteEndObject();
             });
         });
-        app.MapDelete("/api/keys/{id}", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
+        admin.MapDelete("/api/keys/{id}", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
         {
             var revoked = await Store(grains).Revoke(id);
             await cache.Refresh();
             await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, revoked, null));
         });
-        app.MapPost("/api/keys/{id}/rotate", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
+        admin.MapPost("/api/keys/{id}/rotate", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
         {
             var rotated = await Store(grains).Rotate(id);
             await cache.Refresh();

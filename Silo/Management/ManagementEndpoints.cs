@@ -18,35 +18,35 @@ namespace Cluster.Silo.Management;
 /// </summary>
 internal static class ManagementEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder admin)
     {
-        app.MapGet("/api/models", ListModels);
-        app.MapGet("/api/models/{model}", async (HttpContext http, IGrainFactory grains, string model) =>
+        read.MapGet("/api/models", ListModels);
+        read.MapGet("/api/models/{model}", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var info = await ModelLookup.Existing(grains, model);
             await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
         });
-        app.MapPost("/api/models/{model}/versions/{version}", Upload);
-        app.MapDelete("/api/models/{model}/versions/{version}", async (HttpContext http, IGrainFactory grains, string model, string version, bool? force) =>
+        admin.MapPost("/api/models/{model}/versions/{version}", Upload);
+        admin.MapDelete("/api/models/{model}/versions/{version}", async (HttpContext http, IGrainFactory grains, string model, string version, bool? force) =>
         {
             await ModelLookup.Grain(grains, model).DeleteVersion(version, force ?? false);
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
-        app.MapPost("/api/models/{model}/versions/{version}/load", async (HttpContext http, IGrainFactory grains, string model, string version) =>
+        admin.MapPost("/api/models/{model}/versions/{version}/load", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
             var info = await ModelLookup.Grain(grains, model).LoadVersion(version);
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), info.Status == VersionStatus.Ready ? 200 : 503);
         });
-        app.MapPost("/api/models/{model}/versions/{version}/unload", async (HttpContext http, IGrainFactory grains, string model, string version) =>
+        admin.MapPost("/api/models/{model}/versions/{version}/unload", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
             var info = await ModelLookup.Grain(grains, model).UnloadVersion(version);
             await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: false));
         });
-        app.MapPut("/api/models/{model}/labels/{label}", SetLabel);
-        app.MapPut("/api/models/{model}/config", SetConfig);
-        app.MapPost("/v2/repository/index", RepositoryIndex);
-        app.MapPost("/v2/repository/models/{model}/load", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: true));
-        app.MapPost("/v2/repository/models/{model}/unload", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: false));
+        admin.MapPut("/api/models/{model}/labels/{label}", SetLabel);
+        admin.MapPut("/api/models/{model}/config", SetConfig);
+        admin.MapPost("/v2/repository/index", RepositoryIndex);
+        admin.MapPost("/v2/repository/models/{model}/load", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: true));
+        admin.MapPost("/v2/repository/models/{model}/unload", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: false));
     }
 
     private static async Task ListModels(HttpContext http, IGrainFactory grains)

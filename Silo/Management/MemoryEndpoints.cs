@@ -7,9 +7,9 @@ namespace Cluster.Silo.Management;
 /// <summary><c>GET /api/memory</c>: each inference silo's memory budget, use, evictions and loaded replicas.</summary>
 internal static class MemoryEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read)
     {
-        app.MapGet("/api/memory", async (HttpContext http, IGrainFactory grains) =>
+        read.MapGet("/api/memory", async (HttpContext http, IGrainFactory grains) =>
         {
             var silos = await grains.GetGrain<IMemoryMapGrain>(0).Get();
             await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>

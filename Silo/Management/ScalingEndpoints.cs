@@ -10,10 +10,10 @@ namespace Cluster.Silo.Management;
 /// <summary>Replica counts without a reload (<c>.../scale</c>) and what a version's autoscaler sees and decided.</summary>
 internal static class ScalingEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder admin)
     {
-        app.MapPost("/api/models/{model}/versions/{version}/scale", Scale);
-        app.MapGet("/api/models/{model}/versions/{version}/autoscaling", Status);
+        admin.MapPost("/api/models/{model}/versions/{version}/scale", Scale);
+        read.MapGet("/api/models/{model}/versions/{version}/autoscaling", Status);
     }
 
     private static async Task Scale(HttpContext http, IGrainFactory grains, string model, string version)

@@ -19,11 +19,11 @@ internal static class DriftEndpoints
 {
     private const int SampleValuesPerFeature = ReferenceCollector.MaxValuesPerFeature;
 
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder admin)
     {
-        app.MapGet("/api/models/{model}/drift", Drift);
-        app.MapPost("/api/models/{model}/versions/{version}/reference", SetReference);
-        app.MapGet("/api/alerts", Alerts);
+        read.MapGet("/api/models/{model}/drift", Drift);
+        admin.MapPost("/api/models/{model}/versions/{version}/reference", SetReference);
+        read.MapGet("/api/alerts", Alerts);
     }
 
     private static async Task Drift(HttpContext http, IGrainFactory grains, string model, string? version, string? window)

@@ -6,10 +6,10 @@ namespace Cluster.Silo.Observability;
 /// <summary>Liveness and readiness probes of the v2 protocol.</summary>
 internal static class HealthEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder open)
     {
-        app.MapGet("/v2/health/live", (HttpContext http) => Probe(http, true));
-        app.MapGet("/v2/health/ready", async (HttpContext http, IGrainFactory grains, IServiceProvider services) =>
+        open.MapGet("/v2/health/live", (HttpContext http) => Probe(http, true));
+        open.MapGet("/v2/health/ready", async (HttpContext http, IGrainFactory grains, IServiceProvider services) =>
             await Probe(http, await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>())));
     }
 

@@ -1,3 +1,4 @@
+using Cluster.Silo.Security;
 using Cluster.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -21,16 +22,21 @@ internal static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary>Probes and <c>/metrics</c> on every silo; the rest on gateways (<paramref name="gateway"/>), the dashboard where it runs.</summary>
+    /// <summary>
+    /// Probes (open) and <c>/metrics</c> on every silo; statistics, drift, alerts and the status page on gateways
+    /// (<paramref name="gateway"/>), and the dashboard (admin) where it runs.
+    /// </summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app, bool gateway, bool dashboard)
     {
-        HealthEndpoints.Map(app);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        var open = app.MapGroup("").AllowAnonymous();
+        var read = app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Read);
+        HealthEndpoints.Map(open);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(ApiKeyPolicies.Read);
         if (!gateway) return app;
-        StatsEndpoints.Map(app);
-        DriftEndpoints.Map(app);
-        StatusEndpoints.Map(app);
-        if (dashboard) app.MapOrleansDashboard("/dashboard");
+        StatsEndpoints.Map(read);
+        DriftEndpoints.Map(read, app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Admin));
+        StatusEndpoints.Map(open, read);
+        if (dashboard) app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiKeyPolicies.Admin);
         return app;
     }
 }

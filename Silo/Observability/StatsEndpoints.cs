@@ -6,10 +6,10 @@ namespace Cluster.Silo.Observability;
 /// <summary><c>GET /v2/models/{m}[/versions/{v}]/stats</c>: a version's statistics (Triton's statistics extension) and this silo's batch worker.</summary>
 internal static class StatsEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read)
     {
-        app.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, RouterGrains routers, string model) => Stats(http, grains, routers, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
+        read.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, RouterGrains routers, string model) => Stats(http, grains, routers, model, null));
+        read.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
     }
 
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)

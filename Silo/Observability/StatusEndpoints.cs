@@ -22,14 +22,14 @@ internal static class StatusEndpoints
         return copy.ToArray();
     });
 
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder open, IEndpointRouteBuilder read)
     {
-        app.MapGet("/", async (HttpContext http) =>
+        open.MapGet("/", async (HttpContext http) =>
         {
             http.Response.ContentType = "text/html; charset=utf-8";
             await http.Response.Body.WriteAsync(Page.Value, http.RequestAborted);
         });
-        app.MapGet("/api/status", Status);
+        read.MapGet("/api/status", Status);
     }
 
     private static async Task Status(HttpContext http, IGrainFactory grains)

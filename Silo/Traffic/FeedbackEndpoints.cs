@@ -8,9 +8,9 @@ namespace Cluster.Silo.Traffic;
 /// <summary><c>POST /api/models/{m}/feedback</c> with <c>{"id": "&lt;request id&gt;", "reward": 0.7}</c>: a caller's reward for one answer, which a bandit learns from.</summary>
 internal static class FeedbackEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder infer)
     {
-        app.MapPost("/api/models/{model}/feedback", async (HttpContext http, IGrainFactory grains, string model) =>
+        infer.MapPost("/api/models/{model}/feedback", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var (id, reward) = Read(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
             var info = await grains.GetGrain<IModelGrain>(model).GetInfo();

@@ -8,20 +8,20 @@ namespace Cluster.Silo.Traffic;
 /// <summary>Rollouts: start one from a plan, read the current one, pause, resume or abort it.</summary>
 internal static class RolloutEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder admin)
     {
-        app.MapPost("/api/models/{model}/rollouts", async (HttpContext http, IGrainFactory grains, string model) =>
+        admin.MapPost("/api/models/{model}/rollouts", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var plan = RolloutJson.Read(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
             var rollout = await Rollouts(grains, model).Start(plan);
             await Write(http, rollout, StatusCodes.Status201Created);
         });
-        app.MapGet("/api/models/{model}/rollouts/current", async (HttpContext http, IGrainFactory grains, string model) =>
+        read.MapGet("/api/models/{model}/rollouts/current", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var rollout = await Rollouts(grains, model).GetCurrent() ?? throw new ModelNotFoundException($"Model '{model}' has had no rollout.");
             await Write(http, rollout, StatusCodes.Status200OK);
         });
-        app.MapPost("/api/models/{model}/rollouts/current/{action}", async (HttpContext http, IGrainFactory grains, string model, string action) =>
+        admin.MapPost("/api/models/{model}/rollouts/current/{action}", async (HttpContext http, IGrainFactory grains, string model, string action) =>
         {
             var rollouts = Rollouts(grains, model);
             var rollout = action switch

@@ -5,14 +5,14 @@ namespace Cluster.Silo.Traffic;
 /// <summary><c>GET</c> and <c>PUT /api/models/{m}/traffic</c>: a model's traffic policy (weights, shadows, stickiness, bandit).</summary>
 internal static class TrafficEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder admin)
     {
-        app.MapGet("/api/models/{model}/traffic", async (HttpContext http, IGrainFactory grains, string model) =>
+        read.MapGet("/api/models/{model}/traffic", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var info = await ModelLookup.Existing(grains, model);
             await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => TrafficJson.Write(w, info));
         });
-        app.MapPut("/api/models/{model}/traffic", SetTraffic);
+        admin.MapPut("/api/models/{model}/traffic", SetTraffic);
     }
 
     private static async Task SetTraffic(HttpContext http, IGrainFactory grains, string model)

@@ -13,9 +13,9 @@ namespace Cluster.Silo.Traffic;
 /// </summary>
 internal static class TrafficFiguresEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder read)
     {
-        app.MapGet("/api/models/{model}/traffic/figures", Figures);
+        read.MapGet("/api/models/{model}/traffic/figures", Figures);
     }
 
     private static async Task Figures(HttpContext http, IGrainFactory grains, string model, string? window)

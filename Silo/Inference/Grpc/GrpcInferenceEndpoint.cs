@@ -4,8 +4,10 @@ using Cluster.Models;
 using Cluster.Protocol.V2;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
+using Cluster.Silo.Security;
 using Cluster.Tensors;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Cluster.Silo.Inference.Grpc;
 
@@ -15,12 +17,15 @@ namespace Cluster.Silo.Inference.Grpc;
 /// </summary>
 internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains routers, IServiceProvider services) : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    [AllowAnonymous]
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
+    [AllowAnonymous]
     public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         new() { Ready = await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>()) };
 
+    [Authorize(ApiKeyPolicies.Read)]
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) => GrpcErrors.Map(async () =>
     {
         Authorize(context, request.Name);
@@ -28,6 +33,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         return new ModelReadyResponse { Ready = entry.Status == VersionStatus.Ready };
     });
 
+    [Authorize(ApiKeyPolicies.Read)]
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
         var response = new ServerMetadataResponse { Name = "cluster", Version = typeof(GrpcInferenceEndpoint).Assembly.GetName().Version?.ToString(3) ?? "" };
@@ -35,6 +41,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         return Task.FromResult(response);
     }
 
+    [Authorize(ApiKeyPolicies.Read)]
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) => GrpcErrors.Map(async () =>
     {
         Authorize(context, request.Name);
@@ -47,6 +54,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         return response;
     });
 
+    [Authorize(ApiKeyPolicies.Infer)]
     public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) => GrpcErrors.Map(async () =>
     {
         if (!ModelNames.IsValid(request.ModelName)) throw new ModelNotFoundException($"Unknown model '{request.ModelName}'.");
@@ -66,7 +74,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         return GrpcTensors.Response(response);
     });
 
-    /// <summary>A key limited to some models may not reach others (the middleware checked its scope; the model is in the message).</summary>
+    /// <summary>A key limited to some models may not reach others (its policy checked the scope; the model is in the message).</summary>
     private static void Authorize(ServerCallContext context, string model)
     {
         if (context.GetHttpContext().Items[typeof(Cluster.Security.ApiKeyInfo)] is Cluster.Security.ApiKeyInfo key && !key.Covers(model))
