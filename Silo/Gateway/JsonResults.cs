@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Cluster.Silo.Gateway;
 
@@ -27,6 +28,10 @@ internal static class JsonResults
         }
         await response.BodyWriter.FlushAsync();
     }
+
+    /// <summary>Writes <paramref name="value"/> through its source-generated serializer.</summary>
+    public static Task Write<T>(HttpResponse response, int status, T value, JsonTypeInfo<T> type) =>
+        Write(response, status, w => JsonSerializer.Serialize(w, value, type));
 
     public static Task Error(HttpResponse response, int status, string message) =>
         Write(response, status, w =>

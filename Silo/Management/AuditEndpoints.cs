@@ -14,25 +14,14 @@ internal static class AuditEndpoints
             var count = limit ?? 100;
             if (count is < 1 or > 10_000) throw new InvalidInferenceRequestException("limit must be between 1 and 10000.");
             var records = await audit.Read(count, model);
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("records");
-                foreach (var record in records)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", record.Id);
-                    w.WriteString("at", record.At);
-                    w.WriteString("actor", record.Actor);
-                    w.WriteString("action", record.Action);
-                    w.WriteString("model", record.Model);
-                    w.WriteString("before", record.Before);
-                    w.WriteString("after", record.After);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            var page = new AuditPage([.. records.Select(r => new AuditEntry(r.Id, r.At, r.Actor, r.Action, r.Model, r.Before, r.After))]);
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, page, ManagementJsonContext.Default.AuditPage);
         });
     }
+
+    /// <summary><c>{"records": [...]}</c>.</summary>
+    internal sealed record AuditPage(AuditEntry[] Records);
+
+    /// <summary>One change: who made it, when, to which model, and the state before and after (as text).</summary>
+    internal sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Model, string? Before, string? After);
 }

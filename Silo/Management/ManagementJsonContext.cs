@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Cluster.Silo.Management;
+
+/// <summary>Source-generated serializers of the management API's response bodies, snake_case as on the wire.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(AuditEndpoints.AuditPage))]
+internal sealed partial class ManagementJsonContext : JsonSerializerContext;
