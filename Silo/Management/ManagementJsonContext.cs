@@ -5,4 +5,5 @@ namespace Cluster.Silo.Management;
 /// <summary>Source-generated serializers of the management API's response bodies, snake_case as on the wire.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AuditEndpoints.AuditPage))]
+[JsonSerializable(typeof(MemoryEndpoints.MemoryPage))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

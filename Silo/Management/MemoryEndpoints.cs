@@ -12,39 +12,20 @@ internal static class MemoryEndpoints
         read.MapGet("/api/memory", async (HttpContext http, IGrainFactory grains) =>
         {
             var silos = await grains.GetGrain<IMemoryMapGrain>(0).Get();
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("silos");
-                foreach (var silo in silos)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("silo", silo.Silo);
-                    w.WriteString("device", silo.Device);
-                    w.WriteNumber("budget_bytes", silo.BudgetBytes);
-                    w.WriteNumber("used_bytes", silo.UsedBytes);
-                    w.WriteNumber("evictions", silo.Evictions);
-                    w.WriteNumber("waiting_loads", silo.WaitingLoads);
-                    w.WriteStartArray("replicas");
-                    // A key limited to some models sees only their replicas (totals stay whole: the budget is shared).
-                    foreach (var use in silo.Replicas.Where(r => VisibleModels.Allows(http, r.Model)))
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("model", use.Model);
-                        w.WriteString("version", use.Version);
-                        w.WriteNumber("replica", use.Replica);
-                        w.WriteNumber("bytes", use.Bytes);
-                        w.WriteBoolean("measured", use.Measured);
-                        w.WriteBoolean("pinned", use.Pinned);
-                        w.WriteNumber("idle_seconds", use.IdleSeconds);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            var page = new MemoryPage([.. silos.Select(silo => new SiloEntry(silo.Silo, silo.Device, silo.BudgetBytes, silo.UsedBytes, silo.Evictions, silo.WaitingLoads,
+                // A key limited to some models sees only their replicas (totals stay whole: the budget is shared).
+                [.. silo.Replicas.Where(r => VisibleModels.Allows(http, r.Model))
+                    .Select(use => new ReplicaEntry(use.Model, use.Version, use.Replica, use.Bytes, use.Measured, use.Pinned, use.IdleSeconds))]))]);
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, page, ManagementJsonContext.Default.MemoryPage);
         });
     }
+
+    /// <summary><c>{"silos": [...]}</c>.</summary>
+    internal sealed record MemoryPage(SiloEntry[] Silos);
+
+    /// <summary>One inference silo: its budget, what is used, evictions so far, loads waiting for room, and the replicas it holds.</summary>
+    internal sealed record SiloEntry(string Silo, string Device, long BudgetBytes, long UsedBytes, long Evictions, int WaitingLoads, ReplicaEntry[] Replicas);
+
+    /// <summary>One loaded replica and the bytes it holds.</summary>
+    internal sealed record ReplicaEntry(string Model, string Version, int Replica, long Bytes, bool Measured, bool Pinned, double IdleSeconds);
 }
