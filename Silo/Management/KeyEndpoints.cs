@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Security;
@@ -18,31 +19,25 @@ internal static class KeyEndpoints
             var (name, scopes, models) = Read(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
             var created = await Store(grains).Create(name, scopes, models);
             await cache.Refresh();
-            await JsonResults.Write(http.Response, StatusCodes.Status201Created, w => Write(w, created.Info, created.Key));
+            await JsonResults.Write(http.Response, StatusCodes.Status201Created, Body(created.Info, created.Key), ManagementJsonContext.Default.KeyBody);
         });
         admin.MapGet("/api/keys", async (HttpContext http, IGrainFactory grains) =>
         {
             var table = await Store(grains).GetTable();
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("keys");
-                foreach (var key in table.Keys.OrderBy(k => k.CreatedAt)) Write(w, key, null);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            var list = new KeyList([.. table.Keys.OrderBy(k => k.CreatedAt).Select(k => Body(k, null))]);
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, list, ManagementJsonContext.Default.KeyList);
         });
         admin.MapDelete("/api/keys/{id}", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
         {
             var revoked = await Store(grains).Revoke(id);
             await cache.Refresh();
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, revoked, null));
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, Body(revoked, null), ManagementJsonContext.Default.KeyBody);
         });
         admin.MapPost("/api/keys/{id}/rotate", async (HttpContext http, IGrainFactory grains, ApiKeyCache cache, string id) =>
         {
             var rotated = await Store(grains).Rotate(id);
             await cache.Refresh();
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, rotated.Info, rotated.Key));
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, Body(rotated.Info, rotated.Key), ManagementJsonContext.Default.KeyBody);
         });
     }
 
@@ -89,21 +84,25 @@ internal static class KeyEndpoints
         }
     }
 
-    private static void Write(Utf8JsonWriter w, ApiKeyInfo key, string? secret)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", key.Id);
-        w.WriteString("name", key.Name);
-        if (secret is not null) w.WriteString("key", secret);
-        w.WriteStartArray("scopes");
-        foreach (var scope in new[] { ApiKeyScope.Infer, ApiKeyScope.Read, ApiKeyScope.Admin }.Where(s => key.Scopes.HasFlag(s))) w.WriteStringValue(scope.ToString().ToLowerInvariant());
-        w.WriteEndArray();
-        w.WriteStartArray("models");
-        foreach (var model in key.Models.IsDefault ? [] : key.Models) w.WriteStringValue(model);
-        w.WriteEndArray();
-        w.WriteString("created_at", key.CreatedAt);
-        if (key.RevokedAt is { } revoked) w.WriteString("revoked_at", revoked);
-        else w.WriteNull("revoked_at");
-        w.WriteEndObject();
-    }
+    private static KeyBody Body(ApiKeyInfo key, string? secret) => new(
+        key.Id,
+        key.Name,
+        secret,
+        [.. new[] { ApiKeyScope.Infer, ApiKeyScope.Read, ApiKeyScope.Admin }.Where(s => key.Scopes.HasFlag(s)).Select(s => s.ToString().ToLowerInvariant())],
+        key.Models.IsDefault ? [] : [.. key.Models],
+        key.CreatedAt,
+        key.RevokedAt);
+
+    /// <summary><c>{"keys": [...]}</c>, oldest first.</summary>
+    internal sealed record KeyList(KeyBody[] Keys);
+
+    /// <summary>A key as the API shows it; <paramref name="Key"/>, the secret, only when it was just created or rotated.</summary>
+    internal sealed record KeyBody(
+        string Id,
+        string Name,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key,
+        string[] Scopes,
+        string[] Models,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? RevokedAt);
 }

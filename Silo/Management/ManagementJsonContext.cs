@@ -6,4 +6,6 @@ namespace Cluster.Silo.Management;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AuditEndpoints.AuditPage))]
 [JsonSerializable(typeof(MemoryEndpoints.MemoryPage))]
+[JsonSerializable(typeof(KeyEndpoints.KeyBody))]
+[JsonSerializable(typeof(KeyEndpoints.KeyList))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;
