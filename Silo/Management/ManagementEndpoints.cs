@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Models;
@@ -24,7 +25,7 @@ internal static class ManagementEndpoints
         read.MapGet("/api/models/{model}", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var info = await ModelLookup.Existing(grains, model);
-            await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
+            await Json(http, ModelJson.Model(info, detailed: true), ManagementJsonContext.Default.ModelBody);
         });
         admin.MapPost("/api/models/{model}/versions/{version}", Upload);
         admin.MapDelete("/api/models/{model}/versions/{version}", async (HttpContext http, IGrainFactory grains, string model, string version, bool? force) =>
@@ -35,12 +36,12 @@ internal static class ManagementEndpoints
         admin.MapPost("/api/models/{model}/versions/{version}/load", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
             var info = await ModelLookup.Grain(grains, model).LoadVersion(version);
-            await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), info.Status == VersionStatus.Ready ? 200 : 503);
+            await Json(http, ModelJson.Version(info, detailed: true), ManagementJsonContext.Default.VersionBody, info.Status == VersionStatus.Ready ? 200 : 503);
         });
         admin.MapPost("/api/models/{model}/versions/{version}/unload", async (HttpContext http, IGrainFactory grains, string model, string version) =>
         {
             var info = await ModelLookup.Grain(grains, model).UnloadVersion(version);
-            await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: false));
+            await Json(http, ModelJson.Version(info, detailed: false), ManagementJsonContext.Default.VersionBody);
         });
         admin.MapPut("/api/models/{model}/labels/{label}", SetLabel);
         admin.MapPut("/api/models/{model}/config", SetConfig);
@@ -53,12 +54,7 @@ internal static class ManagementEndpoints
     {
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
-        await Json(http, w =>
-        {
-            w.WriteStartArray();
-            foreach (var model in models.Where(m => m.Exists)) ManagementJsonWriter.WriteModel(w, model, detailed: false);
-            w.WriteEndArray();
-        });
+        await Json(http, [.. models.Where(m => m.Exists).Select(m => ModelJson.Model(m, detailed: false))], ManagementJsonContext.Default.ModelBodyArray);
     }
 
     private static async Task Upload(HttpContext http, IGrainFactory grains, IOptions<GatewaySettings> gateway, string model, string version, string? label)
@@ -69,7 +65,7 @@ internal static class ManagementEndpoints
         if (body.Length == 0) throw new InvalidInferenceRequestException("The body is empty; send the ONNX file's bytes (Content-Type: application/octet-stream).");
         var info = await ModelLookup.Grain(grains, model).UploadVersion(version, body, null, label);
         http.Response.Headers.Location = $"/api/models/{model}";
-        await Json(http, w => ManagementJsonWriter.WriteVersion(w, info, detailed: true), StatusCodes.Status201Created);
+        await Json(http, ModelJson.Version(info, detailed: true), ManagementJsonContext.Default.VersionBody, StatusCodes.Status201Created);
     }
 
     private static async Task SetLabel(HttpContext http, IGrainFactory grains, string model, string label)
@@ -88,7 +84,7 @@ internal static class ManagementEndpoints
         if (version is null) throw new InvalidInferenceRequestException("The body must be {\"version\": \"<version>\"}.");
         await ModelLookup.Existing(grains, model);
         var info = await ModelLookup.Grain(grains, model).SetLabel(label, version);
-        await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: false));
+        await Json(http, ModelJson.Model(info, detailed: false), ManagementJsonContext.Default.ModelBody);
     }
 
     private static async Task SetConfig(HttpContext http, IGrainFactory grains, string model)
@@ -105,27 +101,19 @@ internal static class ManagementEndpoints
         }
         await ModelLookup.Existing(grains, model);
         var info = await ModelLookup.Grain(grains, model).SetConfig(config);
-        await Json(http, w => ManagementJsonWriter.WriteModel(w, info, detailed: true));
+        await Json(http, ModelJson.Model(info, detailed: true), ManagementJsonContext.Default.ModelBody);
     }
 
     private static async Task RepositoryIndex(HttpContext http, IGrainFactory grains)
     {
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
-        await Json(http, w =>
-        {
-            w.WriteStartArray();
-            foreach (var version in models.SelectMany(m => m.Versions.Select(v => (m.Name, v))))
-            {
-                w.WriteStartObject();
-                w.WriteString("name", version.Name);
-                w.WriteString("version", version.v.Version);
-                w.WriteString("state", version.v.Status switch { VersionStatus.Ready => "READY", VersionStatus.Loading => "LOADING", VersionStatus.Unloaded => "UNAVAILABLE", _ => "UNAVAILABLE" });
-                w.WriteString("reason", version.v.Reason ?? (version.v.Status == VersionStatus.Unloaded ? "unloaded" : ""));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        });
+        RepositoryEntry[] index = [.. models.SelectMany(m => m.Versions.Select(v => new RepositoryEntry(
+            m.Name,
+            v.Version,
+            v.Status switch { VersionStatus.Ready => "READY", VersionStatus.Loading => "LOADING", VersionStatus.Unloaded => "UNAVAILABLE", _ => "UNAVAILABLE" },
+            v.Reason ?? (v.Status == VersionStatus.Unloaded ? "unloaded" : ""))))];
+        await Json(http, index, ManagementJsonContext.Default.RepositoryEntryArray);
     }
 
     private static async Task ForEveryVersion(HttpContext http, IGrainFactory grains, string model, bool load)
@@ -138,6 +126,9 @@ internal static class ManagementEndpoints
         http.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    private static Task Json(HttpContext http, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) =>
-        JsonResults.Write(http.Response, status, write);
+    private static Task Json<T>(HttpContext http, T body, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK) =>
+        JsonResults.Write(http.Response, status, body, type);
+
+    /// <summary>A version in Triton's repository index.</summary>
+    internal sealed record RepositoryEntry(string Name, string Version, string State, string Reason);
 }

@@ -8,4 +8,9 @@ namespace Cluster.Silo.Management;
 [JsonSerializable(typeof(MemoryEndpoints.MemoryPage))]
 [JsonSerializable(typeof(KeyEndpoints.KeyBody))]
 [JsonSerializable(typeof(KeyEndpoints.KeyList))]
+[JsonSerializable(typeof(ModelJson.ModelBody))]
+[JsonSerializable(typeof(ModelJson.ModelBody[]))]
+[JsonSerializable(typeof(ModelJson.VersionBody))]
+[JsonSerializable(typeof(ManagementEndpoints.RepositoryEntry[]))]
+[JsonSerializable(typeof(ScalingEndpoints.AutoscalerBody))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

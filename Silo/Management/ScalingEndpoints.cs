@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cluster.Audit;
 using Cluster.Errors;
 using Cluster.Grains;
@@ -36,7 +37,7 @@ internal static class ScalingEndpoints
         var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
         if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{model}'.");
         var scaled = await grains.GetGrain<IModelGrain>(model).Scale(version, replicas, $"set by {AuditActor.Current}");
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ManagementJsonWriter.WriteVersion(w, scaled, detailed: false));
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, ModelJson.Version(scaled, detailed: false), ManagementJsonContext.Default.VersionBody);
     }
 
     private static async Task Status(HttpContext http, IGrainFactory grains, string model, string version)
@@ -44,41 +45,35 @@ internal static class ScalingEndpoints
         var info = await grains.GetGrain<IModelGrain>(model).GetInfo();
         var entry = info.Resolve(version) ?? throw new ModelNotFoundException(info.Exists ? $"Model '{model}' has no version or label '{version}'." : $"Unknown model '{model}'.");
         var status = await grains.GetGrain<IAutoscalerGrain>(GrainKeys.Version(model, entry.Version)).GetStatus();
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => Write(w, status));
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, Body(status), ManagementJsonContext.Default.AutoscalerBody);
     }
 
-    private static void Write(Utf8JsonWriter w, AutoscalerStatus status)
-    {
-        w.WriteStartObject();
-        w.WriteString("model", status.Model);
-        w.WriteString("version", status.Version);
-        w.WriteBoolean("enabled", status.Settings is not null);
-        if (status.Settings is { } settings)
-        {
-            w.WritePropertyName("settings");
-            ManagementJsonWriter.WriteAutoscaling(w, settings);
-        }
-        w.WriteNumber("replicas", status.Replicas);
-        w.WriteNumber("desired", status.Desired);
-        w.WriteNumber("load", Math.Round(status.Load, 3));
-        w.WriteNumber("reporting_silos", status.Silos);
-        w.WriteStartObject("cold_starts");
-        w.WriteNumber("count", status.ColdStarts);
-        w.WriteNumber("last_ms", Math.Round(status.LastColdStartMs, 1));
-        w.WriteNumber("max_ms", Math.Round(status.MaxColdStartMs, 1));
-        w.WriteEndObject();
-        w.WriteStartArray("decisions");
-        foreach (var decision in status.Decisions)
-        {
-            w.WriteStartObject();
-            w.WriteString("at", decision.At);
-            w.WriteNumber("from", decision.From);
-            w.WriteNumber("to", decision.To);
-            w.WriteNumber("load", Math.Round(decision.Load, 3));
-            w.WriteString("reason", decision.Reason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
+    private static AutoscalerBody Body(AutoscalerStatus status) => new(
+        status.Model,
+        status.Version,
+        status.Settings is not null,
+        status.Settings is { } settings ? ModelJson.Autoscaling(settings) : null,
+        status.Replicas,
+        status.Desired,
+        Math.Round(status.Load, 3),
+        status.Silos,
+        new ColdStartsBody(status.ColdStarts, Math.Round(status.LastColdStartMs, 1), Math.Round(status.MaxColdStartMs, 1)),
+        [.. status.Decisions.Select(d => new DecisionBody(d.At, d.From, d.To, Math.Round(d.Load, 3), d.Reason))]);
+
+    /// <summary>What a version's autoscaler sees and decided; <c>settings</c> only while it is enabled.</summary>
+    internal sealed record AutoscalerBody(
+        string Model,
+        string Version,
+        bool Enabled,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ModelJson.AutoscalingBody? Settings,
+        int Replicas,
+        int Desired,
+        double Load,
+        int ReportingSilos,
+        ColdStartsBody ColdStarts,
+        DecisionBody[] Decisions);
+
+    internal sealed record ColdStartsBody(long Count, double LastMs, double MaxMs);
+
+    internal sealed record DecisionBody(DateTimeOffset At, int From, int To, double Load, string Reason);
 }
