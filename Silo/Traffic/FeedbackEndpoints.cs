@@ -20,15 +20,12 @@ internal static class FeedbackEndpoints
             {
                 throw new ModelNotFoundException($"Model '{model}' served no request with id '{id}' in the last hour.");
             }
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("id", id);
-                w.WriteBoolean("matched", true);
-                w.WriteEndObject();
-            });
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, new FeedbackBody(id, Matched: true), TrafficJsonContext.Default.FeedbackBody);
         });
     }
+
+    /// <summary>The answer: the request id the reward went to.</summary>
+    internal sealed record FeedbackBody(string Id, bool Matched);
 
     private static (string Id, double Reward) Read(byte[] body)
     {

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Cluster.Silo.Traffic;
+
+/// <summary>Source-generated serializers of the traffic API's response bodies, snake_case as on the wire.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(FeedbackEndpoints.FeedbackBody))]
+internal sealed partial class TrafficJsonContext : JsonSerializerContext;
