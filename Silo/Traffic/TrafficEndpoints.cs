@@ -10,7 +10,7 @@ internal static class TrafficEndpoints
         read.MapGet("/api/models/{model}/traffic", async (HttpContext http, IGrainFactory grains, string model) =>
         {
             var info = await ModelLookup.Existing(grains, model);
-            await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => TrafficJson.Write(w, info));
+            await JsonResults.Write(http.Response, StatusCodes.Status200OK, TrafficJson.Body(info), TrafficJsonContext.Default.TrafficBody);
         });
         admin.MapPut("/api/models/{model}/traffic", SetTraffic);
     }
@@ -21,6 +21,6 @@ internal static class TrafficEndpoints
         var traffic = TrafficJson.Read(body);
         await ModelLookup.Existing(grains, model);
         var info = await ModelLookup.Grain(grains, model).SetTraffic(traffic);
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => TrafficJson.Write(w, info));
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, TrafficJson.Body(info), TrafficJsonContext.Default.TrafficBody);
     }
 }

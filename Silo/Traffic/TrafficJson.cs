@@ -76,36 +76,23 @@ internal static class TrafficJson
         }
     }
 
-    public static void Write(Utf8JsonWriter writer, ModelInfo model)
+    public static TrafficBody Body(ModelInfo model)
     {
         var traffic = model.Traffic;
-        writer.WriteStartObject();
-        writer.WriteString("model", model.Name);
-        writer.WriteString("default_version", model.DefaultVersion);
-        writer.WriteStartObject("weights");
-        foreach (var (arm, weight) in traffic?.Weights ?? ImmutableDictionary<string, double>.Empty) writer.WriteNumber(arm, weight);
-        writer.WriteEndObject();
-        writer.WriteStartArray("shadows");
-        foreach (var shadow in traffic?.ShadowTargets ?? [])
-        {
-            writer.WriteStartObject();
-            writer.WriteString("version", shadow.Version);
-            writer.WriteNumber("fraction", shadow.Fraction);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        writer.WriteBoolean("sticky", traffic?.Sticky ?? false);
-        writer.WriteString("rollout", traffic?.Rollout);
-        if (traffic?.Bandit is { } bandit)
-        {
-            writer.WriteStartObject("bandit");
-            writer.WriteNumber("exploration", bandit.Exploration);
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("bandit");
-        }
-        writer.WriteEndObject();
+        return new(
+            model.Name,
+            model.DefaultVersion,
+            traffic?.Weights ?? ImmutableDictionary<string, double>.Empty,
+            [.. (traffic?.ShadowTargets ?? []).Select(s => new ShadowBody(s.Version, s.Fraction))],
+            traffic?.Sticky ?? false,
+            traffic?.Rollout,
+            traffic?.Bandit is { } bandit ? new BanditBody(bandit.Exploration) : null);
     }
+
+    /// <summary>A model's traffic policy as the API shows it; <c>bandit</c> is null without one.</summary>
+    internal sealed record TrafficBody(string Model, string? DefaultVersion, IReadOnlyDictionary<string, double> Weights, ShadowBody[] Shadows, bool Sticky, string? Rollout, BanditBody? Bandit);
+
+    internal sealed record ShadowBody(string Version, double Fraction);
+
+    internal sealed record BanditBody(double Exploration);
 }

@@ -5,4 +5,5 @@ namespace Cluster.Silo.Traffic;
 /// <summary>Source-generated serializers of the traffic API's response bodies, snake_case as on the wire.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(FeedbackEndpoints.FeedbackBody))]
+[JsonSerializable(typeof(TrafficJson.TrafficBody))]
 internal sealed partial class TrafficJsonContext : JsonSerializerContext;
