@@ -38,5 +38,5 @@ internal static class RolloutEndpoints
     private static IRolloutGrain Rollouts(IGrainFactory grains, string model) => grains.GetGrain<IRolloutGrain>(model);
 
     private static Task Write(HttpContext http, RolloutInfo rollout, int status) =>
-        JsonResults.Write(http.Response, status, w => RolloutJson.Write(w, rollout));
+        JsonResults.Write(http.Response, status, RolloutJson.Body(rollout), TrafficJsonContext.Default.RolloutBody);
 }

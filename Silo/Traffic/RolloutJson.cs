@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cluster.Errors;
 using Cluster.Rollouts;
-using Cluster.Silo.Gateway;
 
 namespace Cluster.Silo.Traffic;
 
@@ -50,69 +50,60 @@ internal static class RolloutJson
         }
     }
 
-    public static void Write(Utf8JsonWriter writer, RolloutInfo rollout)
+    public static RolloutBody Body(RolloutInfo rollout)
     {
-        writer.WriteStartObject();
-        writer.WriteString("id", rollout.Id);
-        writer.WriteString("model", rollout.Model);
-        writer.WriteString("target_version", rollout.TargetVersion);
-        writer.WriteString("baseline_version", rollout.BaselineVersion);
-        writer.WriteString("state", rollout.Phase.Name());
-        writer.WriteNumber("step", rollout.Step);
-        writer.WriteNumber("target_weight", rollout.CurrentWeight);
-        writer.WriteString("step_started_at", rollout.StepStartedAt);
-        writer.WriteStartArray("steps");
-        foreach (var step in rollout.Plan.Steps)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("weight", step.Weight);
-            writer.WriteNumber("duration_seconds", step.Duration.TotalSeconds);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
         var gates = rollout.Plan.Gates;
-        writer.WriteStartObject("gates");
-        writer.WriteNumberOrNull("max_error_rate", gates.MaxErrorRate);
-        writer.WriteNumberOrNull("max_p99_latency_ratio", gates.MaxP99LatencyRatio);
-        writer.WriteNumberOrNull("max_drift_score", gates.MaxDriftScore);
-        writer.WriteNumber("min_requests", gates.MinRequests);
-        writer.WriteEndObject();
-        writer.WritePropertyName("figures");
-        Figures(writer, rollout.Figures);
-        writer.WriteStartArray("history");
-        foreach (var transition in rollout.History)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("at", transition.At);
-            writer.WriteString("event", transition.Event);
-            writer.WriteNumber("step", transition.Step);
-            writer.WriteNumber("target_weight", transition.Weight);
-            writer.WriteString("reason", transition.Reason);
-            writer.WritePropertyName("figures");
-            Figures(writer, transition.Figures);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        return new(
+            rollout.Id,
+            rollout.Model,
+            rollout.TargetVersion,
+            rollout.BaselineVersion,
+            rollout.Phase.Name(),
+            rollout.Step,
+            rollout.CurrentWeight,
+            rollout.StepStartedAt,
+            [.. rollout.Plan.Steps.Select(step => new StepBody(step.Weight, step.Duration.TotalSeconds))],
+            new GatesBody(gates.MaxErrorRate, gates.MaxP99LatencyRatio, gates.MaxDriftScore, gates.MinRequests),
+            Figures(rollout.Figures),
+            [.. rollout.History.Select(t => new TransitionBody(t.At, t.Event, t.Step, t.Weight, t.Reason, Figures(t.Figures)))]);
     }
 
-    private static void Figures(Utf8JsonWriter writer, RolloutFigures? figures)
-    {
-        if (figures is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-        writer.WriteStartObject();
-        writer.WriteNumber("target_requests", figures.TargetRequests);
-        writer.WriteNumber("target_error_rate", figures.TargetErrorRate);
-        writer.WriteNumber("target_p99_ms", figures.TargetP99Ms);
-        writer.WriteNumber("baseline_requests", figures.BaselineRequests);
-        writer.WriteNumber("baseline_p99_ms", figures.BaselineP99Ms);
-        writer.WriteNumberOrNull("p99_latency_ratio", figures.P99LatencyRatio);
-        writer.WriteNumberOrNull("drift_score", figures.DriftScore);
-        writer.WriteEndObject();
-    }
+    private static FiguresBody? Figures(RolloutFigures? figures) => figures is null ? null : new(
+        figures.TargetRequests, figures.TargetErrorRate, figures.TargetP99Ms, figures.BaselineRequests, figures.BaselineP99Ms, figures.P99LatencyRatio, figures.DriftScore);
+
+    /// <summary>A rollout with its plan, the figures of its current step (null before any) and its history.</summary>
+    internal sealed record RolloutBody(
+        string Id,
+        string Model,
+        string TargetVersion,
+        string BaselineVersion,
+        string State,
+        int Step,
+        double TargetWeight,
+        DateTimeOffset StepStartedAt,
+        StepBody[] Steps,
+        GatesBody Gates,
+        FiguresBody? Figures,
+        TransitionBody[] History);
+
+    internal sealed record StepBody(double Weight, double DurationSeconds);
+
+    internal sealed record GatesBody(
+        double? MaxErrorRate,
+        [property: JsonPropertyName("max_p99_latency_ratio")] double? MaxP99LatencyRatio,
+        double? MaxDriftScore,
+        long MinRequests);
+
+    internal sealed record FiguresBody(
+        long TargetRequests,
+        double TargetErrorRate,
+        [property: JsonPropertyName("target_p99_ms")] double TargetP99Ms,
+        long BaselineRequests,
+        [property: JsonPropertyName("baseline_p99_ms")] double BaselineP99Ms,
+        [property: JsonPropertyName("p99_latency_ratio")] double? P99LatencyRatio,
+        double? DriftScore);
+
+    internal sealed record TransitionBody(DateTimeOffset At, string Event, int Step, double TargetWeight, string Reason, FiguresBody? Figures);
 
     private static string? String(JsonElement element, string name)
     {

@@ -6,4 +6,5 @@ namespace Cluster.Silo.Traffic;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(FeedbackEndpoints.FeedbackBody))]
 [JsonSerializable(typeof(TrafficJson.TrafficBody))]
+[JsonSerializable(typeof(RolloutJson.RolloutBody))]
 internal sealed partial class TrafficJsonContext : JsonSerializerContext;
