@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Cluster.Bandits;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Silo.Gateway;
@@ -40,107 +42,85 @@ internal static class TrafficFiguresEndpoints
         var shadowStats = await Task.WhenAll(shadows.Select(s => grains.GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, s.Version!)).Get()));
         var bandit = info.Traffic?.Bandit is null ? null : await grains.GetGrain<IBanditGrain>(model).GetStatus();
 
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("model", model);
-            w.WriteString("window", window);
-            w.WriteStartArray("arms");
-            StatsDelta? first = null;
-            for (var i = 0; i < arms.Length; i++)
-            {
-                var figures = pick(armStats[i]);
-                first ??= figures;
-                w.WriteStartObject();
-                w.WriteString("version", arms[i].Version);
-                w.WriteNumber("weight", arms[i].Weight);
-                w.WriteNumber("requests", figures.Requests);
-                w.WriteNumber("errors", figures.Failure);
-                w.WriteNumber("error_rate", figures.ErrorRate);
-                Latency(w, figures.Request);
-                w.WriteStartObject("outputs");
-                foreach (var (name, distribution) in figures.Outputs ?? [])
-                {
-                    w.WriteStartObject(name);
-                    w.WriteString("bins_are", distribution.Classes ? "argmax_class" : "value_bucket");
-                    w.WriteNumber("rows", distribution.Rows);
-                    w.WriteStartArray("bins");
-                    foreach (var (bin, count) in distribution.Bins.OrderByDescending(b => b.Value).Take(20))
-                    {
-                        w.WriteStartObject();
-                        if (distribution.Classes) w.WriteNumber("class", bin);
-                        else w.WriteNumber("from", OutputDistribution.LowerBoundOf(bin));
-                        w.WriteNumber("fraction", (double)count / distribution.Rows);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    if (i > 0 && first.Outputs?.GetValueOrDefault(name) is { } reference)
-                    {
-                        w.WriteNumber("psi_vs_first_arm", OutputDistribution.PopulationStability(distribution, reference));
-                    }
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("shadows");
-            for (var i = 0; i < shadows.Length; i++)
-            {
-                var comparison = shadowStats[i];
-                w.WriteStartObject();
-                w.WriteString("version", shadows[i].Version);
-                w.WriteNumber("fraction", shadows[i].Fraction);
-                w.WriteNumber("mirrored", comparison.Mirrored);
-                w.WriteNumber("failed", comparison.Failed);
-                w.WriteNumber("skipped", comparison.Skipped);
-                Latency(w, comparison.Latency);
-                w.WriteStartObject("outputs");
-                foreach (var (name, difference) in comparison.Outputs)
-                {
-                    w.WriteStartObject(name);
-                    w.WriteNumber("values_compared", difference.Elements);
-                    w.WriteNumber("mean_abs_difference", difference.MeanAbsDifference);
-                    w.WriteNumber("max_abs_difference", difference.MaxAbsDifference);
-                    w.WriteNumberOrNull("argmax_agreement", difference.Agreement);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            if (bandit is null)
-            {
-                w.WriteNull("bandit");
-            }
-            else
-            {
-                w.WriteStartObject("bandit");
-                w.WriteNumber("feedback_matched", bandit.Matched);
-                w.WriteNumber("feedback_unmatched", bandit.Unmatched);
-                w.WriteStartArray("arms");
-                foreach (var arm in bandit.Arms)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("version", arm.Version);
-                    w.WriteNumber("probability", arm.Probability);
-                    w.WriteNumber("rewards", arm.Rewards);
-                    w.WriteNumber("mean_reward", arm.MeanReward);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
+        var body = Body(model, window, arms, [.. armStats.Select(pick)], [.. shadows.Select((s, i) => (s.Version!, s.Fraction, shadowStats[i]))], bandit);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, TrafficJsonContext.Default.TrafficFiguresBody);
     }
 
-    private static void Latency(Utf8JsonWriter w, LatencyHistogram latency)
+    /// <summary>The body, from each arm's figures over the window, each shadow's comparison and the bandit's status.</summary>
+    internal static TrafficFiguresBody Body(string model, string window, ImmutableArray<(string Version, double Weight)> arms, StatsDelta[] figures,
+        (string Version, double Fraction, ShadowComparison Comparison)[] shadows, BanditStatus? bandit) => new(
+        model,
+        window,
+        [.. arms.Select((arm, i) => new ArmBody(arm.Version, arm.Weight, figures[i].Requests, figures[i].Failure, figures[i].ErrorRate, Latency(figures[i].Request),
+            Outputs(figures[i], i > 0 ? figures[0] : null)))],
+        [.. shadows.Select(s => Shadow(s.Version, s.Fraction, s.Comparison))],
+        bandit is null ? null : new BanditFiguresBody(bandit.Matched, bandit.Unmatched,
+            [.. bandit.Arms.Select(a => new BanditArmBody(a.Version, a.Probability, a.Rewards, a.MeanReward))]));
+
+    /// <summary>An arm's output distributions (the 20 fullest bins), each with its drift from the first arm's (<paramref name="first"/>).</summary>
+    private static Dictionary<string, OutputBody> Outputs(StatsDelta figures, StatsDelta? first)
     {
-        w.WriteStartObject("latency_ms");
-        w.WriteNumber("p50", latency.Percentile(0.50) * 1000);
-        w.WriteNumber("p95", latency.Percentile(0.95) * 1000);
-        w.WriteNumber("p99", latency.Percentile(0.99) * 1000);
-        w.WriteEndObject();
+        var outputs = new Dictionary<string, OutputBody>(StringComparer.Ordinal);
+        foreach (var (name, distribution) in figures.Outputs ?? [])
+        {
+            var bins = distribution.Bins.OrderByDescending(b => b.Value).Take(20)
+                .Select(b => distribution.Classes
+                    ? new BinBody(b.Key, null, (double)b.Value / distribution.Rows)
+                    : new BinBody(null, OutputDistribution.LowerBoundOf(b.Key), (double)b.Value / distribution.Rows));
+            var psi = first?.Outputs?.GetValueOrDefault(name) is { } reference ? OutputDistribution.PopulationStability(distribution, reference) : (double?)null;
+            outputs[name] = new OutputBody(distribution.Classes ? "argmax_class" : "value_bucket", distribution.Rows, [.. bins], psi);
+        }
+        return outputs;
     }
+
+    private static ShadowFiguresBody Shadow(string version, double fraction, ShadowComparison comparison)
+    {
+        var outputs = new Dictionary<string, DifferenceBody>(StringComparer.Ordinal);
+        foreach (var (name, difference) in comparison.Outputs)
+        {
+            outputs[name] = new DifferenceBody(difference.Elements, difference.MeanAbsDifference, difference.MaxAbsDifference, difference.Agreement);
+        }
+        return new ShadowFiguresBody(version, fraction, comparison.Mirrored, comparison.Failed, comparison.Skipped, Latency(comparison.Latency), outputs);
+    }
+
+    private static LatencyBody Latency(LatencyHistogram latency) =>
+        new(latency.Percentile(0.50) * 1000, latency.Percentile(0.95) * 1000, latency.Percentile(0.99) * 1000);
+
+    /// <summary>The figures of a model's A/B test over a window: per arm, per shadow, and the bandit's (null without one).</summary>
+    internal sealed record TrafficFiguresBody(string Model, string Window, ArmBody[] Arms, ShadowFiguresBody[] Shadows, BanditFiguresBody? Bandit);
+
+    internal sealed record ArmBody(string Version, double Weight, long Requests, long Errors, double ErrorRate, LatencyBody LatencyMs, Dictionary<string, OutputBody> Outputs);
+
+    /// <summary>An output's distribution; <c>psi_vs_first_arm</c> on arms after the first that share the output.</summary>
+    internal sealed record OutputBody(
+        string BinsAre,
+        long Rows,
+        BinBody[] Bins,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? PsiVsFirstArm);
+
+    /// <summary>A bin: an argmax <c>class</c>, or a value bucket starting <c>from</c>, and its share of rows.</summary>
+    internal sealed record BinBody(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Class,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? From,
+        double Fraction);
+
+    internal sealed record ShadowFiguresBody(string Version, double Fraction, long Mirrored, long Failed, long Skipped, LatencyBody LatencyMs, Dictionary<string, DifferenceBody> Outputs);
+
+    internal sealed record DifferenceBody(
+        [property: JsonPropertyName("values_compared")] long Elements,
+        double MeanAbsDifference,
+        double MaxAbsDifference,
+        [property: JsonPropertyName("argmax_agreement")] double? Agreement);
+
+    internal sealed record LatencyBody(
+        [property: JsonPropertyName("p50")] double P50,
+        [property: JsonPropertyName("p95")] double P95,
+        [property: JsonPropertyName("p99")] double P99);
+
+    internal sealed record BanditFiguresBody(
+        [property: JsonPropertyName("feedback_matched")] long Matched,
+        [property: JsonPropertyName("feedback_unmatched")] long Unmatched,
+        BanditArmBody[] Arms);
+
+    internal sealed record BanditArmBody(string Version, double Probability, long Rewards, double MeanReward);
 }

@@ -7,4 +7,5 @@ namespace Cluster.Silo.Traffic;
 [JsonSerializable(typeof(FeedbackEndpoints.FeedbackBody))]
 [JsonSerializable(typeof(TrafficJson.TrafficBody))]
 [JsonSerializable(typeof(RolloutJson.RolloutBody))]
+[JsonSerializable(typeof(TrafficFiguresEndpoints.TrafficFiguresBody))]
 internal sealed partial class TrafficJsonContext : JsonSerializerContext;
