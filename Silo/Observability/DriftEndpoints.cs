@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cluster.Drift;
 using Cluster.Errors;
 using Cluster.Grains;
@@ -35,16 +35,8 @@ internal static class DriftEndpoints
             ? info.Versions.Where(v => v.Status == VersionStatus.Ready).ToArray()
             : [info.Resolve(version) ?? throw new ModelNotFoundException($"Model '{model}' has no version or label '{version}'.")];
         var reports = await Task.WhenAll(versions.Select(v => grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, v.Version)).GetDrift(window)));
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("model", model);
-            w.WriteString("window", window);
-            w.WriteStartArray("versions");
-            for (var i = 0; i < versions.Length; i++) WriteReport(w, versions[i], reports[i]);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var body = new DriftBody(model, window, [.. versions.Select((v, i) => Report(v, reports[i]))]);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, ObservabilityJsonContext.Default.DriftBody);
     }
 
     private static async Task SetReference(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string version)
@@ -78,7 +70,7 @@ internal static class DriftEndpoints
             .ToImmutableDictionary(f => f.Feature, f => f.Values.ToImmutableArray(), StringComparer.Ordinal);
         var report = await grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version))
             .SetReference(new InputProfile(rows, 0, samples, ImmutableDictionary<string, FeatureHistogram>.Empty), outputs.ToImmutableDictionary(StringComparer.Ordinal));
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => WriteReport(w, entry, report));
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, Report(entry, report), ObservabilityJsonContext.Default.ReportBody);
     }
 
     private static async Task Alerts(HttpContext http, IGrainFactory grains)
@@ -86,67 +78,42 @@ internal static class DriftEndpoints
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         var alerts = await Task.WhenAll(models.SelectMany(m => m.Versions.Select(v => grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(m.Name, v.Version)).GetAlerts())));
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("alerts");
-            foreach (var alert in alerts.SelectMany(a => a).OrderByDescending(a => a.IsActive).ThenByDescending(a => a.RaisedAt))
-            {
-                w.WriteStartObject();
-                w.WriteString("model", alert.Model);
-                w.WriteString("version", alert.Version);
-                w.WriteString("kind", alert.Kind);
-                w.WriteBoolean("active", alert.IsActive);
-                w.WriteNumber("value", alert.Value);
-                w.WriteNumber("threshold", alert.Threshold);
-                w.WriteString("raised_at", alert.RaisedAt);
-                if (alert.ClearedAt is { } cleared) w.WriteString("cleared_at", cleared);
-                else w.WriteNull("cleared_at");
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var body = new AlertsBody([.. alerts.SelectMany(a => a).OrderByDescending(a => a.IsActive).ThenByDescending(a => a.RaisedAt)
+            .Select(a => new AlertBody(a.Model, a.Version, a.Kind, a.IsActive, a.Value, a.Threshold, a.RaisedAt, a.ClearedAt))]);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, ObservabilityJsonContext.Default.AlertsBody);
     }
 
-    private static void WriteReport(Utf8JsonWriter w, ModelVersionInfo version, DriftReport report)
-    {
-        w.WriteStartObject();
-        w.WriteString("version", version.Version);
-        w.WriteNumber("reference_rows_wanted", (version.Registration.Config.Monitoring ?? MonitoringConfig.Default).ReferenceRows);
-        if (report.Reference is { } reference)
-        {
-            w.WriteStartObject("reference");
-            w.WriteString("source", reference.Source);
-            w.WriteNumber("rows", reference.Rows);
-            w.WriteString("created_at", reference.CreatedAt);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("reference");
-        }
-        w.WriteNumber("collected_rows", report.CollectedRows);
-        w.WriteNumber("score", report.Score);
-        Features(w, "features", report.Features);
-        Features(w, "outputs", report.Outputs);
-        w.WriteEndObject();
-    }
+    internal static ReportBody Report(ModelVersionInfo version, DriftReport report) => new(
+        version.Version,
+        (version.Registration.Config.Monitoring ?? MonitoringConfig.Default).ReferenceRows,
+        report.Reference is { } reference ? new ReferenceBody(reference.Source, reference.Rows, reference.CreatedAt) : null,
+        report.CollectedRows,
+        report.Score,
+        Features(report.Features),
+        Features(report.Outputs));
 
-    private static void Features(Utf8JsonWriter w, string name, ImmutableArray<FeatureDrift> features)
-    {
-        w.WriteStartArray(name);
-        foreach (var feature in features)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", feature.Name);
-            w.WriteNumber("values", feature.Rows);
-            w.WriteNumber("psi", feature.Psi);
-            w.WriteNumber("ks", feature.Ks);
-            if (feature.Mean is { } mean) w.WriteNumber("mean", mean);
-            if (feature.ReferenceMean is { } referenceMean) w.WriteNumber("reference_mean", referenceMean);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+    private static FeatureBody[] Features(ImmutableArray<FeatureDrift> features) =>
+        [.. features.Select(f => new FeatureBody(f.Name, f.Rows, f.Psi, f.Ks, f.Mean, f.ReferenceMean))];
+
+    /// <summary>A model's drift over a window, per version.</summary>
+    internal sealed record DriftBody(string Model, string Window, ReportBody[] Versions);
+
+    /// <summary>A version's drift: its reference (null until it has one), the rows seen since, and the score per feature and output.</summary>
+    internal sealed record ReportBody(string Version, int ReferenceRowsWanted, ReferenceBody? Reference, long CollectedRows, double Score, FeatureBody[] Features, FeatureBody[] Outputs);
+
+    internal sealed record ReferenceBody(string Source, long Rows, DateTimeOffset CreatedAt);
+
+    /// <summary>A feature's drift; the means only where the feature has them.</summary>
+    internal sealed record FeatureBody(
+        string Name,
+        [property: JsonPropertyName("values")] long Rows,
+        double Psi,
+        double Ks,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Mean,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ReferenceMean);
+
+    /// <summary><c>{"alerts": [...]}</c>, active first, newest first.</summary>
+    internal sealed record AlertsBody(AlertBody[] Alerts);
+
+    internal sealed record AlertBody(string Model, string Version, string Kind, bool Active, double Value, double Threshold, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
 }

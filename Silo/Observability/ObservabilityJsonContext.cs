@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Cluster.Silo.Observability;
+
+/// <summary>Source-generated serializers of the observability API's response bodies, snake_case as on the wire.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DriftEndpoints.DriftBody))]
+[JsonSerializable(typeof(DriftEndpoints.ReportBody))]
+[JsonSerializable(typeof(DriftEndpoints.AlertsBody))]
+internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;
