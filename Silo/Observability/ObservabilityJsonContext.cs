@@ -7,4 +7,5 @@ namespace Cluster.Silo.Observability;
 [JsonSerializable(typeof(DriftEndpoints.DriftBody))]
 [JsonSerializable(typeof(DriftEndpoints.ReportBody))]
 [JsonSerializable(typeof(DriftEndpoints.AlertsBody))]
+[JsonSerializable(typeof(StatusEndpoints.StatusBody))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -1,6 +1,10 @@
+using System.Collections.Immutable;
 using System.Reflection;
+using System.Text.Json.Serialization;
+using Cluster.Drift;
 using Cluster.Grains;
 using Cluster.Models;
+using Cluster.Statistics;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Security;
 
@@ -42,45 +46,47 @@ internal static class StatusEndpoints
             var stats = grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(v.Model.Name, v.Version.Version));
             return (Statistics: await stats.Get(), Drift: await stats.GetDrift("15m"), Alerts: await stats.GetAlerts());
         }));
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("generated_at", DateTimeOffset.UtcNow);
-            w.WriteStartArray("models");
-            var index = 0;
-            foreach (var model in models)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", model.Name);
-                w.WriteString("default_version", model.DefaultVersion);
-                w.WriteString("rollout", model.Traffic?.Rollout);
-                w.WriteStartArray("versions");
-                foreach (var version in model.Versions)
-                {
-                    var (statistics, drift, alerts) = figures[index++];
-                    var minute = statistics.LastMinute;
-                    w.WriteStartObject();
-                    w.WriteString("version", version.Version);
-                    w.WriteString("state", version.Status.ToString().ToUpperInvariant());
-                    w.WriteNumber("weight", version.Status == VersionStatus.Ready ? Weight(model, version.Version) : 0);
-                    w.WriteNumber("replicas", version.Status == VersionStatus.Ready ? version.Replicas : 0);
-                    w.WriteNumber("total_requests", statistics.Total.Requests);
-                    w.WriteNumber("total_failures", statistics.Total.Failure);
-                    w.WriteNumber("p50_ms", minute.Request.Percentile(0.50) * 1000);
-                    w.WriteNumber("p99_ms", minute.Request.Percentile(0.99) * 1000);
-                    w.WriteNumberOrNull("drift_score", drift.Reference is null ? null : drift.Score);
-                    w.WriteStartArray("alerts");
-                    foreach (var alert in alerts.Where(a => a.IsActive)) w.WriteStringValue($"{alert.Kind} {alert.Value:G3} > {alert.Threshold:G3}");
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var index = 0;
+        var body = new StatusBody(DateTimeOffset.UtcNow, [.. models.Select(model => new ModelStatusBody(model.Name, model.DefaultVersion, model.Traffic?.Rollout,
+            [.. model.Versions.Select(version => Version(model, version, figures[index++]))]))]);
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, ObservabilityJsonContext.Default.StatusBody);
     }
+
+    private static VersionStatusBody Version(ModelInfo model, ModelVersionInfo version, (VersionStatistics Statistics, DriftReport Drift, ImmutableArray<ModelAlert> Alerts) figures)
+    {
+        var (statistics, drift, alerts) = figures;
+        var minute = statistics.LastMinute;
+        var ready = version.Status == VersionStatus.Ready;
+        return new(
+            version.Version,
+            version.Status.ToString().ToUpperInvariant(),
+            ready ? Weight(model, version.Version) : 0,
+            ready ? version.Replicas : 0,
+            statistics.Total.Requests,
+            statistics.Total.Failure,
+            minute.Request.Percentile(0.50) * 1000,
+            minute.Request.Percentile(0.99) * 1000,
+            drift.Reference is null ? null : drift.Score,
+            [.. alerts.Where(a => a.IsActive).Select(a => $"{a.Kind} {a.Value:G3} > {a.Threshold:G3}")]);
+    }
+
+    /// <summary>What the status page draws: every model the caller may see, with its versions' figures.</summary>
+    internal sealed record StatusBody(DateTimeOffset GeneratedAt, ModelStatusBody[] Models);
+
+    internal sealed record ModelStatusBody(string Name, string? DefaultVersion, string? Rollout, VersionStatusBody[] Versions);
+
+    /// <summary>A version: state, share of traffic in percent, replicas, totals, last-minute latency, drift score (null without a reference), active alerts.</summary>
+    internal sealed record VersionStatusBody(
+        string Version,
+        string State,
+        double Weight,
+        int Replicas,
+        long TotalRequests,
+        long TotalFailures,
+        [property: JsonPropertyName("p50_ms")] double P50Ms,
+        [property: JsonPropertyName("p99_ms")] double P99Ms,
+        double? DriftScore,
+        string[] Alerts);
 
     /// <summary>The version's share of requests that name no version, in percent.</summary>
     private static double Weight(ModelInfo model, string version)
