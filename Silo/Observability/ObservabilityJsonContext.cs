@@ -8,4 +8,5 @@ namespace Cluster.Silo.Observability;
 [JsonSerializable(typeof(DriftEndpoints.ReportBody))]
 [JsonSerializable(typeof(DriftEndpoints.AlertsBody))]
 [JsonSerializable(typeof(StatusEndpoints.StatusBody))]
+[JsonSerializable(typeof(ModelStatsJson.StatsBody))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -18,6 +18,6 @@ internal static class StatsEndpoints
         var batching = routers.For(model).GetBatchingStats(entry.Version);
         var statistics = grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
         await Task.WhenAll(batching, statistics);
-        await JsonResults.Write(http.Response, StatusCodes.Status200OK, w => ModelStatsJsonWriter.Write(w, info.Name, entry.Version, batching.Result, statistics.Result));
+        await JsonResults.Write(http.Response, StatusCodes.Status200OK, ModelStatsJson.Body(info.Name, entry.Version, batching.Result, statistics.Result), ObservabilityJsonContext.Default.StatsBody);
     }
 }
