@@ -8,16 +8,16 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder open)
     {
-        open.MapGet("/v2/health/live", (HttpContext http) => Probe(http, true));
+        open.MapGet("/v2/health/live", (HttpContext http) =>
+            JsonResults.Write(http.Response, StatusCodes.Status200OK, new LiveBody(true), ObservabilityJsonContext.Default.LiveBody));
         open.MapGet("/v2/health/ready", async (HttpContext http, IGrainFactory grains, IServiceProvider services) =>
-            await Probe(http, await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>())));
+        {
+            var ready = await Readiness.IsReady(grains, services.GetService<RepositoryLoadState>());
+            await JsonResults.Write(http.Response, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, new ReadyBody(ready), ObservabilityJsonContext.Default.ReadyBody);
+        });
     }
 
-    private static Task Probe(HttpContext http, bool ok) =>
-        JsonResults.Write(http.Response, ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean(http.Request.Path.Value!.EndsWith("live", StringComparison.Ordinal) ? "live" : "ready", ok);
-            w.WriteEndObject();
-        });
+    internal sealed record LiveBody(bool Live);
+
+    internal sealed record ReadyBody(bool Ready);
 }
