@@ -1,5 +1,3 @@
-using Cluster.Silo.Hosting;
-
 namespace Cluster.Silo.Database;
 
 /// <summary>Command-line verbs that manage the cluster-mode database.</summary>
@@ -9,7 +7,7 @@ public static partial class DatabaseCommands
     public static async Task<int> InitDb(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        var connectionString = builder.Configuration.GetConnectionString(ClusterSettings.ConnectionStringName);
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseSchema.ConnectionStringName);
         using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole());
         var logger = loggers.CreateLogger("init-db");
         if (string.IsNullOrWhiteSpace(connectionString))

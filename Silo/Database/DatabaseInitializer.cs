@@ -1,5 +1,3 @@
-using Cluster.Silo.Hosting;
-
 namespace Cluster.Silo.Database;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Cluster.Silo.Database;
 internal sealed class DatabaseInitializer(IConfiguration configuration, ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) =>
-        DatabaseSchema.ApplyAsync(configuration.GetConnectionString(ClusterSettings.ConnectionStringName)!, logger, cancellationToken);
+        DatabaseSchema.ApplyAsync(configuration.GetConnectionString(DatabaseSchema.ConnectionStringName)!, logger, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -10,6 +10,9 @@ namespace Cluster.Silo.Database;
 /// </summary>
 public static partial class DatabaseSchema
 {
+    /// <summary>Name of the connection string (<c>ConnectionStrings:Postgres</c>) of the cluster-mode database.</summary>
+    public const string ConnectionStringName = "Postgres";
+
     // Any constant shared by all silos; it only serialises schema changes.
     private const long AdvisoryLockKey = 0x436C757374657201;
 

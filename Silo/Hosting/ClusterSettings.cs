@@ -1,3 +1,5 @@
+using Cluster.Silo.Database;
+
 namespace Cluster.Silo.Hosting;
 
 /// <summary>How silos find each other and where state lives (configuration section <c>Cluster</c>).</summary>
@@ -7,7 +9,7 @@ public sealed class ClusterSettings
     public const string SectionName = "Cluster";
 
     /// <summary>Name of the connection string (<c>ConnectionStrings:Postgres</c>) used in cluster mode.</summary>
-    public const string ConnectionStringName = "Postgres";
+    public const string ConnectionStringName = DatabaseSchema.ConnectionStringName;
 
     /// <summary>
     /// <c>Localhost</c>: one machine, membership held by the primary silo, state in memory.

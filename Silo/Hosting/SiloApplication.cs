@@ -1,9 +1,13 @@
-using Cluster.Grains;
 using Cluster.Hosting;
-using Cluster.Placement;
 using Cluster.Models;
-using Cluster.Silo.Http;
+using Cluster.Placement;
 using Cluster.Silo.Database;
+using Cluster.Silo.Gateway;
+using Cluster.Silo.Inference;
+using Cluster.Silo.Management;
+using Cluster.Silo.Observability;
+using Cluster.Silo.Security;
+using Cluster.Silo.Traffic;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -49,42 +53,19 @@ public static class SiloApplication
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
-        builder.AddClusterTelemetry();
-        builder.Services.AddSingleton<RouterGrains>();
-        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, gateway.MaxRequestBodyBytes));
-        builder.Services.AddSingleton(security);
-        if (roles.HasFlag(SiloRoles.Gateway))
-        {
-            // Registered after UseOrleans, so the silo is up when the key table is first read.
-            builder.Services.AddSingleton<Security.ApiKeyCache>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.ApiKeyCache>());
-            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<Security.ApiKeyBootstrap>(sp, keysRequired));
-        }
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(gateway));
+        builder.AddObservability();
+        builder.Services.AddInference(gateway);
+        builder.Services.AddSecurity(security, keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
+        builder.Services.AddGateway(gateway);
         var app = builder.Build();
-        app.UseMiddleware<ErrorHandlingMiddleware>();
-        // Statuses routing produces without a body (no such path: 404, wrong method: 405) still answer in the API's error shape.
-        app.UseStatusCodePages(context => JsonResults.Error(context.HttpContext.Response, context.HttpContext.Response.StatusCode,
-            $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here (HTTP {context.HttpContext.Response.StatusCode}); see docs/API.md."));
-        app.MapHealthApi();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.UseGatewayErrors();
+        app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
+        app.MapObservability(gateway: roles.HasFlag(SiloRoles.Gateway), dashboard);
         if (roles.HasFlag(SiloRoles.Gateway))
         {
-            app.UseMiddleware<Security.ApiKeyMiddleware>(keysRequired);
-            app.MapKeyApi();
-            app.MapAuditApi();
-            app.MapInferenceApi();
-            app.MapGrpcService<Grpc.GrpcInferenceEndpoint>();
-            app.MapManagementApi();
-            app.MapScalingApi();
-            app.MapMemoryApi();
-            app.MapRolloutApi();
-            app.MapTrafficFigures();
-            app.MapFeedback();
-            app.MapDriftApi();
-            app.MapStatusPage();
-            if (dashboard) app.MapOrleansDashboard("/dashboard");
-
+            app.MapInference();
+            app.MapManagement();
+            app.MapTraffic();
         }
         return app;
     }

@@ -1,6 +1,5 @@
 using Cluster.Grains;
 using Cluster.Security;
-using Cluster.Silo.Hosting;
 
 namespace Cluster.Silo.Security;
 

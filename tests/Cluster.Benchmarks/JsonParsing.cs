@@ -1,7 +1,8 @@
 extern alias silo;
 using System.Diagnostics;
 using System.Text.Json;
-using silo::Cluster.Silo.Http;
+using silo::Cluster.Silo.Inference;
+using silo::Cluster.Silo.Inference.Json;
 
 namespace Cluster.Benchmarks;
 

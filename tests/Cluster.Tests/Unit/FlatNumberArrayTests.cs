@@ -2,7 +2,7 @@ extern alias silo;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using silo::Cluster.Silo.Http;
+using silo::Cluster.Silo.Inference.Json;
 using Cluster.Tensors;
 using Shouldly;
 

@@ -1,7 +1,7 @@
 extern alias silo;
 using System.Text;
 using Cluster.Errors;
-using silo::Cluster.Silo.Http;
+using silo::Cluster.Silo.Inference;
 using Cluster.Tensors;
 using Shouldly;
 

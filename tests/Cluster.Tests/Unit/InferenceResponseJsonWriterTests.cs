@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Cluster.Inference;
 using Cluster.Tensors;
-using silo::Cluster.Silo.Http;
+using silo::Cluster.Silo.Inference;
 using Shouldly;
 
 namespace Cluster.Tests.Unit;

@@ -1,7 +1,7 @@
 extern alias silo;
 using System.Globalization;
 using System.Text;
-using silo::Cluster.Silo.Http;
+using silo::Cluster.Silo.Inference.Json;
 using Shouldly;
 
 namespace Cluster.Tests.Unit;

@@ -1,0 +1,32 @@
+using Cluster.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Cluster.Silo.Security;
+
+/// <summary>
+/// The authorization policies endpoints declare, one per API-key scope (<see cref="ApiKeyRequirement"/>
+/// on the <see cref="ApiKeyAuthenticationHandler.SchemeName"/> scheme). Public endpoints declare
+/// <c>AllowAnonymous</c> instead; paths no endpoint serves fall back to needing any valid key.
+/// </summary>
+internal static class ApiKeyPolicies
+{
+    /// <summary>Inference: <c>.../infer</c>, bandit feedback, gRPC <c>ModelInfer</c>.</summary>
+    public const string Infer = "infer";
+
+    /// <summary>Reading: metadata, listings, statistics, metrics.</summary>
+    public const string Read = "read";
+
+    /// <summary>Changing anything, and the keys, the audit log and the dashboard.</summary>
+    public const string Admin = "admin";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(Infer, For(ApiKeyScope.Infer));
+        options.AddPolicy(Read, For(ApiKeyScope.Read));
+        options.AddPolicy(Admin, For(ApiKeyScope.Admin));
+        options.FallbackPolicy = For(ApiKeyScope.None);
+    }
+
+    private static AuthorizationPolicy For(ApiKeyScope scope) =>
+        new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ApiKeyRequirement(scope)).Build();
+}
