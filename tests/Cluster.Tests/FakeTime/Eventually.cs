@@ -7,7 +7,7 @@ namespace Cluster.Tests.FakeTime;
 public static class Eventually
 {
     /// <summary>How long a fake-clock step waits for the grains before moving the clock again.</summary>
-    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(50);
 
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(5);

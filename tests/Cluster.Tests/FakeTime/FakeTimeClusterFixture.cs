@@ -31,15 +31,25 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = InferenceTestCluster.CreateBuilder(1, (_, silo) =>
+        Cluster = CreateBuilder(1, Clock, _repository.Root, _ => Runtime).Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>
+    /// The inference silos of <see cref="InferenceTestCluster"/> on <paramref name="clock"/>, each with the
+    /// fake runtime <paramref name="runtime"/> gives for its silo name, storing uploads under <paramref name="repository"/>.
+    /// </summary>
+    public static InProcessTestClusterBuilder CreateBuilder(short silos, FakeClock clock, string repository, Func<string, FakeModelRuntime> runtime, Action<ISiloBuilder>? configure = null)
+    {
+        var builder = InferenceTestCluster.CreateBuilder(silos, (options, silo) =>
         {
-            silo.UseFakeTime(Clock.Provider);
-            silo.Services.AddSingleton<IModelSessionFactory>(Runtime);
+            silo.UseFakeTime(clock.Provider);
+            silo.Services.AddSingleton<IModelSessionFactory>(runtime(options.SiloName));
+            configure?.Invoke(silo);
         });
         // Uploads are stored as model/version/model.onnx here, where the fake runtime reads them.
-        builder.ConfigureHost(host => host.Configuration[$"{ModelRepositoryOptions.SectionName}:Repository"] = _repository.Root);
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        builder.ConfigureHost(host => host.Configuration[$"{ModelRepositoryOptions.SectionName}:Repository"] = repository);
+        return builder;
     }
 
     public async ValueTask DisposeAsync()
