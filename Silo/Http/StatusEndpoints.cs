@@ -31,7 +31,7 @@ internal static class StatusEndpoints
         return app;
     }
 
-    private static async Task Status(HttpContext http, IGrainFactory grains)
+    private static async Task Status(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
@@ -44,7 +44,7 @@ internal static class StatusEndpoints
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteString("generated_at", DateTimeOffset.UtcNow);
+            w.WriteString("generated_at", time.GetUtcNow());
             w.WriteStartArray("models");
             var index = 0;
             foreach (var model in models)
