@@ -15,7 +15,8 @@ namespace Cluster.Hosting;
 public static class InferenceSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds ONNX Runtime session creation, the services grains depend on and replica placement.
+    /// Adds model sessions (ONNX Runtime unless an <see cref="IModelSessionFactory"/> is registered
+    /// first), the services grains depend on and replica placement.
     /// With <paramref name="hostsReplicas"/> false the replica grain class is removed, so placement
     /// never puts a replica here; every silo advertises its accelerator count in silo metadata
     /// for <see cref="ReplicaPlacementDirector"/>.
@@ -25,7 +26,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<ExecutionProviderSelector>();
-        silo.Services.TryAddSingleton<OnnxSessionFactory>();
+        silo.Services.TryAddSingleton<IModelSessionFactory, OnnxSessionFactory>();
         silo.Services.TryAddSingleton<IArtifactStore, FileSystemArtifactStore>();
         silo.Services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.SectionName).ValidateDataAnnotations();
         silo.Services.AddMetrics();

@@ -10,9 +10,10 @@ namespace Cluster.Onnx;
 /// One loaded ONNX Runtime session. Inputs are handed to ONNX Runtime as pinned views of the
 /// request bytes (no copy); outputs are copied once into the bytes that leave the replica.
 /// String tensors cannot be viewed in place (ONNX Runtime keeps its own strings), so BYTES
-/// elements are copied in one by one and read back into the length-prefixed layout.
+/// elements are copied in one by one and read back into the length-prefixed layout. ONNX
+/// Runtime's errors leave it as <see cref="ModelSessionException"/>.
 /// </summary>
-public sealed class OnnxModelSession : IDisposable
+public sealed class OnnxModelSession : IModelSession
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -31,7 +32,20 @@ public sealed class OnnxModelSession : IDisposable
     public string ExecutionProvider { get; }
 
     /// <summary>Runs the session; <paramref name="outputs"/> empty means every output, in model order.</summary>
+    /// <exception cref="ModelSessionException">ONNX Runtime failed on the inputs, or an output cannot be served.</exception>
     public ImmutableArray<TensorData> Run(ImmutableArray<TensorData> inputs, ImmutableArray<string> outputs)
+    {
+        try
+        {
+            return RunSession(inputs, outputs);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException)
+        {
+            throw new ModelSessionException(ex.Message, ex);
+        }
+    }
+
+    private ImmutableArray<TensorData> RunSession(ImmutableArray<TensorData> inputs, ImmutableArray<string> outputs)
     {
         var outputNames = outputs.IsDefaultOrEmpty ? [.. _session.OutputNames] : outputs.ToArray();
         var inputNames = new string[inputs.Length];

@@ -8,19 +8,18 @@ using Cluster.Onnx;
 using Cluster.Placement;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Cluster.Replicas;
 
 /// <summary>
-/// Owns one ONNX Runtime session. Not reentrant: one batch at a time, which is what a session on
+/// Owns one model session (<see cref="IModelSession"/>, ONNX Runtime in production). Not reentrant: one batch at a time, which is what a session on
 /// a GPU stream wants. Loading and running happen on the thread pool so the silo's scheduler
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
-    private OnnxModelSession? _session;
+    private IModelSession? _session;
     private MemoryEntry? _memory;
     private VersionRegistration? _loaded;
     private string _model = "";
@@ -46,7 +45,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
             var key = this.GetPrimaryKeyString();
             var entry = await memory.Admit(key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
                 (model, version) => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Evict($"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
-            OnnxModelSession session;
+            IModelSession session;
             try
             {
                 var before = Environment.WorkingSet;
@@ -98,10 +97,10 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or NotSupportedException or InvalidOperationException or FileNotFoundException)
+        catch (Exception ex) when (ex is ModelSessionException or FileNotFoundException)
         {
-            // ONNX Runtime's exception type is not known to every caller, so its message travels in ours.
-            throw new InferenceFailedException($"ONNX Runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
+            // The runtime's exception type is not known to every caller, so its message travels in ours.
+            throw new InferenceFailedException($"The model runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
         }
     }
 
@@ -128,7 +127,7 @@ public sealed partial class ReplicaGrain(OnnxSessionFactory sessions, IArtifactS
         _memory = null;
     }
 
-    private async Task<OnnxModelSession> LoadFromCatalog()
+    private async Task<IModelSession> LoadFromCatalog()
     {
         var info = await GrainFactory.GetGrain<IModelGrain>(_model).GetInfo();
         var entry = info.FindVersion(_version) ?? throw new ModelNotFoundException($"Model '{_model}' has no version '{_version}'.");

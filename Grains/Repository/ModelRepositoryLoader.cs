@@ -19,6 +19,7 @@ public sealed partial class ModelRepositoryLoader(
     IOptions<ModelRepositoryOptions> options,
     RepositoryLoadState loadState,
     IArtifactStore artifacts,
+    TimeProvider time,
     ILogger<ModelRepositoryLoader> logger) : BackgroundService
 {
     /// <inheritdoc />
@@ -49,7 +50,7 @@ public sealed partial class ModelRepositoryLoader(
     private async Task Poll(string root, CancellationToken stoppingToken)
     {
         var known = Snapshot(ModelRepositoryScanner.Scan(root).Entries);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

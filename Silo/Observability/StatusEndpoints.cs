@@ -36,7 +36,7 @@ internal static class StatusEndpoints
         read.MapGet("/api/status", Status);
     }
 
-    private static async Task Status(HttpContext http, IGrainFactory grains)
+    private static async Task Status(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
@@ -47,7 +47,7 @@ internal static class StatusEndpoints
             return (Statistics: await stats.Get(), Drift: await stats.GetDrift("15m"), Alerts: await stats.GetAlerts());
         }));
         var index = 0;
-        var body = new StatusBody(DateTimeOffset.UtcNow, [.. models.Select(model => new ModelStatusBody(model.Name, model.DefaultVersion, model.Traffic?.Rollout,
+        var body = new StatusBody(time.GetUtcNow(), [.. models.Select(model => new ModelStatusBody(model.Name, model.DefaultVersion, model.Traffic?.Rollout,
             [.. model.Versions.Select(version => Version(model, version, figures[index++]))]))]);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, ObservabilityJsonContext.Default.StatusBody);
     }

@@ -8,7 +8,7 @@ namespace Cluster.Silo.Security;
 /// a request costs a dictionary lookup and a hash, never a grain call; a revoked key stops working
 /// within that time.
 /// </summary>
-internal sealed partial class ApiKeyCache(IGrainFactory grains, ILogger<ApiKeyCache> logger) : BackgroundService
+internal sealed partial class ApiKeyCache(IGrainFactory grains, TimeProvider time, ILogger<ApiKeyCache> logger) : BackgroundService
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
     private volatile Dictionary<string, ApiKeyInfo> _byId = new(StringComparer.Ordinal);
@@ -45,7 +45,7 @@ internal sealed partial class ApiKeyCache(IGrainFactory grains, ILogger<ApiKeyCa
             {
                 LogRefreshFailed(logger, ex.Message);
             }
-            await Task.Delay(RefreshEvery, stoppingToken);
+            await Task.Delay(RefreshEvery, time, stoppingToken);
         }
     }
 

@@ -48,11 +48,13 @@ public sealed class LifecycleTests(ServingFixture serving)
                 outcomes.Enqueue((status, status == HttpStatusCode.OK ? body.GetProperty("model_version").GetString()! : body.ToString()));
             }
         })).ToArray();
-        await Task.Delay(300);
+        // Each step waits for answers under load, not for time: the swap and the unload land while requests flow.
+        await Poll.Until(() => Task.FromResult(outcomes.Count >= 20));
         (await Upload(model, "2", TestModels.Scale(3f))).Status.ShouldBe(HttpStatusCode.Created);
-        await Task.Delay(1500);
+        await Poll.Until(() => Task.FromResult(outcomes.Count(o => o.Version == "2") >= 20));
         var (unloaded, _) = await Post(serving.Http, $"/api/models/{model}/versions/1/unload", new { });
-        await Task.Delay(500);
+        var answeredAfterUnload = outcomes.Count;
+        await Poll.Until(() => Task.FromResult(outcomes.Count >= answeredAfterUnload + 20));
         await stop.CancelAsync();
         await Task.WhenAll(load);
 

@@ -6,6 +6,7 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.EndToEnd;
 
+/// <summary>Rollouts over the HTTP API: plans, states and figures on the wire. Steps and gates on a clock are in FakeTime/RolloutStepTests.</summary>
 public sealed class RolloutTests(ServingFixture serving)
 {
     /// <summary>A model whose version 1 takes all traffic before <paramref name="canary"/> is uploaded as version 2, so the canary gets none until the rollout.</summary>
@@ -44,25 +45,6 @@ public sealed class RolloutTests(ServingFixture serving)
         traffic.GetProperty("weights").EnumerateObject().Select(w => (w.Name, w.Value.GetDouble())).ShouldBe([("2", 100.0)]);
         traffic.GetProperty("rollout").ValueKind.ShouldBe(JsonValueKind.Null);
         load.Failures.ShouldBe(0, "a healthy canary fails nothing");
-    }
-
-    [Fact]
-    public async Task AnErroringCanaryIsRolledBackWithTheReasonAndFigures()
-    {
-        var model = await ModelWithCanary(TestModels.FailingScale(2f));
-        using var load = new SplitLoad(serving.Http, model, x: 5);
-
-        (await PostRaw(serving.Http, $"/api/models/{model}/rollouts", """
-            {"target": "2", "steps": [{"weight": 20, "duration_seconds": 30}, {"weight": 100, "duration_seconds": 30}],
-             "gates": {"max_error_rate": 0.05, "min_requests": 5}}
-            """)).Status.ShouldBe(HttpStatusCode.Created);
-
-        var done = await WaitForEnd(model);
-        done.GetProperty("state").GetString().ShouldBe("rolled_back", done.ToString());
-        var last = done.GetProperty("history").EnumerateArray().Last();
-        last.GetProperty("reason").GetString()!.ShouldContain("error rate");
-        last.GetProperty("figures").GetProperty("target_error_rate").GetDouble().ShouldBeGreaterThan(0.05);
-        await ShouldServeOnlyBaseline(model);
     }
 
     [Fact]
@@ -134,27 +116,20 @@ public sealed class RolloutTests(ServingFixture serving)
 
     private async Task<JsonElement> WaitForEnd(string model)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        var rollout = default(JsonElement);
+        await Poll.Until(async () =>
         {
-            var (_, rollout) = await Get(serving.Http, $"/api/models/{model}/rollouts/current");
-            if (rollout.GetProperty("state").GetString() is not ("running" or "paused")) return rollout;
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"The rollout did not end: {rollout}");
-            await Task.Delay(200);
-        }
+            (_, rollout) = await Get(serving.Http, $"/api/models/{model}/rollouts/current");
+            return rollout.GetProperty("state").GetString() is not ("running" or "paused");
+        });
+        return rollout;
     }
 
+    /// <summary>The traffic policy as the API shows it after a rollout ended without promotion; routing by it is shown on a fake clock (RolloutStepTests).</summary>
     private async Task ShouldServeOnlyBaseline(string model)
     {
         var (_, traffic) = await Get(serving.Http, $"/api/models/{model}/traffic");
         traffic.GetProperty("weights").EnumerateObject().Select(w => (w.Name, w.Value.GetDouble())).ShouldBe([("1", 100.0)]);
         traffic.GetProperty("rollout").ValueKind.ShouldBe(JsonValueKind.Null);
-        await Task.Delay(1100);
-        for (var i = 0; i < 20; i++)
-        {
-            var (_, body) = await Post(serving.Http, $"/v2/models/{model}/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 1f }) } });
-            body.GetProperty("model_version").GetString().ShouldBe("1");
-        }
     }
-
 }

@@ -1,5 +1,4 @@
-using Cluster.Hosting;
-using Cluster.Models;
+using Cluster.Tests.Support;
 using Orleans.TestingHost;
 
 namespace Cluster.Tests.Grains;
@@ -13,10 +12,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureHost(host => host.Configuration["Inference:Device"] = "cpu");
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(ModelStorage.Name).UseInMemoryReminderService().AddInferenceGrains());
-        Cluster = builder.Build();
+        Cluster = InferenceTestCluster.CreateBuilder(2).Build();
         await Cluster.DeployAsync();
     }
 

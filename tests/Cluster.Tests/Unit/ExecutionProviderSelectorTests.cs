@@ -23,7 +23,7 @@ public sealed class ExecutionProviderSelectorTests
         if (auto.ExecutionProvider == ExecutionProviderSelector.CpuProvider)
         {
             // No usable CUDA here (every CI machine): asking for it explicitly must fail with the reason.
-            var error = Should.Throw<InvalidOperationException>(() => Factory("cuda").Load(path, null));
+            var error = Should.Throw<ModelSessionException>(() => Factory("cuda").Load(path, null));
             error.Message.ShouldContain("CUDA execution provider cannot load");
         }
         else
