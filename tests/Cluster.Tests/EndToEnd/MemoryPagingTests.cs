@@ -147,14 +147,6 @@ public sealed class MemoryPagingTests
         // Without evictions the silo would hold eight models' weights (256 MiB); the budget holds three at most, plus allocator slack.
         (after - before).ShouldBeLessThan(5 * weights, "evicted sessions must give their memory back: " + figures);
 
-        async Task WaitReady(string model)
-        {
-            var clock = Stopwatch.StartNew();
-            while ((await Get(silo.Http, $"/v2/models/{model}/ready")).Status != HttpStatusCode.OK)
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{model} not ready after 60 s:\n{silo.Output}");
-                await Task.Delay(200);
-            }
-        }
+        Task WaitReady(string model) => Poll.Until(async () => (await Get(silo.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK, silo);
     }
 }

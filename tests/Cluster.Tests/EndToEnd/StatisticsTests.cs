@@ -48,15 +48,13 @@ public sealed class StatisticsTests(ServingFixture serving)
         var model = $"st-{Guid.NewGuid():N}"[..12];
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(2f));
         for (var i = 0; i < 20; i++) (await serving.Client.InferAsync(model, [TensorData.From<float>("x", [i, 1f], 1, 2)])).ModelVersion.ShouldBe("1");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await serving.Client.GetStatisticsAsync(model)).Total.Success < 20 && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(200);
+        await Poll.Until(async () => (await serving.Client.GetStatisticsAsync(model)).Total.Success >= 20);
 
         // Unloading deactivates the version's replicas; the figures live in the stats grain, not in them.
         await serving.Client.UnloadVersionAsync(model, "1");
         await serving.Client.LoadVersionAsync(model, "1");
         for (var i = 0; i < 5; i++) await serving.Client.InferAsync(model, [TensorData.From<float>("x", [i, 1f], 1, 2)]);
-        clock.Restart();
-        while ((await serving.Client.GetStatisticsAsync(model)).Total.Success < 25 && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(200);
+        await Poll.Until(async () => (await serving.Client.GetStatisticsAsync(model)).Total.Success >= 25);
 
         var statistics = await serving.Client.GetStatisticsAsync(model);
         statistics.Total.Success.ShouldBe(25, "20 before the replicas went and 5 after");

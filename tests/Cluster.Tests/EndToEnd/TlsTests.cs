@@ -27,12 +27,7 @@ public sealed class TlsTests
         {
             ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Certificate.Thumbprint,
         }) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}") };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await TryGet(https, "/v2/health/ready")) != HttpStatusCode.OK)
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException(silo.Output);
-            await Task.Delay(250);
-        }
+        await Poll.Until(async () => await TryGet(https, "/v2/health/ready") == HttpStatusCode.OK, silo);
         var (status, body) = await Post(https, "/v2/models/pair/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } });
         status.ShouldBe(HttpStatusCode.OK);
         Floats(body.GetProperty("outputs")[0]).ShouldBe([2f, 4f]);
