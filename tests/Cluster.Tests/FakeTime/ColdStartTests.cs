@@ -35,7 +35,7 @@ public sealed class ColdStartTests(FakeTimeClusterFixture fixture)
     {
         var model = FakeTimeClusterFixture.Unique("idle");
         var autoscaling = new AutoscalingConfig(MinReplicas: 0, MaxReplicas: 2, TargetQueuePerReplica: 2, UpscaleDelaySeconds: 1, DownscaleDelaySeconds: 2, IdleSecondsBeforeZero: 30);
-        await fixture.Upload(model, "1", FakeModelRuntime.Scale(2f), ModelConfig.Default with { Autoscaling = autoscaling });
+        (await fixture.Upload(model, "1", FakeModelRuntime.Scale(2f), ModelConfig.Default with { Autoscaling = autoscaling })).Replicas.ShouldBe(1, "a version starts with one replica even when it may scale to zero");
         await fixture.Router(model).Infer(FakeTimeClusterFixture.Request(2, 1, 1), null);
         var lastRequest = fixture.Clock.Now;
 
