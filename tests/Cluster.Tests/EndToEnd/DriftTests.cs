@@ -29,19 +29,12 @@ public sealed class DriftTests(ServingFixture serving)
         }
     }
 
-    private async Task<JsonElement> Drift(string model, Func<JsonElement, bool> until)
+    private Task<JsonElement> Drift(string model, Func<JsonElement, bool> until) => Poll.For(async () =>
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var (status, body) = await Get(serving.Http, $"/api/models/{model}/drift?window=15m");
-            status.ShouldBe(HttpStatusCode.OK, body.ToString());
-            var version = body.GetProperty("versions")[0];
-            if (until(version)) return version;
-            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException(version.ToString());
-            await Task.Delay(250);
-        }
-    }
+        var (status, body) = await Get(serving.Http, $"/api/models/{model}/drift?window=15m");
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("versions")[0];
+    }, until);
 
     private static bool HasReference(JsonElement version) => version.GetProperty("reference").ValueKind == JsonValueKind.Object;
 

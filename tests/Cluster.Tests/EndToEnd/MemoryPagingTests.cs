@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Cluster.Client;
@@ -35,15 +34,8 @@ public sealed class MemoryPagingTests
     /// <summary>The memory map once it shows what <paramref name="done"/> waits for (silos report every two seconds).</summary>
     private static async Task<JsonElement> Memory(SiloProcess silo, Func<JsonElement, bool> done)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var (_, body) = await Get(silo.Http, "/api/memory");
-            var silos = body.GetProperty("silos");
-            if (silos.GetArrayLength() == 1 && done(silos[0])) return silos[0];
-            if (clock.Elapsed > TimeSpan.FromSeconds(15)) throw new TimeoutException($"memory map never got there: {body}");
-            await Task.Delay(250);
-        }
+        var silos = await Poll.For(async () => (await Get(silo.Http, "/api/memory")).Body.GetProperty("silos"), s => s.GetArrayLength() == 1 && done(s[0]));
+        return silos[0];
     }
 
     private static string[] Loaded(JsonElement silo) => [.. silo.GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("model").GetString()!).Order()];

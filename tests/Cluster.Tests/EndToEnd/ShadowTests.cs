@@ -84,17 +84,8 @@ public sealed class ShadowTests(ServingFixture serving)
         (await PutRaw(serving.Http, $"/api/models/{model}/traffic", """{"shadows": [{"fraction": 0.5}]}""")).Status.ShouldBe(HttpStatusCode.BadRequest);
     }
 
-    private async Task<Statistics.ShadowComparison> WaitForMirrored(string model, string version, long mirrored)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var comparison = await serving.Client.GetShadowComparisonAsync(model, version);
-            var settled = comparison.Mirrored + comparison.Skipped >= mirrored && comparison.Latency.Count + comparison.Failed >= comparison.Mirrored;
-            if (settled) return comparison;
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"Shadow {version}: {comparison}");
-            await Task.Delay(250);
-        }
-    }
+    private Task<Statistics.ShadowComparison> WaitForMirrored(string model, string version, long mirrored) => Poll.For(
+        () => serving.Client.GetShadowComparisonAsync(model, version),
+        comparison => comparison.Mirrored + comparison.Skipped >= mirrored && comparison.Latency.Count + comparison.Failed >= comparison.Mirrored);
 
 }
