@@ -24,10 +24,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 {
     // One batch running and one waiting per replica hides the message round trip without hoarding work.
     private const int InFlightPerReplica = 2;
-    // A batch bounced by a retired replica goes round again, but never for ever.
-    private const int MaxRetiredRetries = 3;
-    private const int MaxSiloLossRetries = 4;
-    private static readonly TimeSpan SiloLossPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     // After a cold start the caller's catalog copy may say 0 replicas for up to a refresh or two more.
     private static readonly TimeSpan ColdStartGrace = TimeSpan.FromSeconds(3);
@@ -191,15 +187,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
                     result = await Replica(target).Run(joined);
                     break;
                 }
-                catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && attempt < MaxSiloLossRetries)
+                catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && BatchFailurePolicy.AfterSiloLoss(attempt, target, ServingReplicas()) is { } next)
                 {
-                    // Inference is idempotent, so a batch whose replica's silo went away is safe to run again, on the next
-                    // replica. A lost replica re-activates on a surviving silo; one on a silo that is shutting down answers
-                    // "unavailable" until it has left, hence the growing pause.
-                    var serving = ServingReplicas();
-                    target = serving > 1 ? (target + 1) % serving : target;
+                    target = next.Replica;
                     _counters.Retried++;
-                    await Task.Delay(SiloLossPause * (attempt + 1), time);
+                    await Task.Delay(next.Pause, time);
                 }
             }
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
@@ -222,25 +214,27 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             _counters.Batches++;
             _counters.RowsComputed += rows;
         }
-        catch (ReplicaRetiredException retired) when (batch.TrueForAll(p => p.Retries < MaxRetiredRetries))
-        {
-            // Sent on a catalog copy a moment old: send again over the replicas that serve now (none: a cold start).
-            _replicaCount = Math.Min(_replicaCount, retired.ReplicasServing);
-            if (_coldStartReplicas > retired.ReplicasServing) _coldStartReplicas = retired.ReplicasServing;
-            foreach (var pending in batch) pending.Retries++;
-            _queue.EnqueueFirst(batch);
-            _counters.Retried++;
-        }
-        catch (InferenceFailedException) when (batch.Count > 1)
-        {
-            // One bad request must not fail its neighbours: run each alone so only the culprit fails.
-            retryAlone = true;
-        }
         catch (Exception ex)
         {
-            _counters.Failed += batch.Count;
-            if (Recording) _stats.RecordFailures(batch.Count);
-            foreach (var pending in batch) pending.Completion.TrySetException(ex);
+            switch (BatchFailurePolicy.Decide(ex, batch.Count, batch.Max(p => p.Retries)))
+            {
+                case BatchFailureAction.Requeue:
+                    var serving = ((ReplicaRetiredException)ex).ReplicasServing;
+                    _replicaCount = Math.Min(_replicaCount, serving);
+                    if (_coldStartReplicas > serving) _coldStartReplicas = serving;
+                    foreach (var pending in batch) pending.Retries++;
+                    _queue.EnqueueFirst(batch);
+                    _counters.Retried++;
+                    break;
+                case BatchFailureAction.RunAlone:
+                    retryAlone = true;
+                    break;
+                default:
+                    _counters.Failed += batch.Count;
+                    if (Recording) _stats.RecordFailures(batch.Count);
+                    foreach (var pending in batch) pending.Completion.TrySetException(ex);
+                    break;
+            }
         }
         finally
         {
