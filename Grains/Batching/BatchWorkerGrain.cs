@@ -4,10 +4,11 @@ using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Scaling;
 using Cluster.Statistics;
 using Cluster.Telemetry;
-using Microsoft.Extensions.Logging;
 using Cluster.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Cluster.Batching;
 
@@ -15,46 +16,33 @@ namespace Cluster.Batching;
 /// Queues requests of one version on this silo and sends them to replicas as batches. One
 /// activation per silo and version ([StatelessWorker(1)]) so that all of the silo's requests can
 /// share batches, kept after a burst (Orleans removes idle workers by default, which would drop the
-/// adaptive controller's learning and the counters with the activation); reentrant, so callers wait for their batch, not for each other's turns.
-/// Every queue is bounded (429 when full), every request may carry a deadline (504 when it passes
-/// before compute), and a caller that cancels is dropped before compute.
+/// adaptive controller's learning and the counters with the activation); reentrant, so callers wait
+/// for their batch, not for each other's turns. Every decision is the <see cref="BatchScheduler"/>'s;
+/// the grain carries them out (awaits replicas, timers, the autoscaler) and reports statistics.
 /// </summary>
 [StatelessWorker(1, removeIdleWorkers: false), Reentrant]
 public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstruments instruments, TritonMetrics triton, ILocalSiloDetails silo, ILogger<BatchWorkerGrain> logger) : Grain, IBatchWorkerGrain
 {
-    // One batch running and one waiting per replica hides the message round trip without hoarding work.
-    private const int InFlightPerReplica = 2;
-    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
-    // After a cold start the caller's catalog copy may say 0 replicas for up to a refresh or two more.
-    private static readonly TimeSpan ColdStartGrace = TimeSpan.FromSeconds(3);
-
-    private readonly BatchQueue _queue = new();
-    private readonly ReplicaBalancer _replicas = new();
-    private readonly BatchingCounters _counters = new();
-    private ModelConfig _config = ModelConfig.Default;
-    private AdaptiveBatchController? _adaptive;
-    private long _nextWake = long.MaxValue;
+    private readonly StatsCollector _stats = new();
+    private BatchScheduler _scheduler = null!;
     private string _model = "";
     private string _version = "";
     private IDisposable? _gauges;
     private IReplicaGrain[] _replicaGrains = [];
-    private readonly StatsCollector _stats = new();
-    private IModelStatsGrain? _statsGrain;
-    private IAutoscalerGrain? _autoscaler;
-    private LoadMeter _load = null!;
-    private int _replicaCount = 1;
-    private int _running;
-    private Task? _coldStart;
-    private int _coldStartReplicas;
-    private long _coldStartDoneAt;
+    private IModelStatsGrain _statsGrain = null!;
+    private IAutoscalerGrain _autoscaler = null!;
+
+    private MonitoringConfig Monitoring => _scheduler.Config.Monitoring ?? MonitoringConfig.Default;
+
+    private bool Recording => Monitoring.Statistics;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _scheduler = new BatchScheduler(_model, _version, time.TimestampFrequency, time.GetTimestamp());
         _gauges = instruments.TrackBatching(_model, _version, Snapshot);
         _statsGrain = GrainFactory.GetGrain<IModelStatsGrain>(GrainKeys.Version(_model, _version));
         _autoscaler = GrainFactory.GetGrain<IAutoscalerGrain>(GrainKeys.Version(_model, _version));
-        _load = new LoadMeter(time.GetTimestamp());
         // Summaries, not samples, travel to the stats grain: once a second, and only when something happened.
         this.RegisterGrainTimer(PushStats, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });
         return Task.CompletedTask;
@@ -65,7 +53,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
     {
         try
         {
-            while ((_queue.Count > 0 || _replicas.Total > 0) && !cancellationToken.IsCancellationRequested)
+            while (_scheduler.HasWork && !cancellationToken.IsCancellationRequested)
             {
                 Pump();
                 await Task.Delay(TimeSpan.FromMilliseconds(5), time, cancellationToken);
@@ -77,33 +65,18 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         }
         _gauges?.Dispose();
         await PushStats(CancellationToken.None);
-        foreach (var pending in _queue.RemoveWhere(_ => true))
-        {
-            pending.Completion.TrySetException(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."));
-        }
+        _scheduler.FailQueued(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."), time.GetTimestamp());
     }
 
     public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken)
     {
-        Configure(config);
-        _replicaCount = replicas;
+        _scheduler.Configure(config, replicas);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_queue.Count >= config.Batching.MaxQueueSize)
-        {
-            _counters.Rejected++;
-            throw new QueueFullException($"Model '{_model}' version {_version} has {_queue.Count} requests queued (max_queue_size); retry shortly.", RetryAfter);
-        }
-        var now = time.GetTimestamp();
-        var timeout = request.Timeout ?? DefaultTimeout(config.Batching);
-        var pending = new PendingRequest(request, PendingRequest.RowsOf(request), PendingRequest.KeyOf(request), now,
-            timeout is { } t ? now + (long)(t.TotalSeconds * time.TimestampFrequency) : null);
+        var pending = _scheduler.Admit(request, time.GetTimestamp());
         if (cancellationToken.CanBeCanceled)
         {
             pending.Cancellation = cancellationToken.Register(static p => ((PendingRequest)p!).Completion.TrySetCanceled(), pending);
         }
-        _queue.Enqueue(pending);
-        _counters.Requests++;
-        TrackLoad();
         Pump();
         try
         {
@@ -111,8 +84,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         }
         catch (OperationCanceledException)
         {
-            if (_queue.RemoveWhere(p => ReferenceEquals(p, pending)).Count > 0) _counters.Cancelled++;
-            TrackLoad();
+            _scheduler.Withdraw(pending, time.GetTimestamp());
             throw;
         }
         finally
@@ -123,127 +95,108 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 
     public Task<BatchingStats> GetStats() => Task.FromResult(Snapshot());
 
-    /// <summary>Sends batches while replicas have room, or schedules a wake-up when a batch should wait.</summary>
+    /// <summary>Carries out the scheduler's plan: runs its batches, starts replicas, or sets a wake-up.</summary>
     private void Pump()
     {
         var now = time.GetTimestamp();
-        DropExpired(now);
-        var replicas = ServingReplicas();
-        if (replicas == 0)
+        var step = _scheduler.Plan(now);
+        foreach (var batch in step.Batches)
         {
-            if (_queue.Count > 0) _coldStart ??= ColdStart();
-            return;
-        }
-        var capacity = replicas * InFlightPerReplica;
-        while (_queue.Count > 0 && _replicas.Total < capacity)
-        {
-            var maxRows = BatchFormation.MaxRows(_config, _adaptive);
-            var decision = BatchFormation.Decide(_config.Batching, _queue, maxRows, now, time.TimestampFrequency);
-            if (decision.WaitUntil is { } wake)
+            foreach (var pending in batch.Requests)
             {
-                ScheduleWake(wake);
-                break;
-            }
-            var batch = _queue.TakeBatch(decision.Rows);
-            foreach (var pending in batch)
-            {
-                var waited = Elapsed(pending.EnqueuedAt, now);
+                var waited = _scheduler.Elapsed(pending.EnqueuedAt, now);
                 instruments.RecordQueueWait(_model, _version, waited);
                 if (Recording) _stats.RecordQueueWait(waited);
             }
-            Dispatch(batch);
+            // Not awaited, so every replica with room gets a batch; Run completes every caller itself and never throws.
+            _ = RunThenPump(batch);
         }
-        if (_queue.EarliestDeadline() is { } deadline) ScheduleWake(deadline);
+        if (step.StartColdStart) _ = ColdStart();
+        if (step.WakeAt is { } at) _ = Wake(at);
     }
 
-    // Dispatch runs without being awaited so Pump can fill every replica; RunBatch completes every caller itself and never throws.
-    private void Dispatch(List<PendingRequest> batch)
+    private async Task RunThenPump(ScheduledBatch batch)
     {
-        _running += batch.Count;
-        _ = RunAndRelease(batch);
-    }
-
-    private async Task RunAndRelease(List<PendingRequest> batch)
-    {
-        await RunBatch(batch);
-        _running -= batch.Count;
-        TrackLoad();
+        await Run(batch);
         Pump();
     }
 
-    private async Task RunBatch(List<PendingRequest> batch)
+    private async Task Run(ScheduledBatch batch)
     {
-        var replica = _replicas.Acquire(ServingReplicas());
-        var retryAlone = false;
         try
         {
-            var joined = BatchAssembler.Join(batch.ConvertAll(p => p.Request));
-            ReplicaBatchResult result;
-            var target = replica;
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    result = await Replica(target).Run(joined);
-                    break;
-                }
-                catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && BatchFailurePolicy.AfterSiloLoss(attempt, target, ServingReplicas()) is { } next)
-                {
-                    target = next.Replica;
-                    _counters.Retried++;
-                    await Task.Delay(next.Pause, time);
-                }
-            }
+            var joined = BatchAssembler.Join(batch.Requests.ConvertAll(p => p.Request));
+            var result = await RunOnReplica(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(outputs[i]);
-                var latency = Elapsed(batch[i].EnqueuedAt, done);
-                _adaptive?.OnRequest(latency);
-                if (Recording) _stats.RecordSuccess(latency);
-            }
+            for (var i = 0; i < batch.Requests.Count; i++) batch.Requests[i].Completion.TrySetResult(outputs[i]);
             var rows = joined.RowCounts.Sum();
-            if (Recording)
-            {
-                _stats.RecordBatch(rows, result.ComputeTime);
-                _stats.RecordOutputs(result.Outputs);
-                if (Monitoring.ReferenceRows > 0) _stats.RecordInputs(joined.Inputs, rows);
-            }
-            _adaptive?.OnBatch(rows, result.ComputeTime);
-            _counters.Batches++;
-            _counters.RowsComputed += rows;
+            if (Recording) RecordBatch(batch, joined, result, rows, done);
+            _scheduler.Completed(batch, rows, result.ComputeTime, done);
         }
         catch (Exception ex)
         {
-            switch (BatchFailurePolicy.Decide(ex, batch.Count, batch.Max(p => p.Retries)))
+            var action = _scheduler.Failed(batch, ex, time.GetTimestamp());
+            if (action == BatchFailureAction.Fail && Recording) _stats.RecordFailures(batch.Requests.Count);
+            if (action != BatchFailureAction.RunAlone) return;
+            foreach (var pending in batch.Requests) await Run(_scheduler.Alone(pending, time.GetTimestamp()));
+        }
+    }
+
+    /// <summary>Runs a batch, again on another replica after a pause while the scheduler allows it when the replica's silo goes away.</summary>
+    private async Task<ReplicaBatchResult> RunOnReplica(ScheduledBatch batch, ReplicaBatch joined)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
             {
-                case BatchFailureAction.Requeue:
-                    var serving = ((ReplicaRetiredException)ex).ReplicasServing;
-                    _replicaCount = Math.Min(_replicaCount, serving);
-                    if (_coldStartReplicas > serving) _coldStartReplicas = serving;
-                    foreach (var pending in batch) pending.Retries++;
-                    _queue.EnqueueFirst(batch);
-                    _counters.Retried++;
-                    break;
-                case BatchFailureAction.RunAlone:
-                    retryAlone = true;
-                    break;
-                default:
-                    _counters.Failed += batch.Count;
-                    if (Recording) _stats.RecordFailures(batch.Count);
-                    foreach (var pending in batch) pending.Completion.TrySetException(ex);
-                    break;
+                return await Replica(batch.Replica).Run(joined);
+            }
+            catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && _scheduler.AfterSiloLoss(batch, attempt, time.GetTimestamp()) is { } pause)
+            {
+                await Task.Delay(pause, time);
             }
         }
-        finally
+    }
+
+    private void RecordBatch(ScheduledBatch batch, ReplicaBatch joined, ReplicaBatchResult result, int rows, long done)
+    {
+        foreach (var pending in batch.Requests) _stats.RecordSuccess(_scheduler.Elapsed(pending.EnqueuedAt, done));
+        _stats.RecordBatch(rows, result.ComputeTime);
+        _stats.RecordOutputs(result.Outputs);
+        if (Monitoring.ReferenceRows > 0) _stats.RecordInputs(joined.Inputs, rows);
+    }
+
+    /// <summary>
+    /// The version has no replica serving (scaled to zero or evicted): ask its autoscaler to bring
+    /// some up while the requests wait in the queue (their deadlines still apply).
+    /// </summary>
+    private async Task ColdStart()
+    {
+        var started = time.GetTimestamp();
+        try
         {
-            _replicas.Release(replica);
+            var replicas = await _autoscaler.Demand();
+            var done = time.GetTimestamp();
+            _scheduler.ColdStarted(replicas, done);
+            var took = _scheduler.Elapsed(started, done);
+            instruments.RecordColdStart(_model, _version, took);
+            LogColdStart(logger, _model, _version, replicas, took.TotalMilliseconds);
         }
-        if (retryAlone)
+        catch (Exception ex)
         {
-            foreach (var pending in batch) await RunBatch([pending]);
+            var failure = ex as InferenceException ?? new ModelNotReadyException($"Model '{_model}' version {_version} has no replica serving and could not start one: {ex.Message}");
+            _scheduler.ColdStartFailed(failure, time.GetTimestamp());
         }
+        Pump();
+    }
+
+    private async Task Wake(long at)
+    {
+        var delay = _scheduler.Elapsed(time.GetTimestamp(), at);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, time);
+        _scheduler.Woke(at);
+        Pump();
     }
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
@@ -253,37 +206,67 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         return _replicaGrains[index] ??= GrainFactory.GetGrain<IReplicaGrain>(GrainKeys.Replica(_model, _version, index));
     }
 
-    private void DropExpired(long now)
+    /// <summary>Once a second: statistics to the version's stats grain.</summary>
+    private async Task PushStats(CancellationToken cancellationToken)
     {
-        var dropped = _queue.RemoveWhere(p => p.IsDone || p.DeadlineAt <= now);
-        if (dropped.Count > 0) TrackLoad();
-        foreach (var pending in dropped)
+        await ReportLoad();
+        var delta = _stats.TakeDelta();
+        if (delta.IsEmpty) return;
+        triton.Add(_model, _version, delta);
+        try
         {
-            if (pending.IsDone)
-            {
-                _counters.Cancelled++;
-                continue;
-            }
-            _counters.Expired++;
-            pending.Completion.TrySetException(new DeadlineExceededException(
-                $"Request to model '{_model}' version {_version} waited {Elapsed(pending.EnqueuedAt, now).TotalMilliseconds:F1} ms, past its deadline, and was dropped before compute."));
+            _stats.UseBinning(await _statsGrain.Push(delta, Monitoring));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // Statistics are best effort: a lost summary must never fail or slow inference.
+            LogStatsPushFailed(logger, _model, _version, ex.Message);
         }
     }
 
-    private void ScheduleWake(long at)
+    /// <summary>Tells the version's autoscaler what this silo saw in the last second; only versions with autoscaling pay for it.</summary>
+    private async Task ReportLoad()
     {
-        if (at >= _nextWake) return;
-        _nextWake = at;
-        _ = Wake(at);
+        var average = _scheduler.TakeAverageLoad(time.GetTimestamp());
+        if (_scheduler.Config.Autoscaling is null) return;
+        try
+        {
+            await _autoscaler.Report(silo.SiloAddress.ToString(), new LoadReport(average, _scheduler.Queued, _scheduler.Running, _scheduler.Counters.Requests));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // A lost report only delays a scaling decision; the next one follows in a second.
+            LogStatsPushFailed(logger, _model, _version, ex.Message);
+        }
     }
 
-    private async Task Wake(long at)
+    private BatchingStats Snapshot()
     {
-        var delay = Elapsed(time.GetTimestamp(), at);
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, time);
-        if (_nextWake == at) _nextWake = long.MaxValue;
-        Pump();
+        var config = _scheduler.Config;
+        var batching = config.Batching;
+        var counters = _scheduler.Counters;
+        var mode = !batching.Enabled || config.MaxBatchSize == 0 ? "off" : batching.IsAdaptive ? "adaptive" : "fixed";
+        return new BatchingStats(
+            mode,
+            _scheduler.MaxRows,
+            TimeSpan.FromMicroseconds(batching.IsAdaptive ? 0 : batching.MaxQueueDelayMicroseconds),
+            TimeSpan.FromMilliseconds(batching.LatencyTargetMs),
+            _scheduler.ObservedP95,
+            _scheduler.Queued,
+            _scheduler.Running,
+            counters.Requests,
+            counters.Batches,
+            counters.RowsComputed,
+            counters.Rejected,
+            counters.Expired,
+            counters.Cancelled,
+            counters.Failed,
+            counters.Retried);
     }
 
-    private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((double)(to - from) / time.TimestampFrequency);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} had no replica: cold start brought up {Replicas} in {Milliseconds:F0} ms")]
+    private static partial void LogColdStart(ILogger logger, string model, string version, int replicas, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics of {Model} version {Version} were not delivered: {Reason}")]
+    private static partial void LogStatsPushFailed(ILogger logger, string model, string version, string reason);
 }
