@@ -5,5 +5,6 @@ namespace Cluster.Models;
 /// <param name="ArtifactPath">Path of the ONNX file readable by inference silos.</param>
 /// <param name="Sha256">Hex SHA-256 of the artifact, recorded so a changed file is noticed.</param>
 /// <param name="Config">Serving settings.</param>
+/// <param name="ConfigProblem">Why the settings file could not be read: the version is registered but not served, with this as its reason.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.VersionRegistration")]
-public sealed record VersionRegistration(string Version, string ArtifactPath, string Sha256, ModelConfig Config);
+public sealed record VersionRegistration(string Version, string ArtifactPath, string Sha256, ModelConfig Config, string? ConfigProblem = null);

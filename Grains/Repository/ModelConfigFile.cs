@@ -24,8 +24,11 @@ public static class ModelConfigFile
         AllowTrailingCommas = true,
     };
 
-    /// <summary>Parses the file's text; throws <see cref="InvalidDataException"/> with the reason when it is wrong.</summary>
-    public static ModelConfig Parse(string json)
+    /// <summary>
+    /// Parses the file's text; throws <see cref="InvalidDataException"/> with the reason when it is
+    /// wrong, starting with <paramref name="source"/> (the file's path, where there is one) and naming the key.
+    /// </summary>
+    public static ModelConfig Parse(string json, string source = "config.json")
     {
         Document? document;
         try
@@ -34,8 +37,20 @@ public static class ModelConfigFile
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"config.json is not valid: {ex.Message}", ex);
+            throw new InvalidDataException($"{source}: {ConfigKeys.Describe(ex, typeof(Document))}", ex);
         }
+        try
+        {
+            return ToConfig(document);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{source}: {ex.Message}", ex);
+        }
+    }
+
+    private static ModelConfig ToConfig(Document? document)
+    {
         if (document is null) return ModelConfig.Default;
         var defaults = ModelConfig.Default;
         var config = new ModelConfig(
@@ -77,42 +92,42 @@ public static class ModelConfigFile
 
     private static void Validate(ModelConfig config)
     {
-        if (config.MemoryBytes < 0) throw new InvalidDataException("config.json: memory_bytes must not be negative.");
+        if (config.MemoryBytes < 0) throw new InvalidDataException("memory_bytes must not be negative.");
         if (config.Autoscaling is { } scaling)
         {
-            if (scaling.MinReplicas is < 0 or > 64) throw new InvalidDataException("config.json: autoscaling.min_replicas must be between 0 and 64.");
-            if (scaling.MaxReplicas < Math.Max(1, scaling.MinReplicas) || scaling.MaxReplicas > 64) throw new InvalidDataException("config.json: autoscaling.max_replicas must be between max(1, min_replicas) and 64.");
-            if (!(scaling.TargetQueuePerReplica > 0)) throw new InvalidDataException("config.json: autoscaling.target_queue_per_replica must be positive.");
-            if (scaling.UpscaleDelaySeconds is < 0 or > 3600 || scaling.DownscaleDelaySeconds is < 0 or > 3600) throw new InvalidDataException("config.json: autoscaling delays must be between 0 and 3600 seconds.");
-            if (scaling.IdleSecondsBeforeZero is < 1 or > 604_800) throw new InvalidDataException("config.json: autoscaling.idle_before_zero_s must be between 1 and 604800.");
+            if (scaling.MinReplicas is < 0 or > 64) throw new InvalidDataException("autoscaling.min_replicas must be between 0 and 64.");
+            if (scaling.MaxReplicas < Math.Max(1, scaling.MinReplicas) || scaling.MaxReplicas > 64) throw new InvalidDataException("autoscaling.max_replicas must be between max(1, min_replicas) and 64.");
+            if (!(scaling.TargetQueuePerReplica > 0)) throw new InvalidDataException("autoscaling.target_queue_per_replica must be positive.");
+            if (scaling.UpscaleDelaySeconds is < 0 or > 3600 || scaling.DownscaleDelaySeconds is < 0 or > 3600) throw new InvalidDataException("autoscaling delays must be between 0 and 3600 seconds.");
+            if (scaling.IdleSecondsBeforeZero is < 1 or > 604_800) throw new InvalidDataException("autoscaling.idle_before_zero_s must be between 1 and 604800.");
         }
-        if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("config.json: require_accelerator contradicts device \"cpu\".");
-        if (config.ResponseCacheEntries is < 0 or > 1_000_000) throw new InvalidDataException("config.json: response_cache.max_entries must be between 0 and 1000000.");
+        if (config.RequireAccelerator && config.Device?.ToLowerInvariant() == "cpu") throw new InvalidDataException("require_accelerator contradicts device \"cpu\".");
+        if (config.ResponseCacheEntries is < 0 or > 1_000_000) throw new InvalidDataException("response_cache.max_entries must be between 0 and 1000000.");
         if (config.Monitoring is { } monitoring)
         {
-            if (monitoring.ReferenceRows is < 0 or > 10_000_000) throw new InvalidDataException("config.json: drift.reference_rows must be between 0 and 10000000.");
-            if (monitoring.MaxDriftScore is < 0) throw new InvalidDataException("config.json: alerts.max_drift_score must not be negative.");
-            if (monitoring.MaxP99Ms is <= 0) throw new InvalidDataException("config.json: alerts.max_p99_ms must be positive.");
-            if (monitoring.MaxErrorRate is < 0 or > 1) throw new InvalidDataException("config.json: alerts.max_error_rate must be between 0 and 1.");
+            if (monitoring.ReferenceRows is < 0 or > 10_000_000) throw new InvalidDataException("drift.reference_rows must be between 0 and 10000000.");
+            if (monitoring.MaxDriftScore is < 0) throw new InvalidDataException("alerts.max_drift_score must not be negative.");
+            if (monitoring.MaxP99Ms is <= 0) throw new InvalidDataException("alerts.max_p99_ms must be positive.");
+            if (monitoring.MaxErrorRate is < 0 or > 1) throw new InvalidDataException("alerts.max_error_rate must be between 0 and 1.");
         }
         var batching = config.Batching;
-        if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("config.json: dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
-        if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("config.json: max_queue_delay_microseconds must be between 0 and 10000000.");
-        if (batching.MaxQueueSize is < 1 or > 1_000_000) throw new InvalidDataException("config.json: max_queue_size must be between 1 and 1000000.");
-        if (batching.DefaultTimeoutMicroseconds < 0) throw new InvalidDataException("config.json: default_timeout_microseconds must be 0 or more.");
-        if (batching.LatencyTargetMs is < 0 or > 600_000) throw new InvalidDataException("config.json: latency_target_ms must be between 0 and 600000.");
-        if (batching.LatencyTargetMs > 0 && batching.MaxQueueDelayMicroseconds > 0) throw new InvalidDataException("config.json: latency_target_ms (adaptive) and max_queue_delay_microseconds (fixed) exclude each other.");
-        if (batching.PreferredBatchSizes.Any(size => size < 1 || size > config.MaxBatchSize)) throw new InvalidDataException("config.json: preferred_batch_sizes must lie between 1 and max_batch_size.");
-        if (config.MaxBatchSize < 0) throw new InvalidDataException("config.json: max_batch_size must be 0 or more.");
-        if (config.Replicas is < 1 or > 64) throw new InvalidDataException("config.json: replicas must be between 1 and 64.");
+        if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
+        if (batching.MaxQueueDelayMicroseconds is < 0 or > 10_000_000) throw new InvalidDataException("max_queue_delay_microseconds must be between 0 and 10000000.");
+        if (batching.MaxQueueSize is < 1 or > 1_000_000) throw new InvalidDataException("max_queue_size must be between 1 and 1000000.");
+        if (batching.DefaultTimeoutMicroseconds < 0) throw new InvalidDataException("default_timeout_microseconds must be 0 or more.");
+        if (batching.LatencyTargetMs is < 0 or > 600_000) throw new InvalidDataException("latency_target_ms must be between 0 and 600000.");
+        if (batching.LatencyTargetMs > 0 && batching.MaxQueueDelayMicroseconds > 0) throw new InvalidDataException("latency_target_ms (adaptive) and max_queue_delay_microseconds (fixed) exclude each other.");
+        if (batching.PreferredBatchSizes.Any(size => size < 1 || size > config.MaxBatchSize)) throw new InvalidDataException("preferred_batch_sizes must lie between 1 and max_batch_size.");
+        if (config.MaxBatchSize < 0) throw new InvalidDataException("max_batch_size must be 0 or more.");
+        if (config.Replicas is < 1 or > 64) throw new InvalidDataException("replicas must be between 1 and 64.");
         if (config.Device is not null && config.Device.ToLowerInvariant() is not ("auto" or "cpu" or "cuda"))
         {
-            throw new InvalidDataException($"config.json: device '{config.Device}' is not auto, cpu or cuda.");
+            throw new InvalidDataException($"device '{config.Device}' is not auto, cpu or cuda.");
         }
         foreach (var (label, version) in config.Labels)
         {
-            if (!ModelVersions.TryParse(version, out _)) throw new InvalidDataException($"config.json: label '{label}' points at '{version}', which is not a version number.");
-            if (ModelVersions.TryParse(label, out _)) throw new InvalidDataException($"config.json: label '{label}' looks like a version number.");
+            if (!ModelVersions.TryParse(version, out _)) throw new InvalidDataException($"label '{label}' points at '{version}', which is not a version number.");
+            if (ModelVersions.TryParse(label, out _)) throw new InvalidDataException($"label '{label}' looks like a version number.");
         }
     }
 

@@ -3,4 +3,5 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>One model version found in the repository folder.</summary>
-public sealed record ModelRepositoryEntry(string Model, string Version, string ArtifactPath, ModelConfig Config);
+/// <param name="ConfigProblem">Why the model's config.json cannot be used (the version is then not served), or null.</param>
+public sealed record ModelRepositoryEntry(string Model, string Version, string ArtifactPath, ModelConfig Config, string? ConfigProblem = null);

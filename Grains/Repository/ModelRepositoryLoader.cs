@@ -46,7 +46,11 @@ public sealed partial class ModelRepositoryLoader(
         if (options.Value.PollSeconds > 0) await Poll(root, stoppingToken);
     }
 
-    /// <summary>Poll mode: registers added or changed version folders and deletes versions whose folder is gone.</summary>
+    /// <summary>
+    /// Poll mode: registers added or changed version folders and deletes versions whose folder is
+    /// gone. An edited config.json registers its model's versions again, so fixing a typo there
+    /// brings them up without a restart.
+    /// </summary>
     private async Task Poll(string root, CancellationToken stoppingToken)
     {
         var known = Snapshot(ModelRepositoryScanner.Scan(root).Entries);
@@ -60,7 +64,8 @@ public sealed partial class ModelRepositoryLoader(
                 var changed = entries.Where(e => !known.TryGetValue(Key(e), out var seen) || seen != current[Key(e)]).ToArray();
                 var removed = known.Keys.Where(k => !current.ContainsKey(k)).ToArray();
                 foreach (var entry in changed) LogPolledChange(logger, entry.Model, entry.Version);
-                await Task.WhenAll(changed.Select(entry => Register(entry, stoppingToken, skipIfRegistered: true)));
+                await Task.WhenAll(changed.Select(entry => Register(entry, stoppingToken,
+                    skipIfRegistered: known.TryGetValue(Key(entry), out var seen) && seen.Config == current[Key(entry)].Config)));
                 foreach (var key in removed) await Remove(key);
                 known = current;
             }
@@ -82,8 +87,12 @@ public sealed partial class ModelRepositoryLoader(
     private static string Key(ModelRepositoryEntry entry) => GrainKeys.Version(entry.Model, entry.Version);
 
     // Length and write time tell a replaced file from an untouched one without hashing every poll.
-    private static Dictionary<string, (long Length, DateTime Written)> Snapshot(IEnumerable<ModelRepositoryEntry> entries) =>
-        entries.ToDictionary(Key, e => (new FileInfo(e.ArtifactPath).Length, File.GetLastWriteTimeUtc(e.ArtifactPath)));
+    private static Dictionary<string, (long Length, DateTime Written, DateTime Config)> Snapshot(IEnumerable<ModelRepositoryEntry> entries) =>
+        entries.ToDictionary(Key, e => (new FileInfo(e.ArtifactPath).Length, File.GetLastWriteTimeUtc(e.ArtifactPath), ConfigWritten(e)));
+
+    // Missing files read as 1601-01-01, so adding or removing config.json counts as a change too.
+    private static DateTime ConfigWritten(ModelRepositoryEntry entry) =>
+        File.GetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(entry.ArtifactPath)!)!, ModelRepositoryScanner.ConfigFileName));
 
     private async Task Register(ModelRepositoryEntry entry, CancellationToken cancellationToken, bool skipIfRegistered = false)
     {
@@ -94,7 +103,7 @@ public sealed partial class ModelRepositoryLoader(
         }
         // An upload lands in the repository folder too; re-registering it would reload a serving version.
         if (skipIfRegistered && (await grains.GetGrain<IModelGrain>(entry.Model).GetInfo()).FindVersion(entry.Version)?.Registration.Sha256 == sha256) return;
-        var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config);
+        var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config, entry.ConfigProblem);
         await artifacts.PublishAsync(registration, cancellationToken);
         var info = await grains.GetGrain<IModelVersionGrain>(Key(entry)).Register(registration);
         if (info.Status == VersionStatus.Ready) LogReady(logger, entry.Model, entry.Version, info.ExecutionProvider ?? "?");
@@ -120,7 +129,7 @@ public sealed partial class ModelRepositoryLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Model repository {Root}: {Count} version(s) found")]
     private static partial void LogScanned(ILogger logger, string root, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model repository entry skipped: {Problem}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model repository: {Problem}")]
     private static partial void LogSkipped(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model repository {Root} could not be loaded")]

@@ -4,7 +4,9 @@ namespace Cluster.Repository;
 
 /// <summary>
 /// Lists the versions in a repository folder. A folder that breaks the layout is reported as a
-/// problem and skipped, so one bad model never stops the others from serving.
+/// problem and skipped, so one bad model never stops the others from serving. A model whose
+/// config.json is wrong keeps its versions, each carrying the reason: they are registered as not
+/// ready, so the user sees why (as Triton's repository index shows UNAVAILABLE) rather than "unknown model".
 /// </summary>
 public static class ModelRepositoryScanner
 {
@@ -28,16 +30,17 @@ public static class ModelRepositoryScanner
                 problems.Add($"'{model}': not a valid model name (letters, digits, '.', '_', '-').");
                 continue;
             }
-            ModelConfig config;
+            var config = ModelConfig.Default;
+            string? configProblem = null;
+            var configPath = Path.GetFullPath(Path.Combine(modelDir, ConfigFileName));
             try
             {
-                var configPath = Path.Combine(modelDir, ConfigFileName);
-                config = File.Exists(configPath) ? ModelConfigFile.Parse(File.ReadAllText(configPath)) : ModelConfig.Default;
+                if (File.Exists(configPath)) config = ModelConfigFile.Parse(File.ReadAllText(configPath), configPath);
             }
             catch (InvalidDataException ex)
             {
+                configProblem = ex.Message;
                 problems.Add($"'{model}': {ex.Message}");
-                continue;
             }
             foreach (var versionDir in Directory.EnumerateDirectories(modelDir))
             {
@@ -45,7 +48,7 @@ public static class ModelRepositoryScanner
                 var artifact = Path.Combine(versionDir, ModelFileName);
                 if (!ModelVersions.TryParse(version, out _)) problems.Add($"'{model}/{version}': version folders are positive integers.");
                 else if (!File.Exists(artifact)) problems.Add($"'{model}/{version}': no {ModelFileName}.");
-                else entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config));
+                else entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config, configProblem));
             }
         }
         entries.Sort((a, b) => a.Model != b.Model ? string.CompareOrdinal(a.Model, b.Model) : ModelVersions.Comparer.Compare(a.Version, b.Version));

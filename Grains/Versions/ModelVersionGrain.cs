@@ -153,7 +153,10 @@ public sealed partial class ModelVersionGrain(
         var before = _info;
         var loading = await Catalog.BeginVersion(registration with { Version = _version });
         _info = loading;
-        var loaded = await replicas.Load(GrainFactory, _model, loading);
+        // A version whose config.json is wrong is listed with the reason, and nothing loads until the file is fixed.
+        var loaded = registration.ConfigProblem is { } problem
+            ? loading with { Status = VersionStatus.Failed, Reason = problem, Replicas = 0, ReplicaSilos = [] }
+            : await replicas.Load(GrainFactory, _model, loading);
         await Record(loaded);
         // A reload starts again from the initial count; replicas an autoscaler had added beyond it would otherwise hold sessions nobody calls.
         if (before is not null && before.Replicas > loaded.Replicas)

@@ -60,6 +60,7 @@ internal static class StatusEndpoints
         return new(
             version.Version,
             version.Status.ToString().ToUpperInvariant(),
+            version.Reason,
             ready ? Weight(model, version.Version) : 0,
             ready ? version.Replicas : 0,
             statistics.Total.Requests,
@@ -75,10 +76,11 @@ internal static class StatusEndpoints
 
     internal sealed record ModelStatusBody(string Name, string? DefaultVersion, string? Rollout, VersionStatusBody[] Versions);
 
-    /// <summary>A version: state, share of traffic in percent, replicas, totals, last-minute latency, drift score (null without a reference), active alerts.</summary>
+    /// <summary>A version: state and why it is not serving (a load failure, a config.json error, scaled to zero), share of traffic in percent, replicas, totals, last-minute latency, drift score (null without a reference), active alerts.</summary>
     internal sealed record VersionStatusBody(
         string Version,
         string State,
+        string? Reason,
         double Weight,
         int Replicas,
         long TotalRequests,

@@ -19,8 +19,9 @@ public sealed class ModelRepositoryScannerTests
 
         var (entries, problems) = ModelRepositoryScanner.Scan(repository.Root);
 
-        entries.Select(e => (e.Model, e.Version)).ShouldBe([("m", "2"), ("m", "10")]);
-        var config = entries[0].Config;
+        entries.Select(e => (e.Model, e.Version)).ShouldBe([("badconfig", "1"), ("m", "2"), ("m", "10")]);
+        entries[0].ConfigProblem.ShouldNotBeNull("registered as not ready with the reason").ShouldContain("max_batch_sise");
+        var config = entries[1].Config;
         (config.MaxBatchSize, config.Replicas, config.Device, config.Labels["stable"]).ShouldBe((4, 2, "cpu", "2"));
         problems.Count.ShouldBe(4);
         problems.ShouldContain(p => p.Contains("max_batch_sise"));
