@@ -11,6 +11,8 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The dashboard test loads the page in headless Chromium.
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# The metrics test scrapes /metrics with a real Prometheus server and queries it with PromQL.
+[[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]} (apt-get)" >&2
   sudo=$([[ $(id -u) -eq 0 ]] || echo sudo)

@@ -33,17 +33,17 @@ public sealed class InferenceInstruments
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("cluster.inference.requests", description: "Inference requests routed, by outcome.");
-        _requestDuration = meter.CreateHistogram<double>("cluster.inference.request.duration", unit: "s", description: "Time from routing to response.");
-        _computeDuration = meter.CreateHistogram<double>("cluster.inference.compute.duration", unit: "s", description: "Time ONNX Runtime spent on a batch.");
-        _batchRows = meter.CreateHistogram<long>("cluster.inference.batch.rows", description: "Rows per batch a replica ran.");
+        _requestDuration = meter.CreateHistogram<double>("cluster.inference.request.duration", unit: "s", description: "Time from routing to response.", tags: null, advice: HistogramBuckets.Seconds);
+        _computeDuration = meter.CreateHistogram<double>("cluster.inference.compute.duration", unit: "s", description: "Time ONNX Runtime spent on a batch.", tags: null, advice: HistogramBuckets.Seconds);
+        _batchRows = meter.CreateHistogram<long>("cluster.inference.batch.rows", description: "Rows per batch a replica ran.", tags: null, advice: HistogramBuckets.Rows);
         _cacheLookups = meter.CreateCounter<long>("cluster.inference.cache.lookups", description: "Response cache lookups, by result (hit or miss).");
         _alerts = meter.CreateCounter<long>("cluster.alerts.raised", description: "Alerts raised, by model, version and kind (drift_score, p99_latency_ms, error_rate).");
-        _queueDuration = meter.CreateHistogram<double>("cluster.inference.queue.duration", unit: "s", description: "Time a request waited in a batch worker's queue.");
+        _queueDuration = meter.CreateHistogram<double>("cluster.inference.queue.duration", unit: "s", description: "Time a request waited in a batch worker's queue.", tags: null, advice: HistogramBuckets.Seconds);
         meter.CreateObservableGauge("cluster.batching.max_batch_rows", () => Observe(s => s.MaxBatchRows), description: "Rows a batch worker puts in a batch now (tuned online in adaptive mode).");
         meter.CreateObservableGauge("cluster.batching.queue_delay", () => Observe(s => s.QueueDelay.TotalSeconds), unit: "s", description: "How long a batch worker lets the oldest request wait for a fuller batch.");
         meter.CreateObservableGauge("cluster.batching.observed_p95", () => Observe(s => s.ObservedP95.TotalSeconds), unit: "s", description: "Recent p95 latency an adaptive batch worker steers by.");
         meter.CreateObservableGauge("cluster.batching.queue.length", () => Observe(s => s.Queued), description: "Requests waiting in a batch worker.");
-        _coldStarts = meter.CreateHistogram<double>("cluster.replicas.cold_start.duration", unit: "s", description: "How long requests that found no replica serving waited for one to load.");
+        _coldStarts = meter.CreateHistogram<double>("cluster.replicas.cold_start.duration", unit: "s", description: "How long requests that found no replica serving waited for one to load.", tags: null, advice: HistogramBuckets.Seconds);
         _scaleChanges = meter.CreateCounter<long>("cluster.replicas.scale_changes", description: "Replica count changes decided by autoscalers, by direction (up, down).");
         _evictions = meter.CreateCounter<long>("cluster.memory.evictions", description: "Versions unloaded to make room on a silo whose memory budget was full.");
         meter.CreateObservableGauge("cluster.memory.budget", () => _memory is { } read ? [new Measurement<long>(read().Budget)] : Array.Empty<Measurement<long>>(), unit: "By", description: "Bytes replica sessions may hold on this silo.");
