@@ -63,6 +63,8 @@ public sealed class InferenceClient : IAsyncDisposable
             {
                 client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
             }
+            // The calling application's current span travels with each call, so its trace continues through the cluster.
+            client.AddActivityPropagation();
             client.Configure<ClientMessagingOptions>(o =>
             {
                 o.ResponseTimeout = options.ResponseTimeout;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -73,6 +74,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         _scheduler.Configure(config, replicas);
         cancellationToken.ThrowIfCancellationRequested();
         var pending = _scheduler.Admit(request, time.GetTimestamp());
+        pending.Trace = Activity.Current?.Context ?? default;
         if (cancellationToken.CanBeCanceled)
         {
             pending.Cancellation = cancellationToken.Register(static p => ((PendingRequest)p!).Completion.TrySetCanceled(), pending);
@@ -107,6 +109,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
                 var waited = _scheduler.Elapsed(pending.EnqueuedAt, now);
                 instruments.RecordQueueWait(_model, _version, waited);
                 if (Recording) _stats.RecordQueueWait(waited);
+                BatchTracing.RecordQueueWait(pending.Trace, _model, _version, time.GetUtcNow() - waited);
             }
             // Not awaited, so every replica with room gets a batch; Run completes every caller itself and never throws.
             _ = RunThenPump(batch);
@@ -123,9 +126,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
 
     private async Task Run(ScheduledBatch batch)
     {
+        using var span = BatchTracing.StartBatch(batch, _model, _version);
         try
         {
             var joined = BatchAssembler.Join(batch.Requests.ConvertAll(p => p.Request));
+            span?.SetTag("cluster.batch.rows", joined.RowCounts.Sum());
             var result = await RunOnReplica(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
@@ -136,6 +141,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         }
         catch (Exception ex)
         {
+            span.Fail(ex);
             var action = _scheduler.Failed(batch, ex, time.GetTimestamp());
             if (action == BatchFailureAction.Fail && Recording) _stats.RecordFailures(batch.Requests.Count);
             if (action != BatchFailureAction.RunAlone) return;

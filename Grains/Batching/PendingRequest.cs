@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Cluster.Inference;
 using Cluster.Tensors;
 
@@ -28,6 +29,9 @@ internal sealed class PendingRequest(InferenceRequest request, int rows, string 
     public TaskCompletionSource<ImmutableArray<TensorData>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CancellationTokenRegistration Cancellation { get; set; }
+
+    /// <summary>The trace context of the call that queued it: its queue span's parent and its batch span's link.</summary>
+    public ActivityContext Trace { get; set; }
 
     /// <summary>Times its batch came back from a replica the version no longer serves.</summary>
     public int Retries { get; set; }

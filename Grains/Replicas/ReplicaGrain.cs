@@ -93,6 +93,10 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
         {
             var session = _session ?? await LoadFromCatalog();
             _memory?.Touch(time.GetTimestamp());
+            using var span = InferenceTracing.Start("compute", _model, _version);
+            span?.SetTag("cluster.batch.rows", batch.RowCounts.Sum());
+            span?.SetTag("cluster.provider", session.ExecutionProvider);
+            span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);

@@ -59,6 +59,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
+        using var span = InferenceTracing.Start("route", Model, null);
+        span?.SetTag("cluster.arm", version is null ? "split" : "named");
         if (version is null && (_table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
         var probability = 0.0;
         if (version is null)
@@ -68,8 +70,10 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             (version, probability) = _table.Pick(request.RoutingKey, Random.Shared);
         }
         var entry = await Resolve(version);
+        span?.SetTag("cluster.version", entry.Version);
         if (entry.Status != VersionStatus.Ready || entry.Signature is null)
         {
+            span?.SetTag("cluster.outcome", "unavailable");
             throw new ModelNotReadyException(entry.Status switch
             {
                 VersionStatus.Failed => $"Model '{Model}' version {entry.Version} failed to load: {entry.Reason}",
@@ -92,7 +96,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             }
             var outputs = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
-            MirrorToShadows(request, entry.Version, outputs);
+            var shadows = MirrorToShadows(request, entry.Version, outputs);
+            if (shadows > 0) span?.SetTag("cluster.shadows", shadows);
             if (probability > 0)
             {
                 _assignments.Add(new BanditAssignment(request.Id!, entry.Version, probability));
@@ -110,25 +115,33 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                 OperationCanceledException => "cancelled",
                 _ => "error",
             };
+            span.Fail(ex);
             throw;
         }
         finally
         {
+            span?.SetTag("cluster.outcome", outcome);
             instruments.RecordRequest(Model, entry.Version, outcome, time.GetElapsedTime(started));
         }
     }
 
-    /// <summary>Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.</summary>
-    private void MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs)
+    /// <summary>
+    /// Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.
+    /// Returns how many copies went out.
+    /// </summary>
+    private int MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs)
     {
-        if (_table is not { Shadows.IsEmpty: false } table) return;
+        if (_table is not { Shadows.IsEmpty: false } table) return 0;
+        var sent = 0;
         foreach (var (entry, fraction) in table.Shadows)
         {
             if (entry.Version == primaryVersion) continue;
             if (Random.Shared.NextDouble() >= fraction || !_shadows.TryBegin(entry.Version)) continue;
             _ = RunShadow(request, entry, primaryOutputs);
+            sent++;
         }
         StartHousekeeping();
+        return sent;
     }
 
     private async Task RunShadow(InferenceRequest request, ModelVersionInfo shadow, ImmutableArray<TensorData> primaryOutputs)

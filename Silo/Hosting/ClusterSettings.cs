@@ -23,6 +23,12 @@ public sealed class ClusterSettings
     /// <summary>Orleans service id, the same on every silo and client.</summary>
     public string ServiceId { get; set; } = ClusterDefaults.ServiceId;
 
+    /// <summary>
+    /// Localhost clustering with several silos on one machine: the silo port of the primary silo,
+    /// which holds membership (unset: this silo is the primary).
+    /// </summary>
+    public int? PrimarySiloPort { get; set; }
+
     /// <summary>Apply deploy/sql before starting (cluster mode); the same as running <c>Silo init-db</c> first.</summary>
     public bool InitializeDatabase { get; set; }
 

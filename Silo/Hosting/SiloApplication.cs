@@ -29,6 +29,7 @@ public static class SiloApplication
         var keysRequired = security.KeysRequired(cluster.IsPostgres);
         var roles = silo.ParsedRoles;
         var dashboard = builder.Configuration.GetValue("Dashboard:Enabled", true);
+        var telemetry = Bind<TelemetrySettings>(builder.Configuration, TelemetrySettings.SectionName);
 
         // Kestrel receives into 4 KB blocks; waiting for data before taking each block costs a second (empty) receive per block,
         // so a 110 KB tensor took ~54 receive calls instead of ~28. An idle connection holding one block is the cheaper side.
@@ -45,6 +46,8 @@ public static class SiloApplication
             ConfigureClustering(orleans, cluster, silo, builder.Configuration.GetConnectionString(ClusterSettings.ConnectionStringName));
             // A caller that gives up (timeout or disconnect) cancels its request, so queued work is dropped.
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
+            // Grain calls carry the caller's W3C trace context, so one request's spans on several silos form one trace.
+            orleans.AddActivityPropagation();
             orleans.AddInferenceGrains(roles.HasFlag(SiloRoles.Inference), silo.Accelerators ?? SiloAccelerators.Detect());
             // The dashboard reads every Orleans gauge once a second (fixed in 10.4.2; the directory cache size among them counts
             // the whole cache): ~6 % of a busy 2-core silo's CPU in a profile, so silos that need every cycle can go without.
@@ -53,11 +56,12 @@ public static class SiloApplication
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });
 
-        builder.AddObservability();
+        builder.AddObservability(telemetry);
         builder.Services.AddInference(gateway);
         builder.Services.AddSecurity(security, keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         builder.Services.AddGateway(gateway);
         var app = builder.Build();
+        app.UseTraceparentResponse();
         app.UseGatewayErrors();
         app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         app.MapObservability(gateway: roles.HasFlag(SiloRoles.Gateway), dashboard);
@@ -82,7 +86,8 @@ public static class SiloApplication
         {
             throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is unknown; use Localhost or Postgres.");
         }
-        orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        var primary = cluster.PrimarySiloPort is { } port ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port) : null;
+        orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
         orleans.AddMemoryGrainStorage(ModelStorage.Name);
         // Rollouts run on reminders; in one process they live as long as the silo, like the rest of the embedded state.
         orleans.UseInMemoryReminderService();

@@ -3,6 +3,7 @@ using Cluster.Grains;
 using Cluster.Models;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
+using Cluster.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Inference;
@@ -62,9 +63,14 @@ internal static class InferenceEndpoints
         {
             throw new HttpStatusException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{contentType}' is not accepted: send application/json, or application/octet-stream with the binary tensor data extension.");
         }
-        var parsed = BinaryTensorData.DeclaredHeaderLength(http.Request, http.Request.ContentLength) is { } headerLength
-            ? await BinaryRequestReader.Read(http.Request, headerLength, limits.MaxRequestBodyBytes, limits.MaxJsonDepth)
-            : await ReadJson(http.Request, limits.MaxJsonDepth);
+        RequestTrace.Tag(http, model, version);
+        ParsedInferenceRequest parsed;
+        using (InferenceTracing.Start("parse", model, version))
+        {
+            parsed = BinaryTensorData.DeclaredHeaderLength(http.Request, http.Request.ContentLength) is { } headerLength
+                ? await BinaryRequestReader.Read(http.Request, headerLength, limits.MaxRequestBodyBytes, limits.MaxJsonDepth)
+                : await ReadJson(http.Request, limits.MaxJsonDepth);
+        }
         var request = parsed.Request;
         RequestLimits.Check(request, limits);
         if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
@@ -73,6 +79,7 @@ internal static class InferenceEndpoints
         }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
         InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
+        using var write = InferenceTracing.Start("write", model, response.ModelVersion);
         if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
         else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
     }

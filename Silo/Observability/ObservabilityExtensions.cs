@@ -1,7 +1,10 @@
+using Cluster.Silo.Gateway;
 using Cluster.Silo.Security;
 using Cluster.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Npgsql;
 using Orleans.Dashboard;
 
 namespace Cluster.Silo.Observability;
@@ -12,15 +15,39 @@ namespace Cluster.Silo.Observability;
 /// </summary>
 internal static class ObservabilityExtensions
 {
-    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder, TelemetrySettings telemetry)
     {
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("cluster-silo"))
-            .WithMetrics(metrics => metrics
-                .AddMeter(InferenceInstruments.MeterName, TritonMetrics.MeterName, "Microsoft.Orleans")
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(InferenceInstruments.MeterName, TritonMetrics.MeterName, "Microsoft.Orleans").AddPrometheusExporter();
+                if (telemetry.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
+            })
+            // Always on, even with nothing to export: spans carry the W3C context through grain calls and give every response its trace id.
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(InferenceTracing.SourceName, "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation()
+                    .AddNpgsql()
+                    .SetSampler(telemetry.OtlpEndpoint is null
+                        ? new AlwaysOffSampler()
+                        : new RequestSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.SampleRatio))));
+                if (telemetry.OtlpEndpoint is { } endpoint) tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
+            });
         return builder;
     }
+
+    /// <summary>
+    /// Every response carries the W3C <c>traceparent</c> of its request's span (the caller's trace when it sent one, a new one
+    /// otherwise), so a caller can find the request's trace, or quote its id, whether or not it was sampled.
+    /// </summary>
+    public static IApplicationBuilder UseTraceparentResponse(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (RequestTrace.Traceparent(http) is { } traceparent) http.Response.Headers["traceparent"] = traceparent;
+        return next(http);
+    });
 
     /// <summary>
     /// Probes (open) and <c>/metrics</c> on every silo; statistics, drift, alerts and the status page on gateways

@@ -4,6 +4,7 @@ using Cluster.Models;
 using Cluster.Protocol.V2;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
+using Cluster.Telemetry;
 using Cluster.Silo.Security;
 using Cluster.Tensors;
 using Grpc.Core;
@@ -63,14 +64,23 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         TimeSpan? timeout = parameters.TryGetValue("timeout", out var t) && t.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param
             ? TimeSpan.FromMicroseconds(t.Int64Param) : null;
         var routingKey = parameters.TryGetValue("routing_key", out var k) && k.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? k.StringParam : null;
-        var inference = new Cluster.Inference.InferenceRequest(
-            string.IsNullOrEmpty(request.Id) ? null : request.Id,
-            GrpcTensors.Inputs(request),
-            [.. request.Outputs.Select(o => o.Name)],
-            timeout,
-            routingKey);
         var version = string.IsNullOrEmpty(request.ModelVersion) ? null : request.ModelVersion;
+        var http = context.GetHttpContext();
+        // The trace id comes back in trailing metadata, on success and failure alike.
+        if (RequestTrace.Traceparent(http) is { } traceparent) context.ResponseTrailers.Add("traceparent", traceparent);
+        RequestTrace.Tag(http, request.ModelName, version);
+        Cluster.Inference.InferenceRequest inference;
+        using (InferenceTracing.Start("parse", request.ModelName, version))
+        {
+            inference = new Cluster.Inference.InferenceRequest(
+                string.IsNullOrEmpty(request.Id) ? null : request.Id,
+                GrpcTensors.Inputs(request),
+                [.. request.Outputs.Select(o => o.Name)],
+                timeout,
+                routingKey);
+        }
         var response = await routers.For(request.ModelName).Infer(inference, version, context.CancellationToken);
+        using var write = InferenceTracing.Start("write", request.ModelName, response.ModelVersion);
         return GrpcTensors.Response(response);
     });
 

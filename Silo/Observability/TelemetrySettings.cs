@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cluster.Silo.Observability;
+
+/// <summary>Where traces and metrics go besides /metrics (configuration section <c>Telemetry</c>).</summary>
+public sealed class TelemetrySettings
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Telemetry";
+
+    /// <summary>OTLP collector to export traces and metrics to (e.g. <c>http://collector:4317</c>); unset exports nothing, though trace ids still travel and come back in responses.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>Share of new traces recorded (parent-based: a caller's sampled flag wins). Used when exporting.</summary>
+    [Range(0.0, 1.0)]
+    public double SampleRatio { get; set; } = 1.0;
+}
