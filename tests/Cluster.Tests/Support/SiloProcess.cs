@@ -12,6 +12,7 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private SiloProcess(Process process, int httpPort, int siloPort, int gatewayPort)
     {
@@ -119,8 +120,11 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }, this, timeout);
 
+    // A test's finally may dispose a silo it already replaced when the replacement failed to start; the start's error must surface, not this.
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Http.Dispose();
         if (!_process.HasExited)
         {
