@@ -12,7 +12,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
 public sealed class ClusterModeTests(PostgresFixture postgres)
 {
     [Fact]

@@ -8,7 +8,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
 public sealed class RolloutRestartTests(PostgresFixture postgres)
 {
     [Fact]

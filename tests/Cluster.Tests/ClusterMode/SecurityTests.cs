@@ -8,7 +8,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
 public sealed class SecurityTests(PostgresFixture postgres)
 {
     private static readonly object Input = new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } };

@@ -6,7 +6,7 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
+[Collection(SiloChurnCollection.Name)]
 public sealed class SiloLossTests(PostgresFixture postgres)
 {
     [Fact]
