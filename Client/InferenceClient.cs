@@ -70,7 +70,7 @@ public sealed class InferenceClient : IAsyncDisposable
                 o.ResponseTimeout = options.ResponseTimeout;
                 o.CancelRequestOnTimeout = true;
             });
-            client.UseConnectionRetryFilter(ConnectRetry(options.ConnectTimeout));
+            client.UseConnectionRetryFilter(ConnectRetry(options.ConnectTimeout, options.TimeProvider));
             if (options.TlsCertificatePath is { } path)
             {
                 var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, options.TlsCertificatePassword);
@@ -286,13 +286,13 @@ public sealed class InferenceClient : IAsyncDisposable
         }
     }
 
-    private static Func<Exception, CancellationToken, Task<bool>> ConnectRetry(TimeSpan timeout)
+    private static Func<Exception, CancellationToken, Task<bool>> ConnectRetry(TimeSpan timeout, TimeProvider time)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = time.GetTimestamp();
         return async (_, cancellationToken) =>
         {
-            if (DateTime.UtcNow >= deadline) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            if (time.GetElapsedTime(started) >= timeout) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
             return true;
         };
     }

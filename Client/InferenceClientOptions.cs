@@ -21,6 +21,9 @@ public sealed class InferenceClientOptions
     /// <summary>How long <see cref="InferenceClient.ConnectAsync"/> retries before giving up.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The clock <see cref="ConnectTimeout"/> and the pauses between connection attempts are measured on; the system clock unless a test gives another.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Lowest level the client's own (Orleans) log lines are written to the console at.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
 

@@ -12,7 +12,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
 public sealed class ClusterModeTests(PostgresFixture postgres)
 {
     [Fact]
@@ -109,6 +108,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             before.GetProperty("replicas").GetInt32().ShouldBe(1);
 
             using var stop = new CancellationTokenSource();
+            var answered = 0;
             var load = Enumerable.Range(0, 10).Select(async _ =>
             {
                 while (!stop.IsCancellationRequested)
@@ -116,18 +116,13 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
                     var (status, body) = await Post(gateway.Http, "/v2/models/busy/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } });
                     status.ShouldBe(HttpStatusCode.OK, body.ToString());
                     Floats(body.GetProperty("outputs")[0]).ShouldBe([2f, 4f]);
+                    Interlocked.Increment(ref answered);
                 }
             }).ToArray();
-            var clock = Stopwatch.StartNew();
-            JsonElement scaled;
-            while (true)
-            {
-                (_, scaled) = await Get(gateway.Http, "/api/models/busy/versions/1/autoscaling");
-                if (scaled.GetProperty("replicas").GetInt32() == 2) break;
-                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"no scale-up under load: {scaled}");
-                await Task.Delay(250);
-            }
-            await Task.Delay(500);
+            var scaled = await Poll.For(async () => (await Get(gateway.Http, "/api/models/busy/versions/1/autoscaling")).Body, a => a.GetProperty("replicas").GetInt32() == 2, TimeSpan.FromSeconds(60));
+            // Requests keep being answered across the scale-up, not only up to it.
+            var answeredAtScaleUp = Volatile.Read(ref answered);
+            await Poll.Until(() => Task.FromResult(Volatile.Read(ref answered) >= answeredAtScaleUp + 20 || load.Any(l => l.IsFaulted)), gateway);
             stop.Cancel();
             await Task.WhenAll(load);
 
@@ -136,32 +131,15 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             decision.GetProperty("to").GetInt32().ShouldBe(2);
             decision.GetProperty("load").GetDouble().ShouldBeGreaterThan(2, "10 callers keep well over 2 requests ongoing");
             // Placed there at once when both silos' metadata has reached the placing silo, else moved by the model's 5-s rebalance.
-            string[] silos;
-            var spread = Stopwatch.StartNew();
-            do
-            {
-                var (_, metadata) = await Get(gateway.Http, "/v2/models/busy");
-                silos = [.. metadata.GetProperty("parameters").GetProperty("replica_silos").EnumerateArray().Select(s => s.GetString()!)];
-                if (silos.Distinct().Count() == 2) break;
-                await Task.Delay(250);
-            }
-            while (spread.Elapsed < TimeSpan.FromSeconds(12));
-            silos.Length.ShouldBe(2);
-            silos.Distinct().Count().ShouldBe(2, "the added replica runs on the inference silo that had none");
+            var silos = await Poll.For(async () => (await Get(gateway.Http, "/v2/models/busy")).Body.GetProperty("parameters").GetProperty("replica_silos"),
+                s => s.EnumerateArray().Select(silo => silo.GetString()).Distinct().Count() == 2, TimeSpan.FromSeconds(12));
+            silos.GetArrayLength().ShouldBe(2, "the added replica runs on the inference silo that had none");
             inference.Append(gateway).ShouldContain(s => s.Output.Contains("1 → 2 replicas"), "the decision is logged with its load");
 
             // Each inference silo reports its memory budget and the replica it holds; the gateway silo hosts none and does not report.
-            var mapped = Stopwatch.StartNew();
-            JsonElement memory;
-            do
-            {
-                (_, memory) = await Get(gateway.Http, "/api/memory");
-                var holding = memory.GetProperty("silos").EnumerateArray()
-                    .Count(s => s.GetProperty("replicas").EnumerateArray().Any(r => r.GetProperty("model").GetString() == "busy"));
-                if (memory.GetProperty("silos").GetArrayLength() == 2 && holding == 2) break;
-                await Task.Delay(250);
-            }
-            while (mapped.Elapsed < TimeSpan.FromSeconds(15));
+            var memory = await Poll.For(async () => (await Get(gateway.Http, "/api/memory")).Body, m => m.GetProperty("silos").GetArrayLength() == 2 &&
+                m.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("replicas").EnumerateArray().Any(r => r.GetProperty("model").GetString() == "busy")) == 2,
+                TimeSpan.FromSeconds(15));
             memory.GetProperty("silos").GetArrayLength().ShouldBe(2, memory.ToString());
             memory.GetProperty("silos").EnumerateArray().ShouldAllBe(s => s.GetProperty("budget_bytes").GetInt64() > 0 && s.GetProperty("used_bytes").GetInt64() > 0, memory.ToString());
         }

@@ -9,7 +9,7 @@ namespace Cluster.Tests.ClusterMode;
 /// A rolling upgrade as Kubernetes runs one: every inference silo in turn is stopped with SIGTERM
 /// and replaced by a fresh process, while callers keep sending requests through the gateway.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(SiloChurnCollection.Name)]
 public sealed class RollingRestartTests(PostgresFixture postgres)
 {
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -9,7 +8,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.ClusterMode;
 
-[Collection(PostgresCollection.Name)]
 public sealed class RolloutRestartTests(PostgresFixture postgres)
 {
     [Fact]
@@ -41,15 +39,8 @@ public sealed class RolloutRestartTests(PostgresFixture postgres)
         silo = await SiloProcess.StartAsync(repository.Root, [.. settings, .. sameAddress]);
         try
         {
-            var clock = Stopwatch.StartNew();
-            JsonElement traffic;
-            do
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"The rollout did not finish after the restart:\n{silo.Output}");
-                await Task.Delay(500);
-                (_, traffic) = await Get(silo.Http, "/api/models/canary/traffic");
-            }
-            while (traffic.GetProperty("rollout").ValueKind != JsonValueKind.Null);
+            var traffic = await Poll.For(async () => (await Get(silo.Http, "/api/models/canary/traffic")).Body,
+                t => t.GetProperty("rollout").ValueKind == JsonValueKind.Null, silo: silo);
 
             traffic.GetProperty("weights").EnumerateObject().Select(w => (w.Name, w.Value.GetDouble())).ShouldBe([("2", 100.0)]);
             var (_, rollout) = await Get(silo.Http, "/api/models/canary/rollouts/current");

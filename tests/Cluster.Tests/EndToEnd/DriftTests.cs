@@ -67,14 +67,11 @@ public sealed class DriftTests(ServingFixture serving)
         feature.GetProperty("reference_mean").GetDouble().ShouldBe(0, 0.2);
 
         // Alerts are judged on pushes, at most every 2 s: keep a little traffic flowing until they are.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await AlertsOf(shifted)).Length == 0)
+        var alert = (await Poll.For(async () =>
         {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("no drift alert");
             await Task.WhenAll(Send(steady, 8, 0, seed: 5), Send(shifted, 8, 2.5f, seed: 6));
-            await Task.Delay(500);
-        }
-        var alert = (await AlertsOf(shifted)).Single();
+            return await AlertsOf(shifted);
+        }, alerts => alerts.Length > 0, TimeSpan.FromSeconds(30))).Single();
         alert.GetProperty("kind").GetString().ShouldBe("drift_score");
         alert.GetProperty("active").GetBoolean().ShouldBeTrue();
         alert.GetProperty("threshold").GetDouble().ShouldBe(0.25);

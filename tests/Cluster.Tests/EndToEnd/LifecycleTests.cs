@@ -181,19 +181,17 @@ public sealed class LifecycleTests(ServingFixture serving)
         async Task Unload() => (await Post(silo.Http, "/api/models/heavy/versions/1/unload", new { })).Status.ShouldBe(HttpStatusCode.OK);
 
         // The allocator and the runtime may still move memory after the call returns: read it once it
-        // held still for a second (four readings), which a busy machine can take a while to reach.
+        // held within 1 MiB for a second, which a busy machine can take a while to reach.
         async Task<long> Settled()
         {
-            var previous = silo.ResidentBytes();
-            var still = 0;
-            for (var i = 0; i < 60 && still < 4; i++)
+            var anchor = silo.ResidentBytes();
+            var since = System.Diagnostics.Stopwatch.GetTimestamp();
+            return await Poll.For(() => Task.FromResult(silo.ResidentBytes()), now =>
             {
-                await Task.Delay(250);
-                var now = silo.ResidentBytes();
-                still = Math.Abs(now - previous) < 512 * 1024 ? still + 1 : 0;
-                previous = now;
-            }
-            return previous;
+                if (Math.Abs(now - anchor) < 1024 * 1024) return System.Diagnostics.Stopwatch.GetElapsedTime(since) >= TimeSpan.FromSeconds(1);
+                (anchor, since) = (now, System.Diagnostics.Stopwatch.GetTimestamp());
+                return false;
+            }, TimeSpan.FromSeconds(60), silo);
         }
     }
 

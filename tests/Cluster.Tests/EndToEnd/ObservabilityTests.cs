@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Cluster.Tests.Support;
 using Shouldly;
 using static Cluster.Tests.EndToEnd.HttpJson;
 
@@ -13,21 +14,10 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, 4 }) } })).Status.ShouldBe(HttpStatusCode.OK);
 
         // The exporter answers scrapes from a copy up to a few hundred milliseconds old, and other tests scrape too.
-        var scraped = System.Diagnostics.Stopwatch.StartNew();
-        HttpResponseMessage response;
-        string text;
-        while (true)
-        {
-            response = await serving.Http.GetAsync("/metrics");
-            text = await response.Content.ReadAsStringAsync();
-            if (text.Split('\n').Any(l => l.StartsWith("cluster_inference_requests_total{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\"")) || scraped.Elapsed > TimeSpan.FromSeconds(5)) break;
-            response.Dispose();
-            await Task.Delay(250);
-        }
-        using var _ = response;
+        var (status, mediaType, text) = await Scrape(l => l.StartsWith("cluster_inference_requests_total{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        status.ShouldBe(HttpStatusCode.OK);
+        mediaType.ShouldBe("text/plain");
         var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
         samples.ShouldNotBeEmpty();
         samples.ShouldAllBe(l => SampleLine().IsMatch(l), "every sample line is `name{labels} value`");
@@ -35,18 +25,20 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         samples.ShouldContain(l => l.StartsWith("cluster_inference_compute_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""));
         text.ShouldContain("# TYPE cluster_inference_requests_total counter");
         // Triton's names for the same series, filled from the once-a-second summaries.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!text.Split('\n').Any(l => l.StartsWith("nv_inference_request_success{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\"")) && clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(500);
-            using var again = await serving.Http.GetAsync("/metrics");
-            text = await again.Content.ReadAsStringAsync();
-        }
+        (_, _, text) = await Scrape(l => l.StartsWith("nv_inference_request_success{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""));
         foreach (var series in new[] { "nv_inference_request_success", "nv_inference_count", "nv_inference_exec_count", "nv_inference_queue_duration_us", "nv_inference_compute_infer_duration_us" })
         {
             text.Split('\n').ShouldContain(l => l.StartsWith(series + "{", StringComparison.Ordinal) && l.Contains("model=\"demo-mlp\""), series);
         }
     }
+
+    /// <summary>Scrapes /metrics until a line matches <paramref name="line"/>.</summary>
+    private Task<(HttpStatusCode Status, string? MediaType, string Text)> Scrape(Func<string, bool> line) =>
+        Poll.For(async () =>
+        {
+            using var response = await serving.Http.GetAsync("/metrics");
+            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+        }, scraped => scraped.Item3.Split('\n').Any(line), TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task TheOrleansDashboardIsServedUnderDashboard()
@@ -77,11 +69,13 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
     [Fact]
     public async Task TheStatusPageShowsAServedModelsFiguresInARealBrowser()
     {
+        var before = await StatusRequests("demo-mlp");
         for (var i = 0; i < 30; i++)
         {
             (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, i }) } })).Status.ShouldBe(HttpStatusCode.OK);
         }
-        await Task.Delay(1500); // batch workers push their statistics every second
+        // Batch workers push their statistics once a second; the page draws what /api/status has.
+        await Poll.For(() => StatusRequests("demo-mlp"), requests => requests >= before + 30, TimeSpan.FromSeconds(30));
         var url = $"http://127.0.0.1:{serving.Silo.HttpPort}/";
 
         var dom = await Support.HeadlessChromium.DumpDom(url, TimeSpan.FromSeconds(5));
@@ -98,6 +92,13 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         Regex.Match(row, "class=\"num replicas\">([0-9]+)<").Groups[1].Value.ShouldBe("1", "demo-mlp serves with one replica");
         dom.ShouldContain("<polyline", Case.Sensitive, "the throughput chart drew a line");
         new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
+    }
+
+    private async Task<long> StatusRequests(string model)
+    {
+        var (_, status) = await Get(serving.Http, "/api/status");
+        return status.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == model)
+            .GetProperty("versions").EnumerateArray().Sum(v => v.GetProperty("total_requests").GetInt64());
     }
 
     [GeneratedRegex("<tr data-model=[^>]*>.*?</tr>", RegexOptions.Singleline)]

@@ -15,16 +15,13 @@ public sealed class StatisticsTests(ServingFixture serving)
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => serving.Client.InferAsync(model, [TensorData.From<float>("x", [i, 1f], 1, 2)])));
 
-        System.Text.Json.JsonElement stats = default;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
+        // Batch workers push their statistics once a second.
+        var stats = await Poll.For(async () =>
         {
-            await Task.Delay(300);
             var (status, body) = await Get(serving.Http, $"/v2/models/{model}/versions/1/stats");
             status.ShouldBe(HttpStatusCode.OK, body.ToString());
-            stats = body.GetProperty("model_stats")[0];
-        }
-        while (stats.GetProperty("inference_stats").GetProperty("success").GetProperty("count").GetInt64() < 50 && DateTime.UtcNow < deadline);
+            return body.GetProperty("model_stats")[0];
+        }, s => s.GetProperty("inference_stats").GetProperty("success").GetProperty("count").GetInt64() >= 50, TimeSpan.FromSeconds(30));
 
         var inference = stats.GetProperty("inference_stats");
         inference.GetProperty("success").GetProperty("count").GetInt64().ShouldBe(50);

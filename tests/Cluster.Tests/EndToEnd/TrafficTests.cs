@@ -79,7 +79,9 @@ public sealed class TrafficTests(ServingFixture serving)
         (await PutTraffic(model, """{"weights": {"1": 90, "2": 10}, "sticky": true}""")).ShouldBe(HttpStatusCode.OK);
         var before = await ServedPerKey(model, keys);
         (await PutTraffic(model, """{"weights": {"1": 80, "2": 20}, "sticky": true}""")).ShouldBe(HttpStatusCode.OK);
-        await Task.Delay(1100);
+        // Routers apply new weights with their next catalog refresh. Sticky routing moves no key while the
+        // weights stay, so once any of the first 100 keys has moved (about 10 should), every later request sees the new weights.
+        await Poll.Until(async () => (await ServedPerKey(model, keys[..100])).Any(served => before[served.Key] != served.Value));
         var after = await ServedPerKey(model, keys);
 
         var moved = keys.Count(k => before[k] != after[k]) / (double)keys.Length;

@@ -11,8 +11,9 @@ namespace Cluster.Tests.FakeTime;
 /// <c>x</c> FP32 [-1,-1] and answers <c>y = x × scale</c>. Tests hold a model's batches at a gate to
 /// keep them computing, and read which batches ran (model, version, shape) and which sessions are open.
 /// Artifacts are found by path, laid out as <c>…/model/version/file</c> as the artifact store keeps them.
+/// A batch reports as its compute time the time <paramref name="clock"/> moved while it ran (at its gate).
 /// </summary>
-public sealed class FakeModelRuntime(string silo) : IModelSessionFactory
+public sealed class FakeModelRuntime(string silo, TimeProvider clock) : IModelSessionFactory
 {
     private const string Prefix = "fake-model ";
     // A test that forgets to release a gate fails its batch instead of hanging the run.
@@ -26,6 +27,9 @@ public sealed class FakeModelRuntime(string silo) : IModelSessionFactory
 
     /// <summary>The silo this runtime serves (each silo of a cluster gets its own).</summary>
     public string Silo => silo;
+
+    /// <summary>The silo's clock, which times the batches.</summary>
+    public TimeProvider Clock => clock;
 
     /// <summary>An artifact whose model multiplies its input by <paramref name="factor"/>.</summary>
     public static byte[] Scale(float factor) => Encoding.UTF8.GetBytes(Prefix + "scale " + factor.ToString(CultureInfo.InvariantCulture));

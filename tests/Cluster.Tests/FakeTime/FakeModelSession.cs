@@ -9,8 +9,9 @@ namespace Cluster.Tests.FakeTime;
 /// <summary>One fake model: <c>y = x × scale</c> over any 2-D FP32 input, or a failure for every batch when it has no scale.</summary>
 internal sealed class FakeModelSession(FakeModelRuntime runtime, string model, string version, float? scale) : IModelSession
 {
-    // What the replica reports as compute time; the fake clock, not this, is what tests move.
-    private static readonly TimeSpan ComputeTime = TimeSpan.FromMilliseconds(1);
+    // A batch computes in the fake time it spent here (held at its gate while a test moved the clock), and
+    // never in less than this, as no real runtime reports zero; adaptive batching sizes batches by it.
+    private static readonly TimeSpan MinimumComputeTime = TimeSpan.FromMilliseconds(1);
     private bool _disposed;
 
     public ModelSignature Signature { get; } = new(
@@ -27,12 +28,14 @@ internal sealed class FakeModelSession(FakeModelRuntime runtime, string model, s
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var x = inputs.Single(i => i.Name == "x");
+        var started = runtime.Clock.GetTimestamp();
         runtime.Started(new FakeBatch(runtime.Silo, model, version, x.Shape));
         runtime.WaitAtGate(model);
         if (scale is not { } factor) throw new ModelSessionException($"The fake model {model} version {version} fails every batch.");
         var y = MemoryMarshal.Cast<byte, float>(x.Data).ToArray();
         for (var i = 0; i < y.Length; i++) y[i] *= factor;
-        return ([TensorData.From<float>("y", y, [.. x.Shape])], ComputeTime);
+        var compute = runtime.Clock.GetElapsedTime(started);
+        return ([TensorData.From<float>("y", y, [.. x.Shape])], compute > MinimumComputeTime ? compute : MinimumComputeTime);
     }
 
     public void Dispose()

@@ -21,9 +21,11 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
 {
     private readonly TemporaryRepository _repository = new();
 
+    public FakeTimeClusterFixture() => Runtime = new("Silo_0", Clock.Provider);
+
     public FakeClock Clock { get; } = new();
 
-    public FakeModelRuntime Runtime { get; } = new("Silo_0");
+    public FakeModelRuntime Runtime { get; }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 

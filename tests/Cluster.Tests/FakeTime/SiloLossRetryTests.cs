@@ -23,7 +23,7 @@ public sealed class SiloLossRetryTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _cluster = FakeTimeClusterFixture.CreateBuilder(2, _clock, _repository.Root, silo => _runtimes.GetOrAdd(silo, name => new FakeModelRuntime(name)),
+        _cluster = FakeTimeClusterFixture.CreateBuilder(2, _clock, _repository.Root, silo => _runtimes.GetOrAdd(silo, name => new FakeModelRuntime(name, _clock.Provider)),
             silo => silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(1), 2))).Build();
         await _cluster.DeployAsync();
     }

@@ -10,8 +10,8 @@ public static class Poll
 {
     private static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(90);
 
-    /// <summary>Reads until <paramref name="done"/> holds for what was read and returns it; past <paramref name="limit"/> (90 s) fails with the last reading.</summary>
-    public static async Task<T> For<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? limit = null)
+    /// <summary>Reads until <paramref name="done"/> holds for what was read and returns it; past <paramref name="limit"/> (90 s) fails with the last reading, and the silo's output when one is given.</summary>
+    public static async Task<T> For<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? limit = null, SiloProcess? silo = null)
     {
         var clock = Stopwatch.StartNew();
         var within = limit ?? DefaultLimit;
@@ -19,7 +19,7 @@ public static class Poll
         {
             var value = await read();
             if (done(value)) return value;
-            if (clock.Elapsed > within) throw new TimeoutException($"Not there within {within.TotalSeconds:F0} s; last reading: {value}");
+            if (clock.Elapsed > within) throw new TimeoutException($"Not there within {within.TotalSeconds:F0} s; last reading: {value}{(silo is null ? "" : $"\n{silo.Output}")}");
             await Task.Delay(50);
         }
     }

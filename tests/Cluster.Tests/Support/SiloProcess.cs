@@ -12,6 +12,7 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private SiloProcess(Process process, int httpPort, int siloPort, int gatewayPort)
     {
@@ -105,28 +106,25 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Kills the silo with SIGKILL, as a crashed machine would leave it.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    private async Task WaitUntilReady(TimeSpan timeout, string probe)
+    private Task WaitUntilReady(TimeSpan timeout, string probe) => Poll.Until(async () =>
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        if (_process.HasExited) throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+        try
         {
-            if (_process.HasExited) throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                using var response = await Http.GetAsync(probe);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200);
+            using var response = await Http.GetAsync(probe);
+            return response.StatusCode == HttpStatusCode.OK;
         }
-        throw new TimeoutException($"The silo was not ready within {timeout}:\n{Output}");
-    }
+        catch (HttpRequestException)
+        {
+            return false; // Not listening yet.
+        }
+    }, this, timeout);
 
+    // A test's finally may dispose a silo it already replaced when the replacement failed to start; the start's error must surface, not this.
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Http.Dispose();
         if (!_process.HasExited)
         {
