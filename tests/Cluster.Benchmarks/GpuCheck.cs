@@ -1,11 +1,5 @@
-extern alias silo;
 using System.Diagnostics;
-using System.Text.Json;
-using Cluster.Client;
 using Cluster.Onnx;
-using silo::Cluster.Silo.Hosting;
-using Cluster.Tensors;
-using Cluster.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -13,135 +7,141 @@ using Microsoft.ML.OnnxRuntime;
 namespace Cluster.Benchmarks;
 
 /// <summary>
-/// The GPU machine check (tests/gpu/check.sh): CUDA libraries present, a silo with
-/// Inference:Device=cuda serving the PaddleOCR classifier on the CUDA provider, outputs equal to
-/// the CPU provider's within 1e-3 relative error, and GPU vs CPU throughput at batch 1, 8, 64.
+/// The GPU machine check (tests/gpu/run-from-bundle.sh, or check.sh from source): the CUDA provider
+/// computes the PaddleOCR classifier and recognizer (per ONNX Runtime's profile, not just a session
+/// that asked for it), outputs equal the CPU provider's within 1e-3 relative error, GPU vs CPU
+/// throughput at batch 1, 8, 64 raw and through a silo process with Inference:Device=cuda under
+/// concurrent load with dynamic batching, and the silo's GPU memory budget and a replica's GPU
+/// footprint (<see cref="ServedCheck"/>). With <c>--device auto</c> and no usable CUDA the same
+/// path runs on the CPU and says so, exiting 0 unless something else failed.
 /// </summary>
 internal static class GpuCheck
 {
-    private static readonly string[] RequiredLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcufft.so.12", "libcudnn.so.9"];
+    public static readonly int[] Batches = [1, 8, 64];
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string[] args)
     {
-        var missing = await MissingLibraries();
-        if (missing.Count > 0)
+        var options = GpuCheckOptions.Parse(args);
+        var report = new GpuCheckReport();
+        var models = OcrModel.In(options.Models);
+        if (models.FirstOrDefault(m => !File.Exists(m.Path)) is { } absent)
         {
-            Console.WriteLine($"FAIL: ONNX Runtime GPU 1.31.0 needs CUDA 13 and cuDNN 9; not found by the loader: {string.Join(", ", missing)}");
+            report.Check(false, $"model file {absent.Path} is missing (tests/gpu/fetch-models.sh)");
+            return await report.Finish(options.Out);
         }
-        var model = await PaddleOcrClassifier.GetPathAsync();
-        var factory = new OnnxSessionFactory(new ExecutionProviderSelector(Options.Create(new InferenceOptions { Device = "cuda" }), NullLogger<ExecutionProviderSelector>.Instance));
-        OnnxModelSession gpu;
+        var selector = new ExecutionProviderSelector(Options.Create(new InferenceOptions { Device = options.RequireCuda ? "cuda" : "auto" }), NullLogger<ExecutionProviderSelector>.Instance);
         try
         {
-            gpu = factory.Load(model, "cuda");
+            new OnnxSessionFactory(selector).Load(models[0].Path, "cuda").Dispose();
+            report.Info($"the CUDA execution provider loads (ONNX Runtime {OrtEnv.Instance().GetVersionString()})");
         }
-        catch (Exception ex)
+        catch (ModelSessionException ex)
         {
-            Console.WriteLine($"FAIL: the CUDA execution provider does not load: {ex.Message}");
-            return 1;
-        }
-        using (gpu)
-        {
-            Console.WriteLine($"OK: session on {gpu.ExecutionProvider}");
-            var failures = 0;
-            failures += await CheckServedOnCuda(model);
-            failures += CompareWithCpu(model, gpu);
-            PrintThroughput(model);
-            return failures == 0 ? 0 : 1;
-        }
-    }
-
-    private static async Task<int> CheckServedOnCuda(string model)
-    {
-        var repository = Path.Combine(Path.GetTempPath(), "cluster-gpu-check", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(repository, "cls", "1"));
-        File.Copy(model, Path.Combine(repository, "cls", "1", "model.onnx"));
-        File.WriteAllText(Path.Combine(repository, "cls", "config.json"), """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 50}}""");
-        var app = SiloApplication.Build([
-            "--Gateway:Urls=http://127.0.0.1:18090", "--Silo:SiloPort=21190", "--Silo:GatewayPort=40090",
-            $"--Models:Repository={repository}", "--Models:WriteDemoModel=false", "--Inference:Device=cuda", "--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18090") };
-            while ((await http.GetAsync("/v2/health/ready")).StatusCode != System.Net.HttpStatusCode.OK) await Task.Delay(200);
-            var metadata = JsonDocument.Parse(await http.GetStringAsync("/v2/models/cls")).RootElement;
-            var parameters = metadata.GetProperty("parameters");
-            var provider = parameters.TryGetProperty("execution_provider", out var p) ? p.GetString() : parameters.GetProperty("reason").GetString();
-            if (provider != ExecutionProviderSelector.CudaProvider)
+            if (options.RequireCuda)
             {
-                Console.WriteLine($"FAIL: the silo serves cls on {provider}");
-                return 1;
+                report.Check(false, $"the CUDA execution provider does not load: {ex.Message}");
+                return await report.Finish(options.Out);
             }
-            await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [40090] });
-            var x = PaddleOcrClassifier.SampleInput(64, seed: 5);
-            var clock = Stopwatch.StartNew();
-            var calls = Enumerable.Range(0, 64).Select(i => client.InferAsync("cls",
-                [TensorData.From<float>("x", x.AsSpan(i * 3 * 48 * 192, 3 * 48 * 192), 1, 3, 48, 192)])).ToArray();
-            await Task.WhenAll(calls);
-            Console.WriteLine($"OK: silo with Inference:Device=cuda serves cls on {provider}; 64 concurrent requests in {clock.Elapsed.TotalMilliseconds:F0} ms");
-            return 0;
+            report.Fallback = FirstLine(ex.Message);
+            report.Skipped($"the CUDA execution provider does not load, so every \"GPU\" figure below is the CPU provider's: {report.Fallback}");
         }
-        finally
+        var device = report.Fallback is null ? ExecutionDevice.Cuda : ExecutionDevice.Cpu;
+        foreach (var model in models)
         {
-            await app.StopAsync();
-            Directory.Delete(repository, recursive: true);
+            CheckProviders(report, selector, model, device);
+            CompareWithCpu(report, selector, model, device);
         }
-    }
-
-    private static int CompareWithCpu(string model, OnnxModelSession gpu)
-    {
-        using var cpu = new InferenceSession(model);
-        var x = PaddleOcrClassifier.SampleInput(8, seed: 3);
-        var input = TensorData.From<float>("x", x, 8, 3, 48, 192);
-        var onGpu = gpu.Run([input], []).Single().ToArray<float>();
-        using var value = OrtValue.CreateTensorValueFromMemory(x, [8, 3, 48, 192]);
-        using var runOptions = new RunOptions();
-        using var results = cpu.Run(runOptions, ["x"], [value], cpu.OutputNames);
-        var onCpu = results[0].GetTensorDataAsSpan<float>().ToArray();
-        var worst = onCpu.Zip(onGpu, (c, g) => Math.Abs(c - g) / Math.Max(Math.Abs(c), 1e-6f)).Max();
-        var ok = worst <= 1e-3f;
-        Console.WriteLine($"{(ok ? "OK" : "FAIL")}: GPU vs CPU outputs, max relative error {worst:E2} (limit 1e-3)");
-        return ok ? 0 : 1;
-    }
-
-    private static void PrintThroughput(string model)
-    {
-        using var cpu = new InferenceSession(model);
-        using var cudaOptions = new SessionOptions();
-        cudaOptions.AppendExecutionProvider_CUDA(0);
-        using var cuda = new InferenceSession(model, cudaOptions);
-        Console.WriteLine("rows/s    batch 1    batch 8    batch 64");
-        foreach (var (name, session) in new[] { ("GPU", cuda), ("CPU", cpu) })
+        try
         {
-            var rates = new[] { 1, 8, 64 }.Select(batch => RowsPerSecond(session, batch));
-            Console.WriteLine($"{name,-6}" + string.Concat(rates.Select(r => $"{r,11:F0}")));
+            await ServedCheck.RunAsync(report, options, models);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            // Still the raw figures and one result line, rather than a stack trace.
+            report.Check(false, $"the served half stopped: {ex.GetType().Name}: {FirstLine(ex.Message)}");
+        }
+        foreach (var model in models) MeasureRaw(report, selector, model, device, options.Cell);
+        return await report.Finish(options.Out);
+    }
+
+    private static void CheckProviders(GpuCheckReport report, ExecutionProviderSelector selector, OcrModel model, ExecutionDevice device)
+    {
+        var (sessionOptions, _) = selector.Create(device);
+        using (sessionOptions)
+        {
+            var usage = ProviderUsage.Measure(model.Path, sessionOptions, model, rows: 8);
+            if (report.Fallback is null) report.Check(usage.ComputeOnCuda, $"{model.Name} computes on the CUDA provider: {usage}");
+            else report.Skipped($"{model.Name}: {usage}");
         }
     }
 
-    private static double RowsPerSecond(InferenceSession session, int batch)
+    private static void CompareWithCpu(GpuCheckReport report, ExecutionProviderSelector selector, OcrModel model, ExecutionDevice device)
     {
-        var x = PaddleOcrClassifier.SampleInput(batch, seed: batch);
-        using var value = OrtValue.CreateTensorValueFromMemory(x, [batch, 3, 48, 192]);
+        var x = model.Sample(8, seed: 3);
+        var onCpu = Run(selector, model, ExecutionDevice.Cpu, x);
+        var worst = OutputComparison.MaxRelativeError(onCpu, Run(selector, model, device, x));
+        var line = $"{model.Name}: {report.Gpu} vs CPU outputs, max relative error {worst:E2} (limit {OutputComparison.Limit:E0})";
+        if (worst > OutputComparison.Limit && device == ExecutionDevice.Cuda)
+        {
+            // One GPU run should also say whether TF32 math (the CUDA provider's default on Ampere and later) is the cause.
+            using var noTf32 = new OrtCUDAProviderOptions();
+            noTf32.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0", ["use_tf32"] = "0" });
+            using var strict = SessionOptions.MakeSessionOptionWithCudaProvider(noTf32);
+            line += $"; with use_tf32=0: {OutputComparison.MaxRelativeError(onCpu, Run(strict, model, x)):E2}";
+        }
+        report.Check(worst <= OutputComparison.Limit, line);
+    }
+
+    private static float[] Run(ExecutionProviderSelector selector, OcrModel model, ExecutionDevice device, float[] x)
+    {
+        var (sessionOptions, _) = selector.Create(device);
+        using (sessionOptions) return Run(sessionOptions, model, x);
+    }
+
+    private static float[] Run(SessionOptions sessionOptions, OcrModel model, float[] x)
+    {
+        using var session = new InferenceSession(model.Path, sessionOptions);
+        using var value = OrtValue.CreateTensorValueFromMemory(x, model.Shape(x.Length / model.RowLength));
         using var runOptions = new RunOptions();
-        for (var i = 0; i < 5; i++) session.Run(runOptions, ["x"], [value], session.OutputNames).Dispose();
+        using var results = session.Run(runOptions, ["x"], [value], [session.OutputNames[0]]);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static void MeasureRaw(GpuCheckReport report, ExecutionProviderSelector selector, OcrModel model, ExecutionDevice device, TimeSpan cell)
+    {
+        foreach (var (name, on) in new[] { (report.Gpu, device), ("CPU", ExecutionDevice.Cpu) })
+        {
+            var (sessionOptions, _) = selector.Create(on);
+            using (sessionOptions)
+            {
+                using var session = new InferenceSession(model.Path, sessionOptions);
+                for (var i = 0; i < Batches.Length; i++) report.Rate(model.Name, "raw ONNX Runtime", name, i, RowsPerSecond(session, model, Batches[i], cell));
+            }
+        }
+    }
+
+    private static double RowsPerSecond(InferenceSession session, OcrModel model, int batch, TimeSpan cell)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(model.Sample(batch, seed: batch), model.Shape(batch));
+        using var runOptions = new RunOptions();
+        // Warm-up: the first runs of a shape pay for allocation and, on CUDA, the cuDNN algorithm search.
+        for (var i = 0; i < 3; i++) session.Run(runOptions, ["x"], [value], session.OutputNames).Dispose();
         long rows = 0;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        do
         {
             session.Run(runOptions, ["x"], [value], session.OutputNames).Dispose();
             rows += batch;
         }
+        while (clock.Elapsed < cell);
         return rows / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<List<string>> MissingLibraries()
+    // The selector's wording assumes a silo configured for cuda; the reason after it is what matters here.
+    private static string FirstLine(string text)
     {
-        var start = new ProcessStartInfo("ldconfig", "-p") { RedirectStandardOutput = true };
-        using var ldconfig = Process.Start(start)!;
-        var known = await ldconfig.StandardOutput.ReadToEndAsync();
-        await ldconfig.WaitForExitAsync();
-        var paths = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        return [.. RequiredLibraries.Where(lib => !known.Contains(lib) && !paths.Any(p => File.Exists(Path.Combine(p, lib))))];
+        const string Lead = "cannot load: ";
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Contains(Lead, StringComparison.Ordinal) ? line[(line.IndexOf(Lead, StringComparison.Ordinal) + Lead.Length)..] : line;
     }
 }

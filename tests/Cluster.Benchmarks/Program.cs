@@ -14,7 +14,7 @@ using Microsoft.ML.OnnxRuntime;
 // --step-load: only the autoscaling step load; --paging: only the memory-budget paging run;
 // --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
 // batch size on the cores taskset gives, no silo; the split-core protocol run is protocols-split-cores.sh).
-if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync();
+if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync(args);
 
 var seconds = ArgValue("--seconds", 3.0);
 var output = ArgText("--out");
