@@ -59,10 +59,8 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
     {
         if (!ModelNames.IsValid(request.ModelName)) throw new ModelNotFoundException($"Unknown model '{request.ModelName}'.");
         Authorize(context, request.ModelName);
-        var parameters = request.Parameters;
-        TimeSpan? timeout = parameters.TryGetValue("timeout", out var t) && t.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param
-            ? TimeSpan.FromMicroseconds(t.Int64Param) : null;
-        var routingKey = parameters.TryGetValue("routing_key", out var k) && k.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? k.StringParam : null;
+        var (timeout, routingKey) = GrpcParameters.ReadRequest(request.Parameters);
+        foreach (var output in request.Outputs) GrpcParameters.EnsureServed(output.Parameters, $"Output '{output.Name}'");
         var inference = new Cluster.Inference.InferenceRequest(
             string.IsNullOrEmpty(request.Id) ? null : request.Id,
             GrpcTensors.Inputs(request),
