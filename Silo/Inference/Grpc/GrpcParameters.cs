@@ -8,7 +8,7 @@ namespace Cluster.Silo.Inference.Grpc;
 /// <summary>
 /// Reads <c>ModelInferRequest</c> parameters by REST's rules: the ones we act on must carry the value
 /// type they are defined with (a <c>timeout</c> sent as a string is refused, not ignored), and the
-/// ones of extensions we do not serve (classification, shared memory) are refused on tensors.
+/// ones of extensions we do not serve are refused (<see cref="UnservedExtensions"/>).
 /// </summary>
 internal static class GrpcParameters
 {
@@ -33,6 +33,7 @@ internal static class GrpcParameters
                     routingKey = value.StringParam;
                     break;
                 default:
+                    if (UnservedExtensions.OfRequestParameter(name) is { } extension) throw Invalid(UnservedExtensions.Refusal("The request", name, extension));
                     EnsureValue(name, value, "Request parameter");
                     break;
             }
@@ -46,10 +47,7 @@ internal static class GrpcParameters
         if (parameters.Count == 0) return;
         foreach (var (name, value) in parameters)
         {
-            if (name == "classification" || name.StartsWith("shared_memory_", StringComparison.Ordinal))
-            {
-                throw Invalid($"{owner}: parameter '{name}' belongs to an extension this server does not support (see extensions in ServerMetadata).");
-            }
+            if (UnservedExtensions.OfTensorParameter(name) is { } extension) throw Invalid(UnservedExtensions.Refusal(owner, name, extension));
             EnsureValue(name, value, $"{owner}: parameter");
         }
     }

@@ -6,8 +6,8 @@ namespace Cluster.Silo.Inference.Json;
 /// <summary>
 /// Reads the <c>parameters</c> objects of a v2 request, its inputs and its requested outputs. A
 /// parameter's value is a string, number or boolean (the protocol's definition); the ones we act on
-/// are checked for their type, and the ones of extensions we do not serve (classification, shared
-/// memory) are refused, since ignoring them would answer in a form the caller did not ask for.
+/// are checked for their type, and the ones of extensions we do not serve are refused
+/// (<see cref="UnservedExtensions"/>).
 /// </summary>
 internal static class ParametersJson
 {
@@ -32,7 +32,10 @@ internal static class ParametersJson
                 case "binary_data_output": binaryOutput = ReadBool(ref reader, "parameters.binary_data_output"); break;
                 case "routing_key": routingKey = ReadString(ref reader, "parameters.routing_key"); break;
                 case "timeout": timeout = ReadTimeout(ref reader); break;
-                default: EnsureScalar(ref reader, $"Request parameter '{property}'"); break;
+                default:
+                    if (UnservedExtensions.OfRequestParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal("The request", property, extension));
+                    EnsureScalar(ref reader, $"Request parameter '{property}'");
+                    break;
             }
         }
         return (timeout, routingKey, binaryOutput);
@@ -88,13 +91,9 @@ internal static class ParametersJson
         return TimeSpan.FromMicroseconds(microseconds);
     }
 
-    /// <summary>Refuses the parameters of Triton extensions this server does not report in <c>GET /v2</c>.</summary>
     private static void EnsureServed(string property, string owner)
     {
-        if (property == "classification" || property.StartsWith("shared_memory_", StringComparison.Ordinal))
-        {
-            throw Invalid($"{owner}: parameter '{property}' belongs to an extension this server does not support (see 'extensions' in GET /v2).");
-        }
+        if (UnservedExtensions.OfTensorParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal(owner, property, extension));
     }
 
     private static void EnsureScalar(ref Utf8JsonReader reader, string what)

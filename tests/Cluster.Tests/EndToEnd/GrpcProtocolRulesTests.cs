@@ -178,11 +178,16 @@ public sealed class GrpcProtocolRulesTests(ServingFixture serving) : IDisposable
     [InlineData("output", "classification")]
     [InlineData("output", "shared_memory_region")]
     [InlineData("input", "shared_memory_region")]
+    [InlineData("request", "sequence_id")]
     public async Task ParametersOfExtensionsWeDoNotServeAreInvalidNotIgnored(string on, string parameter)
     {
         var request = Scale();
         var value = parameter == "classification" ? new InferParameter { Int64Param = 2 } : new InferParameter { StringParam = "region" };
-        if (on == "input")
+        if (on == "request")
+        {
+            request.Parameters[parameter] = new InferParameter { Int64Param = 42 };
+        }
+        else if (on == "input")
         {
             request.Inputs[0].Parameters[parameter] = value;
         }

@@ -168,6 +168,7 @@ public sealed class ProtocolRulesTests(ServingFixture serving)
     [InlineData("""{"inputs":[X],"outputs":[{"name":"probabilities","parameters":{"classification":2}}]}""", "classification")]
     [InlineData("""{"inputs":[X],"outputs":[{"name":"logits","parameters":{"shared_memory_region":"r","shared_memory_byte_size":12}}]}""", "shared_memory_region")]
     [InlineData("""{"inputs":[{"name":"x","datatype":"FP32","shape":[1,4],"parameters":{"shared_memory_region":"r","shared_memory_byte_size":16}}]}""", "shared_memory_region")]
+    [InlineData("""{"parameters":{"sequence_id":42,"sequence_start":true},"inputs":[X]}""", "sequence_")]
     public async Task ParametersOfExtensionsWeDoNotServeAre400NotIgnored(string body, string named)
     {
         var error = await Refusal(body.Replace("[X]", $"[{X}]"));
