@@ -60,7 +60,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         if (!ModelNames.IsValid(request.ModelName)) throw new ModelNotFoundException($"Unknown model '{request.ModelName}'.");
         Authorize(context, request.ModelName);
         var (timeout, routingKey) = GrpcParameters.ReadRequest(request.Parameters);
-        foreach (var output in request.Outputs) GrpcParameters.EnsureServed(output.Parameters, $"Output '{output.Name}'");
+        for (var i = 0; i < request.Outputs.Count; i++) GrpcParameters.EnsureServed(request.Outputs[i].Parameters, "Output", request.Outputs[i].Name);
         var inference = new Cluster.Inference.InferenceRequest(
             string.IsNullOrEmpty(request.Id) ? null : request.Id,
             GrpcTensors.Inputs(request),

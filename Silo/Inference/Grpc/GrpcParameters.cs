@@ -14,6 +14,8 @@ internal static class GrpcParameters
 {
     public static (TimeSpan? Timeout, string? RoutingKey) ReadRequest(MapField<string, InferParameter> parameters)
     {
+        // Most requests carry none: no enumerator for them.
+        if (parameters.Count == 0) return (null, null);
         TimeSpan? timeout = null;
         string? routingKey = null;
         foreach (var (name, value) in parameters)
@@ -41,14 +43,17 @@ internal static class GrpcParameters
         return (timeout, routingKey);
     }
 
-    /// <summary>Refuses an input's or requested output's parameters that ask for an extension we do not serve, or carry no value.</summary>
-    public static void EnsureServed(MapField<string, InferParameter> parameters, string owner)
+    /// <summary>
+    /// Refuses an input's or requested output's parameters that ask for an extension we do not serve,
+    /// or carry no value; <paramref name="kind"/> ("Input", "Output") and <paramref name="tensor"/> name it in the error.
+    /// </summary>
+    public static void EnsureServed(MapField<string, InferParameter> parameters, string kind, string tensor)
     {
         if (parameters.Count == 0) return;
         foreach (var (name, value) in parameters)
         {
-            if (UnservedExtensions.OfTensorParameter(name) is { } extension) throw Invalid(UnservedExtensions.Refusal(owner, name, extension));
-            EnsureValue(name, value, $"{owner}: parameter");
+            if (UnservedExtensions.OfTensorParameter(name) is { } extension) throw Invalid(UnservedExtensions.Refusal($"{kind} '{tensor}'", name, extension));
+            EnsureValue(name, value, $"{kind} '{tensor}': parameter");
         }
     }
 

@@ -32,7 +32,7 @@ internal static class GrpcTensors
             {
                 throw Invalid($"Input '{input.Name}' has typed contents, but the request sets raw_input_contents; send every input's data one way, not both.");
             }
-            GrpcParameters.EnsureServed(input.Parameters, $"Input '{input.Name}'");
+            GrpcParameters.EnsureServed(input.Parameters, "Input", input.Name);
             if (!TensorDataTypes.TryParse(input.Datatype, out var type)) throw Invalid($"Input '{input.Name}' has unknown datatype '{input.Datatype}'.");
             if (input.Shape.Any(d => d < 0)) throw Invalid($"Input '{input.Name}': shape must hold non-negative integers.");
             long count;

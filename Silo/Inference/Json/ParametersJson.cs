@@ -34,7 +34,7 @@ internal static class ParametersJson
                 case "timeout": timeout = ReadTimeout(ref reader); break;
                 default:
                     if (UnservedExtensions.OfRequestParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal("The request", property, extension));
-                    EnsureScalar(ref reader, $"Request parameter '{property}'");
+                    EnsureScalar(ref reader, "The request", null, property);
                     break;
             }
         }
@@ -55,8 +55,8 @@ internal static class ParametersJson
             }
             else
             {
-                EnsureServed(property, $"Input '{input}'");
-                EnsureScalar(ref reader, $"Input '{input}': parameter '{property}'");
+                EnsureServed(property, "Input", input);
+                EnsureScalar(ref reader, "Input", input, property);
             }
         }
         return size;
@@ -71,12 +71,18 @@ internal static class ParametersJson
         {
             if (property == "binary_data")
             {
-                binary = ReadBool(ref reader, $"outputs[{output}].parameters.binary_data");
+                // Not ReadBool: its message would be built for every output that sets the flag.
+                binary = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False => false,
+                    _ => throw Invalid($"'outputs[{output}].parameters.binary_data' must be true or false."),
+                };
             }
             else
             {
-                EnsureServed(property, $"Output '{output}'");
-                EnsureScalar(ref reader, $"Output '{output}': parameter '{property}'");
+                EnsureServed(property, "Output", output);
+                EnsureScalar(ref reader, "Output", output, property);
             }
         }
         return binary;
@@ -91,16 +97,16 @@ internal static class ParametersJson
         return TimeSpan.FromMicroseconds(microseconds);
     }
 
-    private static void EnsureServed(string property, string owner)
+    private static void EnsureServed(string property, string kind, string tensor)
     {
-        if (UnservedExtensions.OfTensorParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal(owner, property, extension));
+        if (UnservedExtensions.OfTensorParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal($"{kind} '{tensor}'", property, extension));
     }
 
-    private static void EnsureScalar(ref Utf8JsonReader reader, string what)
+    private static void EnsureScalar(ref Utf8JsonReader reader, string kind, string? tensor, string property)
     {
         if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False))
         {
-            throw Invalid($"{what} must be a string, number or boolean.");
+            throw Invalid($"{(tensor is null ? kind : $"{kind} '{tensor}'")}: parameter '{property}' must be a string, number or boolean.");
         }
     }
 }
