@@ -19,6 +19,7 @@ internal static class BinaryRequestReader
         var parsed = InferenceRequestJsonReader.ReadHeader(header, binary, maxDepth);
         if (request.ContentLength is not null) binary.EnsureAllClaimed();
         await binary.FillFrom(request.BodyReader, cancellationToken);
+        BoolInputs.EnsureZeroOrOne(parsed.Request.Inputs);
         return parsed;
     }
 }

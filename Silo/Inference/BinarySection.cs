@@ -25,7 +25,9 @@ internal sealed class BinarySection(long length, bool exact = true)
         if (size > Unclaimed)
         {
             throw new InvalidInferenceRequestException(exact
-                ? $"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body."
+                ? length == 0
+                    ? $"Input '{input}' claims {size} binary bytes, but the body has none after its JSON: send {BinaryTensorData.HeaderLengthHeader} with the JSON's length, and the bytes after it."
+                    : $"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body."
                 : $"Input '{input}' claims {size} binary bytes, more than a request body may hold (Gateway:MaxRequestBodyBytes).");
         }
         // Every byte is written before anyone reads it, so the array need not be zeroed first.

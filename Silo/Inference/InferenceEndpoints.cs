@@ -80,7 +80,7 @@ internal static class InferenceEndpoints
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
         InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
         using var write = InferenceTracing.Start("write", model, response.ModelVersion);
-        if (parsed.AnyBinary) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
+        if (parsed.AnyBinary(response)) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
         else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
     }
 

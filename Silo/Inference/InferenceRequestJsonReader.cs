@@ -4,6 +4,7 @@ using Cluster.Errors;
 using Cluster.Inference;
 using Cluster.Silo.Inference.Json;
 using Cluster.Tensors;
+using static Cluster.Silo.Inference.Json.JsonProperties;
 
 namespace Cluster.Silo.Inference;
 
@@ -31,6 +32,7 @@ internal static class InferenceRequestJsonReader
         var parsed = ReadHeader(body.AsSpan(0, jsonLength), binary, maxDepth);
         binary.EnsureAllClaimed();
         binary.FillFrom(body.AsSpan(jsonLength));
+        if (jsonLength < body.Length) BoolInputs.EnsureZeroOrOne(parsed.Request.Inputs);
         return parsed;
     }
 
@@ -63,14 +65,14 @@ internal static class InferenceRequestJsonReader
         string? id = null;
         ImmutableArray<TensorData>? inputs = null;
         var outputs = ImmutableArray<string>.Empty;
-        var binaryOutputs = ImmutableHashSet<string>.Empty;
+        var binaryOutputs = ImmutableDictionary<string, bool>.Empty;
         (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) parameters = default;
-        while (NextProperty(ref reader, out var property))
+        while (Next(ref reader, out var property))
         {
             switch (property)
             {
                 case "id": id = ReadString(ref reader, "id"); break;
-                case "parameters": parameters = ReadRequestParameters(ref reader); break;
+                case "parameters": parameters = ParametersJson.ReadRequest(ref reader); break;
                 case "inputs": inputs = ReadInputs(ref reader, ref offset, body, binary); break;
                 case "outputs": (outputs, binaryOutputs) = ReadOutputs(ref reader); break;
                 default: throw Invalid($"Unknown field '{property}' in the request; it may hold id, parameters, inputs and outputs.");
@@ -80,42 +82,6 @@ internal static class InferenceRequestJsonReader
         if (inputs is null) throw Invalid("The request has no 'inputs'.");
         return new ParsedInferenceRequest(
             new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey), parameters.BinaryOutput, binaryOutputs);
-    }
-
-    /// <summary>
-    /// Reads request parameters: <c>timeout</c> (microseconds, as Triton takes it) bounds the time
-    /// before compute; <c>routing_key</c> keeps a sticky traffic split on one version.
-    /// </summary>
-    private static (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) ReadRequestParameters(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("'parameters' must be an object.");
-        TimeSpan? timeout = null;
-        string? routingKey = null;
-        var binaryOutput = false;
-        while (NextProperty(ref reader, out var property))
-        {
-            if (property == "binary_data_output")
-            {
-                binaryOutput = ReadBool(ref reader, "parameters.binary_data_output");
-                continue;
-            }
-            if (property == "routing_key")
-            {
-                routingKey = ReadString(ref reader, "parameters.routing_key");
-                continue;
-            }
-            if (property != "timeout")
-            {
-                reader.Skip();
-                continue;
-            }
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var microseconds) || microseconds <= 0 || microseconds > 3_600_000_000)
-            {
-                throw Invalid("'parameters.timeout' must be a positive number of microseconds (at most one hour).");
-            }
-            timeout = TimeSpan.FromMicroseconds(microseconds);
-        }
-        return (timeout, routingKey, binaryOutput);
     }
 
     private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, BinarySection binary)
@@ -137,7 +103,7 @@ internal static class InferenceRequestJsonReader
         (int Start, int End)? data = null;
         byte[]? parsed = null;
         long? binarySize = null;
-        while (NextProperty(ref reader, out var property))
+        while (Next(ref reader, out var property))
         {
             switch (property)
             {
@@ -159,7 +125,7 @@ internal static class InferenceRequestJsonReader
                     }
                     data = (start, offset + (int)reader.BytesConsumed);
                     break;
-                case "parameters": binarySize = ReadBinaryDataSize(ref reader, name ?? $"#{position}"); break;
+                case "parameters": binarySize = ParametersJson.ReadInput(ref reader, name ?? $"#{position}"); break;
                 default: throw Invalid($"Input '{name ?? $"#{position}"}' has an unknown field '{property}'; a tensor holds name, datatype, shape, data and parameters.");
             }
         }
@@ -205,77 +171,31 @@ internal static class InferenceRequestJsonReader
         return shape.ToImmutable();
     }
 
-    private static (ImmutableArray<string> Names, ImmutableHashSet<string> Binary) ReadOutputs(ref Utf8JsonReader reader)
+    private static (ImmutableArray<string> Names, ImmutableDictionary<string, bool> Binary) ReadOutputs(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.StartArray, "'outputs' must be an array.");
         var outputs = ImmutableArray.CreateBuilder<string>();
-        var binary = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        ImmutableDictionary<string, bool>.Builder? binary = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("Each entry of 'outputs' must be an object with a 'name'.");
             string? name = null;
-            var asBinary = false;
-            while (NextProperty(ref reader, out var property))
+            bool? asBinary = null;
+            while (Next(ref reader, out var property))
             {
                 if (property == "name") name = ReadString(ref reader, "name");
-                else if (property == "parameters") asBinary = ReadBinaryDataFlag(ref reader, name ?? "?");
-                else reader.Skip();
+                else if (property == "parameters") asBinary = ParametersJson.ReadOutput(ref reader, name ?? $"#{outputs.Count}");
+                else throw Invalid($"Output '{name ?? $"#{outputs.Count}"}' has an unknown field '{property}'; a requested output holds name and parameters.");
             }
-            outputs.Add(name ?? throw Invalid("An entry of 'outputs' has no 'name'."));
-            if (asBinary) binary.Add(name);
-        }
-        return (outputs.ToImmutable(), binary.ToImmutable());
-    }
-
-    private static long? ReadBinaryDataSize(ref Utf8JsonReader reader, string name)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid($"Tensor '{name}': 'parameters' must be an object.");
-        long? size = null;
-        while (NextProperty(ref reader, out var property))
-        {
-            if (property != "binary_data_size")
+            outputs.Add(name ?? throw Invalid($"Output #{outputs.Count} has no 'name'."));
+            if (asBinary is { } setting)
             {
-                reader.Skip();
-                continue;
+                binary ??= ImmutableDictionary.CreateBuilder<string, bool>(StringComparer.Ordinal);
+                binary[name] = setting;
             }
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0) throw Invalid($"Input '{name}': binary_data_size must be a non-negative integer.");
-            size = value;
         }
-        return size;
+        return (outputs.ToImmutable(), binary?.ToImmutable() ?? ImmutableDictionary<string, bool>.Empty);
     }
-
-    private static bool ReadBinaryDataFlag(ref Utf8JsonReader reader, string name)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject) throw Invalid($"Output '{name}': 'parameters' must be an object.");
-        var binary = false;
-        while (NextProperty(ref reader, out var property))
-        {
-            if (property == "binary_data") binary = ReadBool(ref reader, $"outputs[{name}].parameters.binary_data");
-            else reader.Skip();
-        }
-        return binary;
-    }
-
-    private static bool ReadBool(ref Utf8JsonReader reader, string property) => reader.TokenType switch
-    {
-        JsonTokenType.True => true,
-        JsonTokenType.False => false,
-        _ => throw Invalid($"'{property}' must be true or false."),
-    };
-
-    /// <summary>Moves to the next property of the current object and onto its value; false at the object's end.</summary>
-    private static bool NextProperty(ref Utf8JsonReader reader, out string name)
-    {
-        name = "";
-        if (!reader.Read()) throw Invalid("The JSON ends too early.");
-        if (reader.TokenType == JsonTokenType.EndObject) return false;
-        name = reader.GetString()!;
-        if (!reader.Read()) throw Invalid("The JSON ends too early.");
-        return true;
-    }
-
-    private static string ReadString(ref Utf8JsonReader reader, string property) =>
-        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid($"'{property}' must be a string.");
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
     {
@@ -286,6 +206,4 @@ internal static class InferenceRequestJsonReader
     {
         if (reader.Read()) throw Invalid("Unexpected content after the request object.");
     }
-
-    private static InvalidInferenceRequestException Invalid(string message) => new(message);
 }

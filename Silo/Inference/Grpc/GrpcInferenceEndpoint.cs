@@ -60,10 +60,6 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
     {
         if (!ModelNames.IsValid(request.ModelName)) throw new ModelNotFoundException($"Unknown model '{request.ModelName}'.");
         Authorize(context, request.ModelName);
-        var parameters = request.Parameters;
-        TimeSpan? timeout = parameters.TryGetValue("timeout", out var t) && t.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param
-            ? TimeSpan.FromMicroseconds(t.Int64Param) : null;
-        var routingKey = parameters.TryGetValue("routing_key", out var k) && k.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? k.StringParam : null;
         var version = string.IsNullOrEmpty(request.ModelVersion) ? null : request.ModelVersion;
         var http = context.GetHttpContext();
         // The trace id comes back in trailing metadata, on success and failure alike.
@@ -72,6 +68,8 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         Cluster.Inference.InferenceRequest inference;
         using (InferenceTracing.Start("parse", request.ModelName, version))
         {
+            var (timeout, routingKey) = GrpcParameters.ReadRequest(request.Parameters);
+            for (var i = 0; i < request.Outputs.Count; i++) GrpcParameters.EnsureServed(request.Outputs[i].Parameters, "Output", request.Outputs[i].Name);
             inference = new Cluster.Inference.InferenceRequest(
                 string.IsNullOrEmpty(request.Id) ? null : request.Id,
                 GrpcTensors.Inputs(request),
