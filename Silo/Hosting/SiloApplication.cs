@@ -1,6 +1,7 @@
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Silo.Capture;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference;
@@ -60,6 +61,7 @@ public static class SiloApplication
         builder.Services.AddInference(gateway);
         builder.Services.AddSecurity(security, keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         builder.Services.AddGateway(gateway);
+        builder.Services.AddCapture();
         var app = builder.Build();
         app.UseTraceparentResponse();
         app.UseGatewayErrors();
@@ -70,6 +72,7 @@ public static class SiloApplication
             app.MapInference();
             app.MapManagement();
             app.MapTraffic();
+            app.MapCapture();
         }
         return app;
     }
