@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Tensors;
@@ -16,14 +15,14 @@ namespace Cluster.Capture;
 /// <param name="Request">The request as routed (its id is the record's id).</param>
 /// <param name="Outputs">What the version answered; default when it failed.</param>
 /// <param name="Config">The model's capture settings when the request was sampled.</param>
-/// <param name="TraceId">The request's W3C trace id; default when it ran outside any trace.</param>
+/// <param name="TraceId">32 hex digits of the request's W3C trace; null when it ran outside any trace.</param>
 /// <param name="ReceivedAt">When the router took the request.</param>
 /// <param name="Duration">Time from routing to the answer.</param>
 /// <param name="Outcome">success, invalid, rejected, expired, cancelled or error.</param>
 /// <param name="Error">The error's message when it failed.</param>
 public sealed record CapturedRequest(
     string Model, string Version, string Arm, InferenceRequest Request, ImmutableArray<TensorData> Outputs, CaptureConfig Config,
-    ActivityTraceId TraceId, DateTimeOffset ReceivedAt, TimeSpan Duration, string Outcome, string? Error)
+    string? TraceId, DateTimeOffset ReceivedAt, TimeSpan Duration, string Outcome, string? Error)
 {
     /// <summary>When the answer (or the failure) came.</summary>
     public DateTimeOffset CompletedAt => ReceivedAt + Duration;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Cluster.Bandits;
 using Cluster.Capture;
 using Cluster.Errors;
@@ -182,7 +181,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, CaptureConfig config,
         DateTimeOffset receivedAt, TimeSpan duration, string outcome, string? error) =>
-        captures.Offer(new CapturedRequest(Model, version, arm, request, outputs, config, Activity.Current?.TraceId ?? default, receivedAt, duration, outcome, error));
+        captures.Offer(new CapturedRequest(Model, version, arm, request, outputs, config, CaptureTrace.Current, receivedAt, duration, outcome, error));
 
     private void StartHousekeeping() =>
         _housekeeping ??= this.RegisterGrainTimer(Housekeeping, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });

@@ -20,7 +20,7 @@ internal static class CaptureJson
     {
         buffer.ResetWrittenCount();
         var id = captured.Request.Id ?? "";
-        var traceId = captured.TraceId == default ? null : captured.TraceId.ToHexString();
+        var traceId = captured.TraceId;
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();

@@ -24,7 +24,9 @@ public sealed class CaptureTests(ServingFixture serving)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/models/{model}/infer")
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { id, inputs = new[] { Tensor("x", "FP32", [x.Length / 2, 2], x) } }), Encoding.UTF8, "application/json"),
+            Content = new StringContent(id is null
+                ? JsonSerializer.Serialize(new { inputs = new[] { Tensor("x", "FP32", [x.Length / 2, 2], x) } })
+                : JsonSerializer.Serialize(new { id, inputs = new[] { Tensor("x", "FP32", [x.Length / 2, 2], x) } }), Encoding.UTF8, "application/json"),
         };
         if (traceparent is not null) request.Headers.Add("traceparent", traceparent);
         using var response = await serving.Http.SendAsync(request, TestContext.Current.CancellationToken);

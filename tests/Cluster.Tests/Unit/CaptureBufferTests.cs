@@ -13,7 +13,7 @@ namespace Cluster.Tests.Unit;
 public sealed class CaptureBufferTests
 {
     private static CapturedRequest Captured(string id) => new(
-        "m", "1", "primary", new InferenceRequest(id, [], []), [], new CaptureConfig(1), default, DateTimeOffset.UnixEpoch, TimeSpan.Zero, "success", null);
+        "m", "1", "primary", new InferenceRequest(id, [], []), [], new CaptureConfig(1), null, DateTimeOffset.UnixEpoch, TimeSpan.Zero, "success", null);
 
     [Fact]
     public void AFullBufferDropsNewRecordsCountsThemAndKeepsTheOldest()
