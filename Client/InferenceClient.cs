@@ -24,7 +24,7 @@ namespace Cluster.Client;
 /// float[] probabilities = response.Output("probabilities").ToArray&lt;float&gt;();
 /// </code>
 /// </example>
-public sealed class InferenceClient : IAsyncDisposable
+public sealed partial class InferenceClient : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly IClusterClient _cluster;

@@ -12,4 +12,6 @@ public enum ApiKeyScope
     Read = 2,
     /// <summary>Change models, traffic, rollouts, keys; read the audit log; open the Orleans dashboard. Includes the others.</summary>
     Admin = 4,
+    /// <summary>Export captured predictions, whose payloads may be sensitive (admin also may).</summary>
+    Capture = 8,
 }

@@ -33,6 +33,9 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.Services.TryAddSingleton<TritonMetrics>();
         silo.Services.TryAddSingleton<Audit.IAuditLog, Audit.InMemoryAuditLog>();
+        silo.Services.AddOptions<Capture.CaptureOptions>().BindConfiguration(Capture.CaptureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton<Capture.CaptureBuffer>();
+        silo.Services.TryAddSingleton<Capture.ICaptureStore, Capture.FileCaptureStore>();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Versions.VersionReplicas>();
@@ -47,13 +50,14 @@ public static class InferenceSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Keeps artifacts (cached on local disk) and the audit log in the cluster's PostgreSQL database (cluster mode).</summary>
+    /// <summary>Keeps artifacts (cached on local disk), the audit log and captured predictions in the cluster's PostgreSQL database (cluster mode).</summary>
     public static ISiloBuilder AddPostgresArtifactStore(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.SectionName).Configure(o => o.ConnectionString = connectionString);
         silo.Services.AddSingleton<IArtifactStore, PostgresArtifactStore>();
         silo.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<Audit.IAuditLog, Audit.PostgresAuditLog>();
+        silo.Services.AddSingleton<Capture.ICaptureStore, Capture.PostgresCaptureStore>();
         return silo;
     }
 

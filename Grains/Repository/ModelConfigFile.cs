@@ -12,7 +12,8 @@ namespace Cluster.Repository;
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
 /// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>), <c>pinned</c>
-/// (never evicted for memory) and <c>memory_bytes</c> (a replica's footprint, instead of measuring it). Unknown keys are an error, so typos surface.
+/// (never evicted for memory), <c>memory_bytes</c> (a replica's footprint, instead of measuring it) and <c>capture</c> (<c>fraction</c>,
+/// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -69,7 +70,8 @@ public static class ModelConfigFile
                 document.Statistics ?? true),
             document.Autoscaling is { } autoscaling ? ToConfig(autoscaling, document.Replicas ?? defaults.Replicas) : null,
             document.Pinned ?? false,
-            document.MemoryBytes ?? 0);
+            document.MemoryBytes ?? 0,
+            document.Capture is { } capture ? ToConfig(capture) : null);
         Validate(config);
         return config;
     }
@@ -90,8 +92,21 @@ public static class ModelConfigFile
         d.DownscaleDelayS ?? AutoscalingConfig.DefaultDownscaleDelaySeconds,
         d.IdleBeforeZeroS ?? AutoscalingConfig.DefaultIdleSecondsBeforeZero);
 
+    private static CaptureConfig ToConfig(CaptureDocument d) => new(
+        d.Fraction ?? throw new InvalidDataException("capture.fraction is required (0 to 1; 0 turns capture off)."),
+        d.Inputs ?? true,
+        d.Outputs ?? true,
+        d.Redact is null ? [] : [.. d.Redact],
+        d.RetentionDays ?? CaptureConfig.DefaultRetentionDays);
+
     private static void Validate(ModelConfig config)
     {
+        if (config.Capture is { } capture)
+        {
+            if (!(capture.Fraction is >= 0 and <= 1)) throw new InvalidDataException("capture.fraction must be between 0 and 1.");
+            if (capture.RetentionDays is < 1 or > 3650) throw new InvalidDataException("capture.retention_days must be between 1 and 3650.");
+            if (capture.Redact.Any(string.IsNullOrWhiteSpace)) throw new InvalidDataException("capture.redact must list input names.");
+        }
         if (config.MemoryBytes < 0) throw new InvalidDataException("memory_bytes must not be negative.");
         if (config.Autoscaling is { } scaling)
         {
@@ -134,7 +149,9 @@ public static class ModelConfigFile
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
         bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics,
-        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes);
+        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture);
+
+    private sealed record CaptureDocument(double? Fraction, bool? Inputs, bool? Outputs, string[]? Redact, int? RetentionDays);
 
     private sealed record AutoscalingDocument(
         int? MinReplicas, int? MaxReplicas, double? TargetQueuePerReplica, double? UpscaleDelayS, double? DownscaleDelayS, double? IdleBeforeZeroS);

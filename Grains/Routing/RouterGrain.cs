@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cluster.Bandits;
+using Cluster.Capture;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -19,7 +20,7 @@ namespace Cluster.Routing;
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
 /// </summary>
 [StatelessWorker(1, removeIdleWorkers: false), Reentrant]
-public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, ILogger<RouterGrain> logger) : Grain, IRouterGrain
+public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, CaptureBuffer captures, ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
     // Only when background refreshes fail (the catalog's silo is gone) does a request refresh inline.
@@ -83,20 +84,28 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         }
         var started = time.GetTimestamp();
         var outcome = "success";
+        var config = entry.Registration.Config;
+        // Capture off costs this one check; a sampled request keeps references to its tensors, formatted later by the capture writer.
+        var capture = config.Capture is { Fraction: > 0 } settings && CaptureBuffer.Sample(settings) ? settings : null;
+        // The caller joins ground truth to a record by its id, so a captured request without one gets one, and the response carries it.
+        if (capture is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+        var receivedAt = capture is null ? default : time.GetUtcNow();
+        ImmutableArray<TensorData> answered = default;
+        string? error = null;
         try
         {
-            var config = entry.Registration.Config;
             InferenceRequestValidator.Validate(request, entry.Signature, config.MaxBatchSize);
             var cacheKey = config.ResponseCacheEntries > 0 ? ResponseCache.KeyOf(entry.Version, request) : null;
             if (cacheKey is not null)
             {
                 var hit = _cache.TryGet(cacheKey, out var cached);
                 instruments.RecordCacheLookup(Model, entry.Version, hit);
-                if (hit) return new InferenceResponse(Model, entry.Version, request.Id, cached);
+                if (hit) return new InferenceResponse(Model, entry.Version, request.Id, answered = cached);
             }
             var outputs = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
+            answered = outputs;
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
-            var shadows = MirrorToShadows(request, entry.Version, outputs);
+            var shadows = MirrorToShadows(request, entry.Version, outputs, capture);
             if (shadows > 0) span?.SetTag("cluster.shadows", shadows);
             if (probability > 0)
             {
@@ -116,12 +125,15 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                 _ => "error",
             };
             span.Fail(ex);
+            error = ex.Message;
             throw;
         }
         finally
         {
             span?.SetTag("cluster.outcome", outcome);
-            instruments.RecordRequest(Model, entry.Version, outcome, time.GetElapsedTime(started));
+            var elapsed = time.GetElapsedTime(started);
+            instruments.RecordRequest(Model, entry.Version, outcome, elapsed);
+            if (capture is not null) Capture(entry.Version, "primary", request, answered, capture, receivedAt, elapsed, outcome, error);
         }
     }
 
@@ -129,7 +141,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
     /// Copies a sample of requests to the shadow versions after the primary answered; nothing here can delay or fail the primary.
     /// Returns how many copies went out.
     /// </summary>
-    private int MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs)
+    private int MirrorToShadows(InferenceRequest request, string primaryVersion, ImmutableArray<TensorData> primaryOutputs, CaptureConfig? capture)
     {
         if (_table is not { Shadows.IsEmpty: false } table) return 0;
         var sent = 0;
@@ -137,30 +149,39 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         {
             if (entry.Version == primaryVersion) continue;
             if (Random.Shared.NextDouble() >= fraction || !_shadows.TryBegin(entry.Version)) continue;
-            _ = RunShadow(request, entry, primaryOutputs);
+            _ = RunShadow(request, entry, primaryOutputs, capture);
             sent++;
         }
         StartHousekeeping();
         return sent;
     }
 
-    private async Task RunShadow(InferenceRequest request, ModelVersionInfo shadow, ImmutableArray<TensorData> primaryOutputs)
+    private async Task RunShadow(InferenceRequest request, ModelVersionInfo shadow, ImmutableArray<TensorData> primaryOutputs, CaptureConfig? capture)
     {
         var started = time.GetTimestamp();
+        var receivedAt = capture is null ? default : time.GetUtcNow();
+        ImmutableArray<TensorData> answered = default;
         try
         {
             var config = shadow.Registration.Config;
             InferenceRequestValidator.Validate(request, shadow.Signature!, config.MaxBatchSize);
             using var timeout = new CancellationTokenSource(ShadowTimeout, time);
             var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, shadow.Replicas, timeout.Token);
+            answered = outputs;
             _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, outputs);
+            if (capture is not null) Capture(shadow.Version, "shadow", request, outputs, capture, receivedAt, time.GetElapsedTime(started), "success", null);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // Whatever the shadow does wrong is its figure to report, never the caller's problem.
             _shadows.Failed(shadow.Version);
+            if (capture is not null) Capture(shadow.Version, "shadow", request, answered, capture, receivedAt, time.GetElapsedTime(started), "error", ex.Message);
         }
     }
+
+    private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, CaptureConfig config,
+        DateTimeOffset receivedAt, TimeSpan duration, string outcome, string? error) =>
+        captures.Offer(new CapturedRequest(Model, version, arm, request, outputs, config, CaptureTrace.Current, receivedAt, duration, outcome, error));
 
     private void StartHousekeeping() =>
         _housekeeping ??= this.RegisterGrainTimer(Housekeeping, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });

@@ -18,7 +18,7 @@ public sealed class ApiKeyStoreGrain(
     public async Task<CreatedApiKey> Create(string name, ApiKeyScope scopes, ImmutableArray<string> models)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100) throw new InvalidInferenceRequestException("A key needs a name of 1 to 100 characters.");
-        if (scopes == ApiKeyScope.None || (scopes & ~(ApiKeyScope.Infer | ApiKeyScope.Read | ApiKeyScope.Admin)) != 0) throw new InvalidInferenceRequestException("A key needs one or more of the scopes infer, read, admin.");
+        if (scopes == ApiKeyScope.None || (scopes & ~(ApiKeyScope.Infer | ApiKeyScope.Read | ApiKeyScope.Admin | ApiKeyScope.Capture)) != 0) throw new InvalidInferenceRequestException("A key needs one or more of the scopes infer, read, admin, capture.");
         var (id, key) = ApiKeys.New();
         while (state.State.Keys.ContainsKey(id)) (id, key) = ApiKeys.New();
         var info = new ApiKeyInfo(id, name, scopes, models.IsDefault ? [] : models, ApiKeys.Hash(key), time.GetUtcNow(), null);

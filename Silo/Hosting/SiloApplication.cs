@@ -1,6 +1,7 @@
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Silo.Capture;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference;
@@ -60,16 +61,19 @@ public static class SiloApplication
         builder.Services.AddInference(gateway);
         builder.Services.AddSecurity(security, keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         builder.Services.AddGateway(gateway);
+        builder.Services.AddCapture();
         var app = builder.Build();
         app.UseTraceparentResponse();
         app.UseGatewayErrors();
         app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
+        app.UseCaptureTrace();
         app.MapObservability(gateway: roles.HasFlag(SiloRoles.Gateway), dashboard);
         if (roles.HasFlag(SiloRoles.Gateway))
         {
             app.MapInference();
             app.MapManagement();
             app.MapTraffic();
+            app.MapCapture();
         }
         return app;
     }

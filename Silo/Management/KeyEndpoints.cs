@@ -45,7 +45,7 @@ internal static class KeyEndpoints
 
     private static (string Name, ApiKeyScope Scopes, ImmutableArray<string> Models) Read(byte[] body)
     {
-        const string expected = "The body must be {\"name\": \"...\", \"scopes\": [\"infer\" | \"read\" | \"admin\", ...], \"models\": [\"...\"] (optional)}.";
+        const string expected = "The body must be {\"name\": \"...\", \"scopes\": [\"infer\" | \"read\" | \"admin\" | \"capture\", ...], \"models\": [\"...\"] (optional)}.";
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -63,7 +63,8 @@ internal static class KeyEndpoints
                     "infer" => ApiKeyScope.Infer,
                     "read" => ApiKeyScope.Read,
                     "admin" => ApiKeyScope.Admin,
-                    var other => throw new InvalidInferenceRequestException($"Unknown scope '{other}'; use infer, read or admin."),
+                    "capture" => ApiKeyScope.Capture,
+                    var other => throw new InvalidInferenceRequestException($"Unknown scope '{other}'; use infer, read, admin or capture."),
                 } : throw new InvalidInferenceRequestException(expected);
             }
             var models = ImmutableArray.CreateBuilder<string>();
@@ -88,7 +89,7 @@ internal static class KeyEndpoints
         key.Id,
         key.Name,
         secret,
-        [.. new[] { ApiKeyScope.Infer, ApiKeyScope.Read, ApiKeyScope.Admin }.Where(s => key.Scopes.HasFlag(s)).Select(s => s.ToString().ToLowerInvariant())],
+        [.. new[] { ApiKeyScope.Infer, ApiKeyScope.Read, ApiKeyScope.Admin, ApiKeyScope.Capture }.Where(s => key.Scopes.HasFlag(s)).Select(s => s.ToString().ToLowerInvariant())],
         key.Models.IsDefault ? [] : [.. key.Models],
         key.CreatedAt,
         key.RevokedAt);

@@ -24,7 +24,8 @@ internal static class ModelJson
             detailed ? version.ExecutionProvider : null,
             detailed
                 ? new ConfigBody(config.MaxBatchSize, config.Replicas, config.Device ?? "auto", config.RequireAccelerator, config.Batching.Enabled, config.Pinned,
-                    config.MemoryBytes > 0 ? config.MemoryBytes : null, config.Autoscaling is { } scaling ? Autoscaling(scaling) : null)
+                    config.MemoryBytes > 0 ? config.MemoryBytes : null, config.Autoscaling is { } scaling ? Autoscaling(scaling) : null,
+                    config.Capture is { } capture ? new CaptureBody(capture.Fraction, capture.Inputs, capture.Outputs, capture.Redact.IsDefault ? [] : [.. capture.Redact], capture.RetentionDays) : null)
                 : null,
             detailed && version.Signature is { } inputs ? Specs(inputs.Inputs) : null,
             detailed && version.Signature is { } outputs ? Specs(outputs.Outputs) : null);
@@ -57,7 +58,11 @@ internal static class ModelJson
         bool DynamicBatching,
         bool Pinned,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? MemoryBytes,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AutoscalingBody? Autoscaling);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AutoscalingBody? Autoscaling,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CaptureBody? Capture);
+
+    /// <summary>Prediction capture as config.json spells it.</summary>
+    internal sealed record CaptureBody(double Fraction, bool Inputs, bool Outputs, string[] Redact, int RetentionDays);
 
     internal sealed record AutoscalingBody(
         int MinReplicas,

@@ -19,11 +19,15 @@ internal static class ApiKeyPolicies
     /// <summary>Changing anything, and the keys, the audit log and the dashboard.</summary>
     public const string Admin = "admin";
 
+    /// <summary>Exporting captured predictions (their payloads): the <c>capture</c> scope, or admin.</summary>
+    public const string Capture = "capture";
+
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Infer, For(ApiKeyScope.Infer));
         options.AddPolicy(Read, For(ApiKeyScope.Read));
         options.AddPolicy(Admin, For(ApiKeyScope.Admin));
+        options.AddPolicy(Capture, For(ApiKeyScope.Capture));
         options.FallbackPolicy = For(ApiKeyScope.None);
     }
 

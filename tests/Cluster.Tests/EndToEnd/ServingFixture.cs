@@ -30,6 +30,9 @@ public sealed class ServingFixture : IAsyncLifetime
     public string StringsPath { get; private set; } = "";
     public string DemoPath => Path.Combine(_repository.Root, DemoMlp.Name, "1", "model.onnx");
 
+    /// <summary>Where the silo writes captured predictions (beside the repository, whose scan would take its folders for models).</summary>
+    public string CaptureDirectory { get; } = Path.Combine(Path.GetTempPath(), "captures-" + Guid.NewGuid().ToString("N"));
+
     public async ValueTask InitializeAsync()
     {
         PaddlePath = _repository.AddFile("paddle-cls", "1", await PaddleOcrClassifier.GetPathAsync(), """{"max_batch_size": 8}""");
@@ -49,7 +52,8 @@ public sealed class ServingFixture : IAsyncLifetime
             _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 600000, "max_queue_size": 2}}""");
         }
         _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1",
-            $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}");
+            $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}",
+            $"--Capture:Directory={CaptureDirectory}");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
     }
 
@@ -58,5 +62,6 @@ public sealed class ServingFixture : IAsyncLifetime
         if (_client is not null) await _client.DisposeAsync();
         if (_silo is not null) await _silo.DisposeAsync();
         _repository.Dispose();
+        if (Directory.Exists(CaptureDirectory)) Directory.Delete(CaptureDirectory, recursive: true);
     }
 }

@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+using Cluster.Audit;
+using Cluster.Grains;
+
+namespace Cluster.Capture;
+
+/// <summary>
+/// Exports a model's captured predictions from this silo's store (the shared table in cluster mode,
+/// the local files on the embedded default). Local and stateless: an export reads where the caller is.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class CaptureGrain(ICaptureStore store, IAuditLog audit) : Grain, ICaptureGrain
+{
+    public async IAsyncEnumerable<string> Export(CaptureQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (query.Limit is < 1 or > CaptureQuery.MaxLimit) throw new Errors.InvalidInferenceRequestException($"limit must be between 1 and {CaptureQuery.MaxLimit}.");
+        var model = this.GetPrimaryKeyString();
+        // Payloads may be personal data: who read them is recorded before the first one leaves.
+        await audit.Append("capture.export", model, null, query.ToString());
+        await foreach (var line in store.Read(model, query, cancellationToken)) yield return line;
+    }
+}

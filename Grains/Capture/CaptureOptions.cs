@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cluster.Capture;
+
+/// <summary>Where and how a silo writes captured predictions (configuration section <c>Capture</c>).</summary>
+public sealed class CaptureOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Capture";
+
+    /// <summary>Folder of the JSON-lines files on the embedded default (relative to the working directory); cluster mode writes to PostgreSQL.</summary>
+    [Required]
+    public string Directory { get; set; } = "captures";
+
+    /// <summary>Captured requests a silo holds while its writer is behind; past this, new ones are dropped and counted.</summary>
+    [Range(1, 10_000_000)]
+    public int BufferSize { get; set; } = 10_000;
+
+    /// <summary>Most records the writer hands to the store at once.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How often expired records are pruned.</summary>
+    [Range(1, 1440)]
+    public int PruneEveryMinutes { get; set; } = 60;
+}

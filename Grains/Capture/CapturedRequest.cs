@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Tensors;
+
+namespace Cluster.Capture;
+
+/// <summary>
+/// A sampled request as the router saw it, held by reference (tensors are immutable) until the
+/// capture writer formats it, off the request path.
+/// </summary>
+/// <param name="Model">Model name.</param>
+/// <param name="Version">Version that served it.</param>
+/// <param name="Arm"><c>primary</c> for the answer the caller got, <c>shadow</c> for a mirrored copy.</param>
+/// <param name="Request">The request as routed (its id is the record's id).</param>
+/// <param name="Outputs">What the version answered; default when it failed.</param>
+/// <param name="Config">The model's capture settings when the request was sampled.</param>
+/// <param name="TraceId">32 hex digits of the request's W3C trace; null when it ran outside any trace.</param>
+/// <param name="ReceivedAt">When the router took the request.</param>
+/// <param name="Duration">Time from routing to the answer.</param>
+/// <param name="Outcome">success, invalid, rejected, expired, cancelled or error.</param>
+/// <param name="Error">The error's message when it failed.</param>
+public sealed record CapturedRequest(
+    string Model, string Version, string Arm, InferenceRequest Request, ImmutableArray<TensorData> Outputs, CaptureConfig Config,
+    string? TraceId, DateTimeOffset ReceivedAt, TimeSpan Duration, string Outcome, string? Error)
+{
+    /// <summary>When the answer (or the failure) came.</summary>
+    public DateTimeOffset CompletedAt => ReceivedAt + Duration;
+}

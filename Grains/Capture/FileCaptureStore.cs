@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Capture;
+
+/// <summary>
+/// Captured predictions as JSON-lines files (the embedded default): <c>&lt;Capture:Directory&gt;/&lt;model&gt;/&lt;yyyy-MM-dd&gt;.jsonl</c>,
+/// one file per model and UTC day, appended in the order records completed. Each model folder keeps its
+/// latest <c>retention_days</c>, by which whole days are pruned.
+/// </summary>
+public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptureStore
+{
+    private const string RetentionFile = "retention_days";
+    private const string Extension = ".jsonl";
+    private readonly string _root = Path.GetFullPath(options.Value.Directory);
+    private readonly Dictionary<string, int> _retention = new(StringComparer.Ordinal);
+
+    public async Task Append(IReadOnlyList<CaptureRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var group in records.GroupBy(r => (r.Model, Day: Day(r.CompletedAt))))
+        {
+            var folder = Path.Combine(_root, group.Key.Model);
+            Directory.CreateDirectory(folder);
+            var text = new StringBuilder();
+            foreach (var record in group) text.Append(record.Json).Append('\n');
+            // One write per batch and file: a reader sees whole lines, or a last line it skips.
+            await File.AppendAllTextAsync(Path.Combine(folder, group.Key.Day + Extension), text.ToString(), cancellationToken);
+            var retention = group.Last().RetentionDays;
+            if (!_retention.TryGetValue(group.Key.Model, out var known) || known != retention)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, RetentionFile), retention.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                _retention[group.Key.Model] = retention;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<string> Read(string model, CaptureQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_root, model);
+        if (!Directory.Exists(folder)) yield break;
+        var first = query.From is { } from ? Day(from) : null;
+        var last = query.To is { } to ? Day(to) : null;
+        var days = Directory.GetFiles(folder, "*" + Extension).Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .Where(d => (first is null || string.CompareOrdinal(d, first) >= 0) && (last is null || string.CompareOrdinal(d, last) <= 0))
+            .Order(StringComparer.Ordinal);
+        var sent = 0;
+        foreach (var day in days)
+        {
+            using var reader = new StreamReader(new FileStream(Path.Combine(folder, day + Extension), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (!CaptureLineFields.TryRead(line, out var version, out var completedAt)) continue;
+                if (query.Version is not null && version != query.Version) continue;
+                if (completedAt < query.From || completedAt >= query.To) continue;
+                yield return line;
+                if (++sent >= query.Limit) yield break;
+            }
+        }
+    }
+
+    public Task<long> Prune(DateOnly today, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root)) return Task.FromResult(0L);
+        var pruned = 0L;
+        foreach (var folder in Directory.GetDirectories(_root))
+        {
+            var retentionPath = Path.Combine(folder, RetentionFile);
+            if (!File.Exists(retentionPath) || !int.TryParse(File.ReadAllText(retentionPath), CultureInfo.InvariantCulture, out var retention)) continue;
+            foreach (var file in Directory.GetFiles(folder, "*" + Extension))
+            {
+                if (DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(file), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                    && day.AddDays(retention + 1) <= today)
+                {
+                    File.Delete(file);
+                    pruned++;
+                }
+            }
+        }
+        return Task.FromResult(pruned);
+    }
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using Cluster.Capture;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Silo.Capture;
+
+/// <summary>
+/// Drains the silo's <see cref="CaptureBuffer"/>: formats what is queued (up to <see cref="CaptureOptions.BatchSize"/>
+/// at a time, so a store that is slow gets larger batches) and hands it to the <see cref="ICaptureStore"/>; a batch the
+/// store refuses is dropped and counted. Prunes expired records every <see cref="CaptureOptions.PruneEveryMinutes"/>.
+/// </summary>
+internal sealed partial class CaptureWriter(
+    CaptureBuffer buffer, ICaptureStore store, IOptions<CaptureOptions> options, TimeProvider time, ILogger<CaptureWriter> logger) : BackgroundService
+{
+    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(Drain(stoppingToken), PruneEvery(stoppingToken));
+
+    private async Task Drain(CancellationToken stoppingToken)
+    {
+        var reader = buffer.Reader;
+        var batch = new List<CaptureRecord>(options.Value.BatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                await WriteBatch(batch, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is queued now is still written below.
+        }
+        while (reader.TryPeek(out _)) await WriteBatch(batch, CancellationToken.None);
+    }
+
+    private async Task WriteBatch(List<CaptureRecord> batch, CancellationToken cancellationToken)
+    {
+        batch.Clear();
+        while (batch.Count < options.Value.BatchSize && buffer.Reader.TryRead(out var captured))
+        {
+            try
+            {
+                batch.Add(CaptureJson.Format(captured, _json));
+            }
+            catch (Exception ex)
+            {
+                buffer.CountDropped(captured.Model, 1);
+                LogFormatFailed(logger, captured.Model, ex.Message);
+            }
+        }
+        if (batch.Count == 0) return;
+        try
+        {
+            await store.Append(batch, cancellationToken);
+            foreach (var model in batch.GroupBy(r => r.Model)) buffer.CountWritten(model.Key, model.Count());
+        }
+        catch (Exception ex)
+        {
+            // Capture is best effort: inference never waits on the store, so what it cannot take is lost, and counted.
+            foreach (var model in batch.GroupBy(r => r.Model)) buffer.CountDropped(model.Key, model.Count());
+            LogStoreFailed(logger, batch.Count, ex.Message);
+        }
+    }
+
+    private async Task PruneEvery(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.PruneEveryMinutes), time);
+        do
+        {
+            try
+            {
+                var pruned = await store.Prune(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), stoppingToken);
+                if (pruned > 0) LogPruned(logger, pruned);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPruneFailed(logger, ex.Message);
+            }
+        }
+        while (await WaitTick(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitTick(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture store refused {Count} records; they are dropped: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A captured request of {Model} could not be formatted; it is dropped: {Reason}")]
+    private static partial void LogFormatFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} expired capture records (rows or day files)")]
+    private static partial void LogPruned(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning expired capture records failed: {Reason}")]
+    private static partial void LogPruneFailed(ILogger logger, string reason);
+}
