@@ -9,7 +9,6 @@ using static Cluster.Tests.EndToEnd.HttpJson;
 namespace Cluster.Tests.ClusterMode;
 
 /// <summary>Prediction capture in cluster mode: records go to PostgreSQL by binary COPY and are exported from the table, with the capture scope.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CaptureClusterTests(PostgresFixture postgres)
 {
     private static HttpClient As(SiloProcess silo, string key)
