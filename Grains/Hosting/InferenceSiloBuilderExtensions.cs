@@ -1,3 +1,4 @@
+using Cluster.Alerts;
 using Cluster.Artifacts;
 using Cluster.Onnx;
 using Cluster.Placement;
@@ -33,6 +34,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<InferenceInstruments>();
         silo.Services.TryAddSingleton<TritonMetrics>();
         silo.Services.TryAddSingleton<Audit.IAuditLog, Audit.InMemoryAuditLog>();
+        silo.Services.AddAlertDelivery();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Versions.VersionReplicas>();

@@ -23,6 +23,7 @@ public sealed class AlertTrackerTests
         var cleared = AlertTracker.Update(alerts, "m", "1", "error_rate", 0.1, 0.07, Now.AddMinutes(1))!.Value;
         cleared.Raised.ShouldBeFalse();
         cleared.Alert.ClearedAt.ShouldBe(Now.AddMinutes(1));
+        cleared.Alert.Value.ShouldBe(0.07, "the reading that cleared it");
         AlertTracker.Update(alerts, "m", "1", "error_rate", 0.1, 0.5, Now.AddMinutes(2))!.Value.Raised.ShouldBeTrue("a new episode is a new alert");
         alerts.Count.ShouldBe(2);
     }
