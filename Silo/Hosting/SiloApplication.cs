@@ -1,6 +1,7 @@
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Silo.Alerts;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference;
@@ -70,6 +71,7 @@ public static class SiloApplication
             app.MapInference();
             app.MapManagement();
             app.MapTraffic();
+            app.MapAlertWebhooks();
         }
         return app;
     }
