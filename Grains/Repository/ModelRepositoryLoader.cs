@@ -64,8 +64,10 @@ public sealed partial class ModelRepositoryLoader(
                 var changed = entries.Where(e => !known.TryGetValue(Key(e), out var seen) || seen != current[Key(e)]).ToArray();
                 var removed = known.Keys.Where(k => !current.ContainsKey(k)).ToArray();
                 foreach (var entry in changed) LogPolledChange(logger, entry.Model, entry.Version);
+                // Only an edited config.json forces a new registration; a folder that just appeared is most often an upload
+                // through the API, already registered with its own config, which registering again would reload without it.
                 await Task.WhenAll(changed.Select(entry => Register(entry, stoppingToken,
-                    skipIfRegistered: known.TryGetValue(Key(entry), out var seen) && seen.Config == current[Key(entry)].Config)));
+                    skipIfRegistered: !(known.TryGetValue(Key(entry), out var seen) && seen.Config != current[Key(entry)].Config))));
                 foreach (var key in removed) await Remove(key);
                 known = current;
             }
