@@ -5,7 +5,7 @@ namespace Cluster.Drift;
 /// <param name="Version">Version.</param>
 /// <param name="Kind"><c>drift_score</c>, <c>p99_latency_ms</c> or <c>error_rate</c>.</param>
 /// <param name="Threshold">The configured limit.</param>
-/// <param name="Value">The value that raised it, then the latest while it is active.</param>
+/// <param name="Value">The value that raised it, then the latest while it is active, then the one that cleared it.</param>
 /// <param name="RaisedAt">When it was raised.</param>
 /// <param name="ClearedAt">When it cleared (the value fell below 80 % of the threshold); null while active.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelAlert")]

@@ -19,7 +19,7 @@ public static class AlertTracker
         if (threshold is not { } limit || value is not { } reading)
         {
             // No threshold any more clears; no reading (too little traffic) leaves things as they are.
-            if (threshold is null && index >= 0) return Clear(alerts, index, now);
+            if (threshold is null && index >= 0) return Clear(alerts, index, alerts[index].Value, alerts[index].Threshold, now);
             return null;
         }
         if (index < 0)
@@ -29,14 +29,15 @@ public static class AlertTracker
             alerts.Add(raised);
             return (raised, true);
         }
-        if (reading < limit * ClearBelow) return Clear(alerts, index, now);
+        if (reading < limit * ClearBelow) return Clear(alerts, index, reading, limit, now);
         alerts[index] = alerts[index] with { Value = reading, Threshold = limit };
         return null;
     }
 
-    private static (ModelAlert, bool) Clear(List<ModelAlert> alerts, int index, DateTimeOffset now)
+    private static (ModelAlert, bool) Clear(List<ModelAlert> alerts, int index, double reading, double threshold, DateTimeOffset now)
     {
-        var cleared = alerts[index] with { ClearedAt = now };
+        // The reading that cleared it and the limit it was judged by, so the log line and the webhook's cleared payload show what fell below what.
+        var cleared = alerts[index] with { Value = reading, Threshold = threshold, ClearedAt = now };
         alerts[index] = cleared;
         var old = alerts.Where(a => !a.IsActive).OrderByDescending(a => a.ClearedAt).Skip(ClearedKept).ToHashSet();
         alerts.RemoveAll(old.Contains);

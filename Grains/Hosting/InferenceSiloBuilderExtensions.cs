@@ -1,3 +1,4 @@
+using Cluster.Alerts;
 using Cluster.Artifacts;
 using Cluster.Onnx;
 using Cluster.Placement;
@@ -36,6 +37,7 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddOptions<Capture.CaptureOptions>().BindConfiguration(Capture.CaptureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<Capture.CaptureBuffer>();
         silo.Services.TryAddSingleton<Capture.ICaptureStore, Capture.FileCaptureStore>();
+        silo.Services.AddAlertDelivery();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Versions.VersionReplicas>();

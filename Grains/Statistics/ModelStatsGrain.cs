@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cluster.Alerts;
 using Cluster.Drift;
 using Cluster.Grains;
 using Cluster.Models;
@@ -25,8 +26,11 @@ public sealed partial class ModelStatsGrain(
     private const int MinutesKept = 61;
     private const int MinRequestsToJudge = 20;
     private const int MinValuesToJudgeDrift = 50;
+    // Transitions are few; this bounds the queue only while the webhooks grain cannot be reached at all.
+    private const int UnsentKept = 100;
     private long _lastWrite;
     private long _lastJudged;
+    private readonly List<AlertTransition> _unsent = [];
 
     public async Task<DriftBinning?> Push(StatsDelta delta, MonitoringConfig monitoring)
     {
@@ -42,6 +46,7 @@ public sealed partial class ModelStatsGrain(
             _lastJudged = time.GetTimestamp();
             Judge(monitoring);
         }
+        if (_unsent.Count > 0) await SendTransitions();
         if (time.GetElapsedTime(_lastWrite) >= WriteEvery)
         {
             _lastWrite = time.GetTimestamp();
@@ -115,6 +120,8 @@ public sealed partial class ModelStatsGrain(
         })
         {
             if (AlertTracker.Update(state.State.Alerts, model, version, kind, threshold, value, now) is not { } change) continue;
+            _unsent.Add(AlertTransitions.From(change.Alert));
+            if (_unsent.Count > UnsentKept) _unsent.RemoveRange(0, _unsent.Count - UnsentKept);
             if (change.Raised)
             {
                 instruments.RecordAlertRaised(model, version, kind);
@@ -124,6 +131,28 @@ public sealed partial class ModelStatsGrain(
             {
                 LogCleared(logger, model, version, kind, change.Alert.Value, change.Alert.Threshold);
             }
+        }
+    }
+
+    /// <summary>
+    /// Hands raised and cleared alerts to the webhooks grain, the one door to every receiver. A transition
+    /// it could not take stays queued here and goes with the next push, in order.
+    /// </summary>
+    private async Task SendTransitions()
+    {
+        var webhooks = GrainFactory.GetGrain<IAlertWebhooksGrain>(GrainKeys.Registry);
+        while (_unsent.Count > 0)
+        {
+            try
+            {
+                await webhooks.Notify(_unsent[0]);
+            }
+            catch (Exception ex)
+            {
+                LogNotifyFailed(logger, _unsent[0].Id, ex);
+                return;
+            }
+            _unsent.RemoveAt(0);
         }
     }
 
@@ -154,6 +183,9 @@ public sealed partial class ModelStatsGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert raised: model {Model} version {Version} {Kind} is {Value:F3}, above {Threshold:F3}")]
     private static partial void LogRaised(ILogger logger, string model, string version, string kind, double value, double threshold);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert transition {Transition} did not reach the webhooks grain; retrying with the next push")]
+    private static partial void LogNotifyFailed(ILogger logger, string transition, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert cleared: model {Model} version {Version} {Kind} is {Value:F3}, back below {Threshold:F3}")]
     private static partial void LogCleared(ILogger logger, string model, string version, string kind, double value, double threshold);

@@ -1,6 +1,7 @@
 using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Placement;
+using Cluster.Silo.Alerts;
 using Cluster.Silo.Capture;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
@@ -74,6 +75,7 @@ public static class SiloApplication
             app.MapManagement();
             app.MapTraffic();
             app.MapCapture();
+            app.MapAlertWebhooks();
         }
         return app;
     }

@@ -60,6 +60,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             var response = await client.InferAsync("pair", [TensorData.From<float>("x", [1.5f, -2f], 1, 2)]);
             response.Outputs[0].ToArray<float>().ShouldBe([3f, -4f]);
             (await client.UploadVersionAsync("uploaded", "3", TestModels.Scale(7f), label: "stable")).Status.ShouldBe(Models.VersionStatus.Ready);
+            (await PutRaw(gateway.Http, "/api/alerts/webhooks", """{"receivers": [{"url": "http://127.0.0.1:9/hook", "secret": "kept"}]}""")).Status.ShouldBe(HttpStatusCode.OK);
         }
         finally
         {
@@ -81,6 +82,9 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             var (uploadedStatus, uploaded) = await Post(gateway.Http, "/v2/models/uploaded/versions/stable/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 2], new[] { 1f, 2f }) } });
             uploadedStatus.ShouldBe(HttpStatusCode.OK, "a version uploaded through the API, and its label, survive the restart");
             Floats(uploaded.GetProperty("outputs")[0]).ShouldBe([7f, 14f]);
+            var (_, webhooks) = await Get(gateway.Http, "/api/alerts/webhooks");
+            var receiver = webhooks.GetProperty("receivers").EnumerateArray().ShouldHaveSingleItem();
+            (receiver.GetProperty("url").GetString(), receiver.GetProperty("secret").GetString()).ShouldBe(("http://127.0.0.1:9/hook", "********"), "alert webhooks are grain state in PostgreSQL");
             Directory.GetFiles(Path.Combine(emptyRepository.Root, "cache"), "*.onnx").ShouldNotBeEmpty("the replicas loaded from the artifact store");
         }
         finally

@@ -23,7 +23,10 @@ public sealed class AlertTrackerTests
         var cleared = AlertTracker.Update(alerts, "m", "1", "error_rate", 0.1, 0.07, Now.AddMinutes(1))!.Value;
         cleared.Raised.ShouldBeFalse();
         cleared.Alert.ClearedAt.ShouldBe(Now.AddMinutes(1));
+        cleared.Alert.Value.ShouldBe(0.07, "the reading that cleared it");
         AlertTracker.Update(alerts, "m", "1", "error_rate", 0.1, 0.5, Now.AddMinutes(2))!.Value.Raised.ShouldBeTrue("a new episode is a new alert");
+        var raisedThreshold = AlertTracker.Update(alerts, "m", "1", "error_rate", 1, 0.5, Now.AddMinutes(3))!.Value.Alert;
+        (raisedThreshold.IsActive, raisedThreshold.Value, raisedThreshold.Threshold).ShouldBe((false, 0.5, 1.0), "cleared by a higher limit, which it reports");
         alerts.Count.ShouldBe(2);
     }
 
