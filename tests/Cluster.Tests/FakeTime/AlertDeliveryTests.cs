@@ -23,7 +23,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        var builder = FakeTimeClusterFixture.CreateBuilder(2, _clock, _repository.Root, silo => new FakeModelRuntime(silo));
+        var builder = FakeTimeClusterFixture.CreateBuilder(2, _clock, _repository.Root, silo => new FakeModelRuntime(silo, _clock.Provider));
         builder.ConfigureHost(host => host.Configuration[$"{AlertDeliveryOptions.SectionName}:MaxAttempts"] = "3");
         _cluster = builder.Build();
         await _cluster.DeployAsync();
