@@ -11,10 +11,11 @@ namespace Cluster.Batching;
 /// </summary>
 internal static class BatchTracing
 {
-    public static void RecordQueueWait(ActivityContext request, string model, string version, DateTimeOffset queuedAt)
+    public static void RecordQueueWait(ActivityContext request, string model, string version, TimeProvider time, TimeSpan waited)
     {
-        if (!InferenceTracing.Source.HasListeners() || request == default) return;
-        using var span = InferenceTracing.Source.StartActivity("queue", ActivityKind.Internal, request, startTime: queuedAt);
+        // A request whose trace is not recorded gets no queue span (parent-based sampling would drop it), and pays nothing for it.
+        if (!request.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) || !InferenceTracing.Source.HasListeners()) return;
+        using var span = InferenceTracing.Source.StartActivity("queue", ActivityKind.Internal, request, startTime: time.GetUtcNow() - waited);
         span?.SetTag("cluster.model", model);
         span?.SetTag("cluster.version", version);
     }

@@ -109,7 +109,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
                 var waited = _scheduler.Elapsed(pending.EnqueuedAt, now);
                 instruments.RecordQueueWait(_model, _version, waited);
                 if (Recording) _stats.RecordQueueWait(waited);
-                BatchTracing.RecordQueueWait(pending.Trace, _model, _version, time.GetUtcNow() - waited);
+                BatchTracing.RecordQueueWait(pending.Trace, _model, _version, time, waited);
             }
             // Not awaited, so every replica with room gets a batch; Run completes every caller itself and never throws.
             _ = RunThenPump(batch);

@@ -6,7 +6,7 @@ namespace Cluster.Telemetry;
 /// The cluster's spans (activity source <c>Cluster.Inference</c>): parse, route, queue, batch,
 /// compute and write. Grain calls carry the W3C trace context between silos (Orleans activity
 /// propagation), so one request's spans form one trace from the gateway to the silo that computed it.
-/// A span is only made when a listener samples it, so with tracing off each costs one check.
+/// A span is only made under a recorded one, so with tracing off (or a request sampled out) each costs one check.
 /// </summary>
 public static class InferenceTracing
 {
@@ -18,6 +18,9 @@ public static class InferenceTracing
     /// <summary>Starts a span of ours under the current one, tagged with model and version.</summary>
     public static Activity? Start(string name, string model, string? version, ActivityKind kind = ActivityKind.Internal)
     {
+        // Under a span nobody records (nothing exported, or sampled out) a child would be dropped too (parent-based sampling),
+        // yet still be allocated for propagation: skip it, the parent already carries the context.
+        if (Activity.Current is not { Recorded: true }) return null;
         var span = Source.StartActivity(name, kind);
         if (span is null) return null;
         span.SetTag("cluster.model", model);
