@@ -8,19 +8,23 @@ namespace Cluster.Capture;
 
 /// <summary>
 /// The silo's bounded queue of captured requests between routers and the capture writer. A router
-/// never waits on it: when the writer falls behind and the queue is full, the new record is dropped
-/// and counted (<c>cluster.capture.dropped</c>), as are batches the store failed to take.
+/// never waits on it: when the writer falls behind and the queue is full (in records, or in the tensor
+/// bytes they hold), the new record is dropped and counted (<c>cluster.capture.dropped</c>), as are
+/// batches the store failed to take.
 /// </summary>
 public sealed class CaptureBuffer
 {
     private readonly Channel<CapturedRequest> _channel;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _written;
+    private readonly long _maxBytes;
     private long _droppedTotal;
+    private long _queuedBytes;
 
     /// <summary>Creates the queue with <see cref="CaptureOptions.BufferSize"/> places and the capture counters.</summary>
     public CaptureBuffer(IOptions<CaptureOptions> options, IMeterFactory meterFactory)
     {
+        _maxBytes = options.Value.BufferBytes;
         _channel = Channel.CreateBounded<CapturedRequest>(
             new BoundedChannelOptions(options.Value.BufferSize) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             CountDropped);
@@ -32,14 +36,36 @@ public sealed class CaptureBuffer
     /// <summary>Records dropped on this silo since it started.</summary>
     public long Dropped => Interlocked.Read(ref _droppedTotal);
 
-    /// <summary>What the writer drains.</summary>
-    public ChannelReader<CapturedRequest> Reader => _channel.Reader;
+    /// <summary>Tensor bytes the queued records hold.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>Waits until a record is queued; false once the queue is completed and empty.</summary>
+    public ValueTask<bool> WaitToTakeAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Takes the oldest queued record, if any (the writer alone calls this).</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out CapturedRequest request)
+    {
+        if (!_channel.Reader.TryRead(out request)) return false;
+        Interlocked.Add(ref _queuedBytes, -request.PayloadBytes);
+        return true;
+    }
 
     /// <summary>Whether to capture this request: a draw against the model's fraction.</summary>
     public static bool Sample(CaptureConfig config) => config.Fraction >= 1 || Random.Shared.NextDouble() < config.Fraction;
 
     /// <summary>Queues a record if there is room; otherwise it is dropped and counted. Never blocks.</summary>
-    public void Offer(CapturedRequest request) => _channel.Writer.TryWrite(request);
+    public void Offer(CapturedRequest request)
+    {
+        var bytes = request.PayloadBytes;
+        if (Interlocked.Add(ref _queuedBytes, bytes) > _maxBytes && bytes > 0)
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes);
+            CountDropped(request.Model, 1);
+            return;
+        }
+        // A full queue drops the record through the channel's callback, which gives its bytes back.
+        _channel.Writer.TryWrite(request);
+    }
 
     /// <summary>Counts records that were taken from the queue but could not be stored.</summary>
     public void CountDropped(string model, int count)
@@ -57,5 +83,9 @@ public sealed class CaptureBuffer
     /// <summary>Ends the queue: the writer stores what is left and stops.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
-    private void CountDropped(CapturedRequest request) => CountDropped(request.Model, 1);
+    private void CountDropped(CapturedRequest request)
+    {
+        Interlocked.Add(ref _queuedBytes, -request.PayloadBytes);
+        CountDropped(request.Model, 1);
+    }
 }

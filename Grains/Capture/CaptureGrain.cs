@@ -17,6 +17,6 @@ public sealed class CaptureGrain(ICaptureStore store, IAuditLog audit) : Grain, 
         var model = this.GetPrimaryKeyString();
         // Payloads may be personal data: who read them is recorded before the first one leaves.
         await audit.Append("capture.export", model, null, query.ToString());
-        await foreach (var line in store.Read(model, query, cancellationToken)) yield return line;
+        await foreach (var line in store.Read(model, query, cancellationToken)) yield return CaptureExportJson.ToExported(line);
     }
 }

@@ -16,9 +16,20 @@ public sealed class CaptureOptions
     [Range(1, 10_000_000)]
     public int BufferSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most tensor bytes (inputs and outputs) the queued requests may hold; past this, new ones are dropped
+    /// and counted, so a writer that falls behind on large tensors cannot take the silo's memory.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long BufferBytes { get; set; } = 256L << 20;
+
     /// <summary>Most records the writer hands to the store at once.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>A batch closes once its formatted records reach this many bytes, even below <see cref="BatchSize"/>.</summary>
+    [Range(1, int.MaxValue)]
+    public int BatchBytes { get; set; } = 16 << 20;
 
     /// <summary>How often expired records are pruned.</summary>
     [Range(1, 1440)]

@@ -26,4 +26,16 @@ public sealed record CapturedRequest(
 {
     /// <summary>When the answer (or the failure) came.</summary>
     public DateTimeOffset CompletedAt => ReceivedAt + Duration;
+
+    /// <summary>Tensor bytes this record keeps alive while it waits to be written.</summary>
+    public long PayloadBytes
+    {
+        get
+        {
+            var bytes = 0L;
+            foreach (var input in Request.Inputs) bytes += input.Data.Length;
+            if (!Outputs.IsDefault) foreach (var output in Outputs) bytes += output.Data.Length;
+            return bytes;
+        }
+    }
 }

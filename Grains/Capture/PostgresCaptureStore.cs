@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -22,7 +23,7 @@ public sealed class PostgresCaptureStore(NpgsqlDataSource database) : ICaptureSt
             await copy.WriteAsync(record.Version, NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(record.CompletedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await copy.WriteAsync(record.ExpiresOn, NpgsqlDbType.Date, cancellationToken);
-            await copy.WriteAsync(record.Json, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(Encoding.UTF8.GetString(record.Json.Span), NpgsqlDbType.Text, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
     }

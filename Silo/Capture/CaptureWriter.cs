@@ -6,23 +6,24 @@ namespace Cluster.Silo.Capture;
 
 /// <summary>
 /// Drains the silo's <see cref="CaptureBuffer"/>: formats what is queued (up to <see cref="CaptureOptions.BatchSize"/>
-/// at a time, so a store that is slow gets larger batches) and hands it to the <see cref="ICaptureStore"/>; a batch the
+/// records or <see cref="CaptureOptions.BatchBytes"/> at a time, so a store that is slow gets larger batches) into one
+/// reused buffer and hands it to the <see cref="ICaptureStore"/>; a batch the
 /// store refuses is dropped and counted. Prunes expired records every <see cref="CaptureOptions.PruneEveryMinutes"/>.
 /// </summary>
 internal sealed partial class CaptureWriter(
     CaptureBuffer buffer, ICaptureStore store, IOptions<CaptureOptions> options, TimeProvider time, ILogger<CaptureWriter> logger) : BackgroundService
 {
-    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+    // One batch's lines, kept between batches: at full capture of large tensors a fresh buffer per record would be garbage at the rate of the traffic.
+    private readonly ArrayBufferWriter<byte> _json = new(1 << 20);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(Drain(stoppingToken), PruneEvery(stoppingToken));
 
     private async Task Drain(CancellationToken stoppingToken)
     {
-        var reader = buffer.Reader;
         var batch = new List<CaptureRecord>(options.Value.BatchSize);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (await buffer.WaitToTakeAsync(stoppingToken))
             {
                 await WriteBatch(batch, CancellationToken.None);
             }
@@ -31,17 +32,23 @@ internal sealed partial class CaptureWriter(
         {
             // Stopping: what is queued now is still written below.
         }
-        while (reader.TryPeek(out _)) await WriteBatch(batch, CancellationToken.None);
+        while (await WriteBatch(batch, CancellationToken.None) > 0)
+        {
+        }
     }
 
-    private async Task WriteBatch(List<CaptureRecord> batch, CancellationToken cancellationToken)
+    /// <summary>Formats and stores what is queued, up to a batch; returns how many records it took from the queue.</summary>
+    private async Task<int> WriteBatch(List<CaptureRecord> batch, CancellationToken cancellationToken)
     {
         batch.Clear();
-        while (batch.Count < options.Value.BatchSize && buffer.Reader.TryRead(out var captured))
+        _json.ResetWrittenCount();
+        var taken = 0;
+        while (batch.Count < options.Value.BatchSize && _json.WrittenCount < options.Value.BatchBytes && buffer.TryTake(out var captured))
         {
+            taken++;
             try
             {
-                batch.Add(CaptureJson.Format(captured, _json));
+                batch.Add(CaptureRecordJson.Append(captured, _json));
             }
             catch (Exception ex)
             {
@@ -49,7 +56,7 @@ internal sealed partial class CaptureWriter(
                 LogFormatFailed(logger, captured.Model, ex.Message);
             }
         }
-        if (batch.Count == 0) return;
+        if (batch.Count == 0) return taken;
         try
         {
             await store.Append(batch, cancellationToken);
@@ -61,6 +68,7 @@ internal sealed partial class CaptureWriter(
             foreach (var model in batch.GroupBy(r => r.Model)) buffer.CountDropped(model.Key, model.Count());
             LogStoreFailed(logger, batch.Count, ex.Message);
         }
+        return taken;
     }
 
     private async Task PruneEvery(CancellationToken stoppingToken)

@@ -64,8 +64,8 @@ internal static class InferenceResponseJsonWriter
                 var offset = 0;
                 while (true)
                 {
-                    offset = TensorJsonData.WriteElements(writer, output.DataType, output.Data, offset, flushedAt + FlushThreshold);
-                    var written = TensorJsonData.Written(writer);
+                    offset = TensorJsonElements.Write(writer, output.DataType, output.Data, offset, flushedAt + FlushThreshold);
+                    var written = TensorJsonElements.Written(writer);
                     if (written < flushedAt + FlushThreshold) break;
                     writer.Flush();
                     if (body is not null) await body.FlushAsync(cancellationToken);

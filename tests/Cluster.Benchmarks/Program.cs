@@ -13,7 +13,8 @@ using Microsoft.ML.OnnxRuntime;
 // (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison;
 // --step-load: only the autoscaling step load; --paging: only the memory-budget paging run;
 // --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
-// batch size on the cores taskset gives, no silo; the split-core protocol run is protocols-split-cores.sh).
+// batch size on the cores taskset gives, no silo; the split-core protocol run and the capture/tracing cost run
+// (RUN=observability) are protocols-split-cores.sh).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync(args);
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -39,11 +40,14 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["adaptive"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}}""",
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
     ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
+    ["capture"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": true, "outputs": true}}""",
+    ["capturemeta"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": false, "outputs": false}}""",
 }, seed: 2);
 // Split-core protocol runs (protocols-split-cores.sh): the model folder for a separate silo, raw ONNX Runtime alone, or the load generator alone.
 if (ArgText("--write-repository") is { } modelFolder)
 {
-    SplitCores.WriteRepository(cls, modelFolder);
+    if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "capture", "capturemeta");
+    else SplitCores.WriteRepository(cls, modelFolder);
     return 0;
 }
 if (args.Contains("--raw-only"))
@@ -66,6 +70,10 @@ if (args.Contains("--batch-curve"))
 }
 if (ArgText("--external") is { } rawCores)
 {
+    if (args.Contains("--observability"))
+    {
+        return await ObservabilityCost.RunAsync(cls, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
+    }
     return await SplitCores.RunAsync(cls, rawCores, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
 }
 

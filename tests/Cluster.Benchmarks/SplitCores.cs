@@ -19,13 +19,16 @@ internal static class SplitCores
     private const string RawLine = "raw-throughput ";
     private const int Rounds = 3;
 
-    /// <summary>Writes the served model (the classifier with adaptive batching) into <paramref name="repository"/>.</summary>
-    public static void WriteRepository(BenchModel model, string repository)
+    /// <summary>Writes the served model (the classifier with adaptive batching, or the given <paramref name="modes"/>) into <paramref name="repository"/>.</summary>
+    public static void WriteRepository(BenchModel model, string repository, params string[] modes)
     {
-        var folder = Path.Combine(repository, model.Served("adaptive"));
-        Directory.CreateDirectory(Path.Combine(folder, "1"));
-        File.Copy(model.Path, Path.Combine(folder, "1", "model.onnx"), overwrite: true);
-        File.WriteAllText(Path.Combine(folder, "config.json"), model.Configs["adaptive"]);
+        foreach (var mode in modes.Length == 0 ? ["adaptive"] : modes)
+        {
+            var folder = Path.Combine(repository, model.Served(mode));
+            Directory.CreateDirectory(Path.Combine(folder, "1"));
+            File.Copy(model.Path, Path.Combine(folder, "1", "model.onnx"), overwrite: true);
+            File.WriteAllText(Path.Combine(folder, "config.json"), model.Configs[mode]);
+        }
     }
 
     /// <summary>Raw ONNX Runtime alone, printed for the parent process to read.</summary>
@@ -50,12 +53,7 @@ internal static class SplitCores
     public static async Task<int> RunAsync(BenchModel model, string rawCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
-        var clock = Stopwatch.StartNew();
-        while (!await Ready(http, $"/v2/models/{model.Served("adaptive")}/ready"))
-        {
-            if (clock.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("The silo never served the model.");
-            await Task.Delay(250);
-        }
+        await WaitReady(http, model.Served("adaptive"));
         await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(GrpcUrl);
         var grpc = new Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient(channel);
@@ -111,13 +109,24 @@ internal static class SplitCores
     }
 
     /// <summary>One served cell after its warm-up, with the silo's CPU time per answered call over the measured time alone.</summary>
-    private static async Task<(LoadResult Result, double CpuMsPerCall)> MeasureServed(string name, Func<int, Task> target, int siloPid, TimeSpan warmup, TimeSpan duration)
+    internal static async Task<(LoadResult Result, double CpuMsPerCall)> MeasureServed(string name, Func<int, Task> target, int siloPid, TimeSpan warmup, TimeSpan duration)
     {
         await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, warmup, target);
         var calls = new StrongBox<long>();
         var before = ProcessCpu.Of(siloPid);
         var result = await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, duration, ProcessCpu.Counted(target, calls));
         return (result, (ProcessCpu.Of(siloPid) - before).TotalMilliseconds / calls.Value);
+    }
+
+    /// <summary>Waits (up to two minutes) until the silo says <paramref name="served"/> is ready.</summary>
+    internal static async Task WaitReady(HttpClient http, string served)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await Ready(http, $"/v2/models/{served}/ready"))
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"The silo never served {served}.");
+            await Task.Delay(250);
+        }
     }
 
     private static async Task<bool> Ready(HttpClient http, string path)

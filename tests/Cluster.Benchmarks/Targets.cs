@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Cluster.Client;
 using Microsoft.ML.OnnxRuntime;
@@ -23,7 +24,8 @@ internal static class Targets
     public static Func<int, Task> Client(InferenceClient client, BenchModel model, string mode) =>
         i => client.InferAsync(model.Served(mode), [model.Tensors[i % model.Tensors.Length]]);
 
-    public static Func<int, Task> HttpBinary(HttpClient http, BenchModel model, string mode)
+    /// <param name="unsampled">Send a W3C <c>traceparent</c> whose sampled flag is off, as a caller that records no trace would.</param>
+    public static Func<int, Task> HttpBinary(HttpClient http, BenchModel model, string mode, bool unsampled = false)
     {
         var path = $"/v2/models/{model.Served(mode)}/infer";
         return async i =>
@@ -31,7 +33,9 @@ internal static class Targets
             using var content = new ByteArrayContent(model.BinaryBodies[i % model.BinaryBodies.Length]);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.Add("Inference-Header-Content-Length", model.BinaryHeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var response = await http.PostAsync(path, content);
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            if (unsampled) request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
+            using var response = await http.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
             if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from {path}");
         };

@@ -8,6 +8,8 @@
 # whole time (no raw rounds), e.g. to profile the silo meanwhile. SETTLE=seconds (20) drives every
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
+# RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
+# baseline on the same silo instead of the protocols (ObservabilityCost.cs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-0}
@@ -18,12 +20,21 @@ dotnet build -c Release tests/Cluster.Benchmarks -v q -nologo >/dev/null
 bench=tests/Cluster.Benchmarks/bin/Release/net10.0/linux-x64/Cluster.Benchmarks
 repo=$(mktemp -d)
 log=$(mktemp)
-"$bench" --write-repository "$repo"
+captures=$(mktemp -d)
+run_args=()
+silo_run_args=()
+if [ "${RUN:-}" = observability ]; then
+  run_args=(--observability)
+  silo_run_args=(--Telemetry:OtlpEndpoint=http://127.0.0.1:14317 --Telemetry:SampleRatio=1 --Capture:Directory="$captures")
+  # Spans leave every 0.5 s instead of OpenTelemetry's 5 s, so their export is paid within the traced arm's own rounds.
+  export OTEL_BSP_SCHEDULE_DELAY=500
+fi
+"$bench" --write-repository "$repo" "${run_args[@]}"
 # ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.
 threads=$(taskset -c "$server" nproc)
 env ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
   --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
-  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning ${SILO_ARGS:-} >"$log" 2>&1 &
+  --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning "${silo_run_args[@]}" ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
-trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log"' EXIT
-taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} --warmup "${WARMUP:-5}" --settle "${SETTLE:-20}"
+trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log" "$captures"' EXIT
+taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} --warmup "${WARMUP:-5}" --settle "${SETTLE:-20}" "${run_args[@]}"

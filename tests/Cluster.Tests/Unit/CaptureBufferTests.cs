@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Cluster.Capture;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shouldly;
@@ -37,15 +38,15 @@ public sealed class CaptureBufferTests
 
         buffer.Dropped.ShouldBe(3);
         counted.ShouldBe(3);
-        buffer.Reader.TryRead(out var first).ShouldBeTrue();
-        buffer.Reader.TryRead(out var second).ShouldBeTrue();
-        buffer.Reader.TryRead(out _).ShouldBeFalse();
+        buffer.TryTake(out var first).ShouldBeTrue();
+        buffer.TryTake(out var second).ShouldBeTrue();
+        buffer.TryTake(out _).ShouldBeFalse();
         (first!.Request.Id, second!.Request.Id).ShouldBe(("r0", "r1"));
 
         // Room again: the next record is queued, nothing more dropped.
         buffer.Offer(Captured("r5"));
         buffer.Dropped.ShouldBe(3);
-        buffer.Reader.TryRead(out var third).ShouldBeTrue();
+        buffer.TryTake(out var third).ShouldBeTrue();
         third!.Request.Id.ShouldBe("r5");
     }
 
@@ -58,6 +59,30 @@ public sealed class CaptureBufferTests
         buffer.CountDropped("m", 40);
 
         buffer.Dropped.ShouldBe(40);
+    }
+
+    [Fact]
+    public void RecordsPastTheByteBudgetAreDroppedAndTakingOneGivesItsBytesBack()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var buffer = new CaptureBuffer(Options.Create(new CaptureOptions { BufferBytes = 1000 }), services.GetRequiredService<IMeterFactory>());
+        CapturedRequest Large(string id) => new(
+            "m", "1", "primary", new InferenceRequest(id, [TensorData.From<float>("x", new float[100], 100)], []),
+            [TensorData.From<float>("y", new float[50], 50)], new CaptureConfig(1), null, DateTimeOffset.UnixEpoch, TimeSpan.Zero, "success", null);
+
+        buffer.Offer(Large("a"));
+        buffer.QueuedBytes.ShouldBe(600);
+        buffer.Offer(Large("b"));
+
+        buffer.Dropped.ShouldBe(1, "600 + 600 bytes of tensors exceed the 1000-byte budget");
+        buffer.QueuedBytes.ShouldBe(600);
+        buffer.TryTake(out var first).ShouldBeTrue();
+        first!.Request.Id.ShouldBe("a");
+        buffer.QueuedBytes.ShouldBe(0);
+        buffer.Offer(Large("c"));
+        buffer.Dropped.ShouldBe(1);
+        buffer.TryTake(out var next).ShouldBeTrue();
+        next!.Request.Id.ShouldBe("c");
     }
 
     [Fact]

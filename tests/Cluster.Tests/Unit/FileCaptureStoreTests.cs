@@ -1,3 +1,4 @@
+using System.Text;
 using Cluster.Capture;
 using Microsoft.Extensions.Options;
 using Shouldly;
@@ -18,7 +19,7 @@ public sealed class FileCaptureStoreTests : IDisposable
 
     private static CaptureRecord Record(string id, string version, DateTimeOffset at, int retention = 30) =>
         new(id, null, "m", version, at, retention,
-            $$"""{"id":"{{id}}","trace_id":null,"model":"m","version":"{{version}}","completed_at":"{{at:O}}","inputs":[{"name":"x","data":[1,2]}]}""");
+            Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","trace_id":null,"model":"m","version":"{{version}}","completed_at":"{{at:O}}","inputs":[{"name":"x","data":[1,2]}]}"""));
 
     private static async Task<string[]> Ids(FileCaptureStore store, CaptureQuery query, string model = "m")
     {

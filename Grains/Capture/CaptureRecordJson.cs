@@ -1,31 +1,37 @@
 using System.Buffers;
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
-using Cluster.Capture;
-using Cluster.Silo.Inference.Json;
 using Cluster.Tensors;
 
-namespace Cluster.Silo.Capture;
+namespace Cluster.Capture;
 
 /// <summary>
-/// Formats a captured request as one line of JSON, in the capture writer (never on the request path).
-/// <c>version</c> and <c>completed_at</c> come before the tensors, so a file export can filter by them
-/// without parsing a record's payload (<see cref="CaptureLineFields"/>). Tensors are in v2 JSON form;
-/// a redacted input keeps only its name, datatype and shape.
+/// A captured request as one line of JSON, as stores keep it. Formatting runs in the capture writer, off
+/// the request path, but on the silo's cores, so it is kept to copies: a tensor's bytes go in as base64
+/// (<c>"raw"</c>) and become v2 JSON <c>data</c> only when someone exports the record
+/// (<see cref="CaptureExportJson"/>); printing a 110 KB input as decimal text costs several times the
+/// inference. <c>version</c> and <c>completed_at</c> come before the tensors, so a file export can filter
+/// without parsing a record's payload (<see cref="CaptureLineFields"/>). A redacted input keeps only its
+/// name, datatype and shape.
 /// </summary>
-internal static class CaptureJson
+public static class CaptureRecordJson
 {
-    public static CaptureRecord Format(CapturedRequest captured, ArrayBufferWriter<byte> buffer)
+    /// <summary>The stored member holding a tensor's raw bytes in base64.</summary>
+    public const string RawMember = "raw";
+
+    /// <summary>
+    /// Appends the record to <paramref name="buffer"/> and returns it with its line as a slice of the buffer,
+    /// valid until the buffer is reset (a batch's records share one buffer).
+    /// </summary>
+    public static CaptureRecord Append(CapturedRequest captured, ArrayBufferWriter<byte> buffer)
     {
-        buffer.ResetWrittenCount();
+        var start = buffer.WrittenCount;
         var id = captured.Request.Id ?? "";
-        var traceId = captured.TraceId;
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteString("id", id);
-            w.WriteString("trace_id", traceId);
+            w.WriteString("trace_id", captured.TraceId);
             w.WriteString("model", captured.Model);
             w.WriteString("version", captured.Version);
             w.WriteString("completed_at", captured.CompletedAt);
@@ -39,8 +45,9 @@ internal static class CaptureJson
             if (captured.Config.Outputs && !captured.Outputs.IsDefault) WriteTensors(w, "outputs", captured.Outputs, static _ => false);
             w.WriteEndObject();
         }
-        return new CaptureRecord(id, traceId, captured.Model, captured.Version, captured.CompletedAt, captured.Config.RetentionDays,
-            Encoding.UTF8.GetString(buffer.WrittenSpan));
+        // WrittenMemory is taken after the record: a slice of an earlier, outgrown array would still hold the same bytes.
+        var line = buffer.WrittenMemory[start..];
+        return new CaptureRecord(id, captured.TraceId, captured.Model, captured.Version, captured.CompletedAt, captured.Config.RetentionDays, line);
     }
 
     private static void WriteTensors(Utf8JsonWriter w, string name, ImmutableArray<TensorData> tensors, Func<string, bool> redacted)
@@ -54,23 +61,8 @@ internal static class CaptureJson
             w.WriteStartArray("shape");
             foreach (var dim in tensor.Shape) w.WriteNumberValue(dim);
             w.WriteEndArray();
-            if (redacted(tensor.Name))
-            {
-                w.WriteBoolean("redacted", true);
-            }
-            else if (tensor.DataType == TensorDataType.Bytes && !BytesTensor.IsUtf8(tensor.Data))
-            {
-                // JSON strings cannot carry these bytes; base64 keeps them exact.
-                w.WriteStartArray("data_base64");
-                foreach (var element in BytesTensor.Decode(tensor.Data)) w.WriteBase64StringValue(element);
-                w.WriteEndArray();
-            }
-            else
-            {
-                w.WriteStartArray("data");
-                TensorJsonData.WriteElements(w, tensor.DataType, tensor.Data, 0, long.MaxValue);
-                w.WriteEndArray();
-            }
+            if (redacted(tensor.Name)) w.WriteBoolean("redacted", true);
+            else w.WriteBase64String(RawMember, tensor.Data);
             w.WriteEndObject();
         }
         w.WriteEndArray();
