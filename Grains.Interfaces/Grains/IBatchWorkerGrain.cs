@@ -13,11 +13,11 @@ namespace Cluster.Grains;
 public interface IBatchWorkerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Runs a validated request as part of a batch and returns its own outputs; cancelling drops it
+    /// Runs a validated request as part of a batch and returns its own outputs, with its queue and compute time; cancelling drops it
     /// if not yet computed. <paramref name="replicas"/> is the version's serving replica count as the
     /// caller's catalog copy has it; with 0 the request waits for a cold start.
     /// </summary>
-    [Alias("Infer")] Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken);
+    [Alias("Infer")] Task<BatchedOutputs> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken);
 
     /// <summary>The worker's current batching settings and counters.</summary>
     [Alias("GetStats"), AlwaysInterleave] Task<BatchingStats> GetStats();

@@ -69,7 +69,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         _scheduler.FailQueued(new InferenceFailedException($"The batch worker of {_model} version {_version} shut down; retry the request."), time.GetTimestamp());
     }
 
-    public async Task<ImmutableArray<TensorData>> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken)
+    public async Task<BatchedOutputs> Infer(InferenceRequest request, ModelConfig config, int replicas, CancellationToken cancellationToken)
     {
         _scheduler.Configure(config, replicas);
         cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +107,7 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             foreach (var pending in batch.Requests)
             {
                 var waited = _scheduler.Elapsed(pending.EnqueuedAt, now);
+                pending.QueueTime = waited;
                 instruments.RecordQueueWait(_model, _version, waited);
                 if (Recording) _stats.RecordQueueWait(waited);
                 BatchTracing.RecordQueueWait(pending.Trace, _model, _version, time, waited);
@@ -134,7 +135,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             var result = await RunOnReplica(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
-            for (var i = 0; i < batch.Requests.Count; i++) batch.Requests[i].Completion.TrySetResult(outputs[i]);
+            for (var i = 0; i < batch.Requests.Count; i++)
+            {
+                var pending = batch.Requests[i];
+                pending.Completion.TrySetResult(new BatchedOutputs(outputs[i], pending.QueueTime, result.ComputeTime));
+            }
             var rows = joined.RowCounts.Sum();
             if (Recording) RecordBatch(batch, joined, result, rows, done);
             _scheduler.Completed(batch, rows, result.ComputeTime, done);

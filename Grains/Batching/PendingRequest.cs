@@ -26,7 +26,10 @@ internal sealed class PendingRequest(InferenceRequest request, int rows, string 
     /// Completed with the request's outputs, its error, or cancellation. Thread-safe, so a
     /// cancellation callback may complete it from any thread; the worker only reads it.
     /// </summary>
-    public TaskCompletionSource<ImmutableArray<TensorData>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<BatchedOutputs> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How long it waited in the queue before its batch left for a replica (set when the batch leaves).</summary>
+    public TimeSpan QueueTime { get; set; }
 
     public CancellationTokenRegistration Cancellation { get; set; }
 

@@ -36,7 +36,9 @@ public static class CaptureRecordJson
             w.WriteString("version", captured.Version);
             w.WriteString("completed_at", captured.CompletedAt);
             w.WriteString("received_at", captured.ReceivedAt);
-            w.WriteNumber("duration_ms", Math.Round(captured.Duration.TotalMilliseconds, 3));
+            w.WriteNumber("duration_ms", Milliseconds(captured.Duration));
+            if (captured.QueueTime is { } queue) w.WriteNumber("queue_ms", Milliseconds(queue));
+            if (captured.ComputeTime is { } compute) w.WriteNumber("compute_ms", Milliseconds(compute));
             w.WriteString("arm", captured.Arm);
             w.WriteString("routing_key", captured.Request.RoutingKey);
             w.WriteString("outcome", captured.Outcome);
@@ -49,6 +51,8 @@ public static class CaptureRecordJson
         var line = buffer.WrittenMemory[start..];
         return new CaptureRecord(id, captured.TraceId, captured.Model, captured.Version, captured.CompletedAt, captured.Config.RetentionDays, line);
     }
+
+    private static double Milliseconds(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
 
     private static void WriteTensors(Utf8JsonWriter w, string name, ImmutableArray<TensorData> tensors, Func<string, bool> redacted)
     {

@@ -24,6 +24,12 @@ public sealed record CapturedRequest(
     string Model, string Version, string Arm, InferenceRequest Request, ImmutableArray<TensorData> Outputs, CaptureConfig Config,
     string? TraceId, DateTimeOffset ReceivedAt, TimeSpan Duration, string Outcome, string? Error)
 {
+    /// <summary>Time in the batch worker's queue; null when no batch worker answered (a cache hit, a refusal, a failure).</summary>
+    public TimeSpan? QueueTime { get; init; }
+
+    /// <summary>ONNX Runtime's time for the batch that carried it; null when no batch worker answered.</summary>
+    public TimeSpan? ComputeTime { get; init; }
+
     /// <summary>When the answer (or the failure) came.</summary>
     public DateTimeOffset CompletedAt => ReceivedAt + Duration;
 

@@ -91,6 +91,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         if (capture is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
         var receivedAt = capture is null ? default : time.GetUtcNow();
         ImmutableArray<TensorData> answered = default;
+        BatchedOutputs? batched = null;
         string? error = null;
         try
         {
@@ -102,8 +103,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                 instruments.RecordCacheLookup(Model, entry.Version, hit);
                 if (hit) return new InferenceResponse(Model, entry.Version, request.Id, answered = cached);
             }
-            var outputs = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
-            answered = outputs;
+            batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
+            var outputs = answered = batched.Outputs;
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             var shadows = MirrorToShadows(request, entry.Version, outputs, capture);
             if (shadows > 0) span?.SetTag("cluster.shadows", shadows);
@@ -133,7 +134,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             span?.SetTag("cluster.outcome", outcome);
             var elapsed = time.GetElapsedTime(started);
             instruments.RecordRequest(Model, entry.Version, outcome, elapsed);
-            if (capture is not null) Capture(entry.Version, "primary", request, answered, capture, receivedAt, elapsed, outcome, error);
+            if (capture is not null) Capture(entry.Version, "primary", request, answered, batched, capture, receivedAt, elapsed, outcome, error);
         }
     }
 
@@ -166,22 +167,26 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             var config = shadow.Registration.Config;
             InferenceRequestValidator.Validate(request, shadow.Signature!, config.MaxBatchSize);
             using var timeout = new CancellationTokenSource(ShadowTimeout, time);
-            var outputs = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, shadow.Replicas, timeout.Token);
-            answered = outputs;
-            _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, outputs);
-            if (capture is not null) Capture(shadow.Version, "shadow", request, outputs, capture, receivedAt, time.GetElapsedTime(started), "success", null);
+            var batched = await Worker(shadow.Version).Infer(request with { Timeout = ShadowTimeout }, config, shadow.Replicas, timeout.Token);
+            answered = batched.Outputs;
+            _shadows.Succeeded(shadow.Version, time.GetElapsedTime(started), primaryOutputs, batched.Outputs);
+            if (capture is not null) Capture(shadow.Version, "shadow", request, batched.Outputs, batched, capture, receivedAt, time.GetElapsedTime(started), "success", null);
         }
         catch (Exception ex)
         {
             // Whatever the shadow does wrong is its figure to report, never the caller's problem.
             _shadows.Failed(shadow.Version);
-            if (capture is not null) Capture(shadow.Version, "shadow", request, answered, capture, receivedAt, time.GetElapsedTime(started), "error", ex.Message);
+            if (capture is not null) Capture(shadow.Version, "shadow", request, answered, null, capture, receivedAt, time.GetElapsedTime(started), "error", ex.Message);
         }
     }
 
-    private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, CaptureConfig config,
+    private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, BatchedOutputs? batched, CaptureConfig config,
         DateTimeOffset receivedAt, TimeSpan duration, string outcome, string? error) =>
-        captures.Offer(new CapturedRequest(Model, version, arm, request, outputs, config, CaptureTrace.Current, receivedAt, duration, outcome, error));
+        captures.Offer(new CapturedRequest(Model, version, arm, request, outputs, config, CaptureTrace.Current, receivedAt, duration, outcome, error)
+        {
+            QueueTime = batched?.QueueTime,
+            ComputeTime = batched?.ComputeTime,
+        });
 
     private void StartHousekeeping() =>
         _housekeeping ??= this.RegisterGrainTimer(Housekeeping, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = false });

@@ -10,11 +10,11 @@ namespace Cluster.Tests.EndToEnd;
 /// <summary>Prediction capture on the embedded default: sampled requests land in JSON-lines files and come back through the export.</summary>
 public sealed class CaptureTests(ServingFixture serving)
 {
-    private async Task<string> CapturedModel(string capture)
+    private async Task<string> CapturedModel(string capture, string batching = "")
     {
         var model = $"cap-{Guid.NewGuid():N}"[..12];
         await serving.Client.UploadVersionAsync(model, "1", TestModels.Scale(2f));
-        var (status, body) = await PutRaw(serving.Http, $"/api/models/{model}/config", $$"""{"max_batch_size": 8, "capture": {{capture}}}""");
+        var (status, body) = await PutRaw(serving.Http, $"/api/models/{model}/config", $$"""{"max_batch_size": 8, {{batching}} "capture": {{capture}}}""");
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
         await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
         return model;
@@ -76,6 +76,8 @@ public sealed class CaptureTests(ServingFixture serving)
             record.GetProperty("arm").GetString().ShouldBe("primary");
             record.GetProperty("outcome").GetString().ShouldBe("success");
             record.GetProperty("duration_ms").GetDouble().ShouldBeGreaterThan(0);
+            record.GetProperty("queue_ms").GetDouble().ShouldBeInRange(0, record.GetProperty("duration_ms").GetDouble());
+            record.GetProperty("compute_ms").GetDouble().ShouldBeInRange(0, record.GetProperty("duration_ms").GetDouble());
             record.GetProperty("completed_at").GetDateTimeOffset().ShouldBeGreaterThanOrEqualTo(record.GetProperty("received_at").GetDateTimeOffset());
         }
         var input = second.GetProperty("inputs").EnumerateArray().Single();
@@ -102,6 +104,20 @@ public sealed class CaptureTests(ServingFixture serving)
         exports.Length.ShouldBeGreaterThanOrEqualTo(5, "every export is audited, the client's too");
         exports.Select(r => r.GetProperty("actor").GetString()).ShouldContain("client");
         exports.Select(r => r.GetProperty("after").GetString()).ShouldContain(a => a!.Contains("version=2"));
+    }
+
+    [Fact]
+    public async Task ARecordSaysHowLongItsRequestWaitedForABatchAndHowLongTheBatchComputed()
+    {
+        // Alone in a queue that waits 80 ms for company, the request's batch leaves after the whole delay.
+        var model = await CapturedModel("""{"fraction": 1}""", """ "dynamic_batching": {"max_queue_delay_microseconds": 80000}, """);
+        await Infer(model, [1f, 2f], "waited");
+
+        var record = (await Export(model, 1)).Single();
+        var (duration, queue, compute) = (record.GetProperty("duration_ms").GetDouble(), record.GetProperty("queue_ms").GetDouble(), record.GetProperty("compute_ms").GetDouble());
+        queue.ShouldBeGreaterThanOrEqualTo(75, $"queue {queue} ms, compute {compute} ms, whole {duration} ms");
+        (queue + compute).ShouldBeLessThanOrEqualTo(duration, $"queue {queue} ms, compute {compute} ms, whole {duration} ms");
+        compute.ShouldBeGreaterThan(0);
     }
 
     [Fact]

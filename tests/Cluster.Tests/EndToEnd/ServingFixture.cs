@@ -16,7 +16,13 @@ public sealed class ServingFixture : IAsyncLifetime
     public const int MaxRowsPerRequest = 2000;
 
     /// <summary>Models whose worker holds requests 600 ms and queues at most 2, one per test that needs waiting requests.</summary>
-    public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client", "slow-cancel", "slow-cancel-client"];
+    public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client"];
+
+    /// <summary>
+    /// Models whose worker holds requests 10 s (the most a config allows), for the tests that cancel a waiting request: on a loaded machine the
+    /// cancel can take longer than 600 ms to arrive, and the batch must still be waiting when it does.
+    /// </summary>
+    public static readonly string[] CancelModels = ["slow-cancel", "slow-cancel-client"];
 
     private readonly TemporaryRepository _repository = new();
     private SiloProcess? _silo;
@@ -50,6 +56,10 @@ public sealed class ServingFixture : IAsyncLifetime
         foreach (var name in SlowQueueModels)
         {
             _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 600000, "max_queue_size": 2}}""");
+        }
+        foreach (var name in CancelModels)
+        {
+            _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 10000000, "max_queue_size": 2}}""");
         }
         _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1",
             $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}",

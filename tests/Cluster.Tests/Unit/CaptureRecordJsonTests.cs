@@ -23,7 +23,11 @@ public sealed class CaptureRecordJsonTests
         var buffer = new ArrayBufferWriter<byte>();
         buffer.Write("leftover bytes of an earlier record"u8);
         var captured = new CapturedRequest("m", "2", "primary", new InferenceRequest("req-1", inputs, [], RoutingKey: "user-9"), outputs, config,
-            "0af7651916cd43dd8448eb211c80319c", At, TimeSpan.FromMilliseconds(1.5), "success", null);
+            "0af7651916cd43dd8448eb211c80319c", At, TimeSpan.FromMilliseconds(1.5), "success", null)
+        {
+            QueueTime = outputs.IsDefault ? null : TimeSpan.FromMilliseconds(0.25),
+            ComputeTime = outputs.IsDefault ? null : TimeSpan.FromMilliseconds(1.125),
+        };
         var record = CaptureRecordJson.Append(captured, buffer);
         var stored = Encoding.UTF8.GetString(record.Json.Span);
         (record.Id, record.Model, record.Version, record.CompletedAt).ShouldBe(("req-1", "m", "2", At.AddMilliseconds(1.5)));
@@ -52,6 +56,7 @@ public sealed class CaptureRecordJsonTests
         data[3].GetString().ShouldBe("Infinity");
         foreach (var i in new[] { 0, 1, 4, 5 }) BitConverter.SingleToInt32Bits(data[i].GetSingle()).ShouldBe(BitConverter.SingleToInt32Bits(x[i]), $"element {i}");
         exported.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ShouldBe(y);
+        (exported.GetProperty("duration_ms").GetDouble(), exported.GetProperty("queue_ms").GetDouble(), exported.GetProperty("compute_ms").GetDouble()).ShouldBe((1.5, 0.25, 1.125));
     }
 
     [Fact]
@@ -66,6 +71,7 @@ public sealed class CaptureRecordJsonTests
         inputs[1].TryGetProperty("data", out _).ShouldBeFalse();
         inputs[1].GetProperty("data_base64").EnumerateArray().Select(e => e.GetBytesFromBase64()).ShouldBe([[0xff, 0x00, 0xfe], [0x41]]);
         exported.TryGetProperty("outputs", out _).ShouldBeFalse("a failed request has no outputs to record");
+        exported.TryGetProperty("queue_ms", out _).ShouldBeFalse("no batch worker answered it");
     }
 
     [Fact]
