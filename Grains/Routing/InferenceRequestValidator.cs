@@ -15,7 +15,7 @@ public static class InferenceRequestValidator
     /// <summary>Throws <see cref="InvalidInferenceRequestException"/> naming the first problem found.</summary>
     public static void Validate(InferenceRequest request, ModelSignature signature, int maxBatchSize)
     {
-        if (request.Inputs.IsDefaultOrEmpty) throw Invalid("The request has no inputs.");
+        if (request.Inputs.IsDefaultOrEmpty) throw Invalid($"The request has no inputs; the model's inputs are {Described(signature.Inputs)}.");
         long? rows = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in request.Inputs)
@@ -35,7 +35,7 @@ public static class InferenceRequestValidator
         }
         foreach (var spec in signature.Inputs)
         {
-            if (!seen.Contains(spec.Name)) throw Invalid($"Missing input '{spec.Name}' ({spec.DataType.ProtocolName()} {ShapeMath.Format(spec.Shape.AsSpan())}).");
+            if (!seen.Contains(spec.Name)) throw Invalid($"Missing input {Described([spec])}.");
         }
         ValidateOutputs(request.RequestedOutputs, signature);
     }
@@ -90,6 +90,10 @@ public static class InferenceRequestValidator
     }
 
     private static string Names(ImmutableArray<TensorSpec> specs) => string.Join(", ", specs.Select(s => $"'{s.Name}'"));
+
+    /// <summary>Inputs as a caller must send them: name, datatype and shape, e.g. <c>'x' (FP32 [-1,4])</c>.</summary>
+    private static string Described(IEnumerable<TensorSpec> specs) =>
+        string.Join(", ", specs.Select(s => $"'{s.Name}' ({s.DataType.ProtocolName()} {ShapeMath.Format(s.Shape.AsSpan())})"));
 
     private static InvalidInferenceRequestException Invalid(string message) => new(message);
 }

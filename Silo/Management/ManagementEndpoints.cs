@@ -46,7 +46,7 @@ internal static class ManagementEndpoints
         admin.MapPut("/api/models/{model}/labels/{label}", SetLabel);
         admin.MapPut("/api/models/{model}/config", SetConfig);
         admin.MapPost("/v2/repository/index", RepositoryIndex);
-        admin.MapPost("/v2/repository/models/{model}/load", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: true));
+        admin.MapPost("/v2/repository/models/{model}/load", RepositoryLoad);
         admin.MapPost("/v2/repository/models/{model}/unload", (HttpContext http, IGrainFactory grains, string model) => ForEveryVersion(http, grains, model, load: false));
     }
 
@@ -106,14 +106,64 @@ internal static class ManagementEndpoints
 
     private static async Task RepositoryIndex(HttpContext http, IGrainFactory grains)
     {
+        var readyOnly = ReadyOnly(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
         var names = await VisibleModels.List(http, grains);
         var models = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
-        RepositoryEntry[] index = [.. models.SelectMany(m => m.Versions.Select(v => new RepositoryEntry(
+        RepositoryEntry[] index = [.. models.SelectMany(m => m.Versions.Where(v => !readyOnly || v.Status == VersionStatus.Ready).Select(v => new RepositoryEntry(
             m.Name,
             v.Version,
             v.Status switch { VersionStatus.Ready => "READY", VersionStatus.Loading => "LOADING", VersionStatus.Unloaded => "UNAVAILABLE", _ => "UNAVAILABLE" },
             v.Reason ?? (v.Status == VersionStatus.Unloaded ? "unloaded" : ""))))];
         await Json(http, index, ManagementJsonContext.Default.RepositoryEntryArray);
+    }
+
+    /// <summary>The index request's <c>ready</c> flag (Triton: only versions ready for inference when true); an empty body asks for all.</summary>
+    private static bool ReadyOnly(byte[] body)
+    {
+        if (body.Length == 0) return false;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidInferenceRequestException("The repository index request must be a JSON object, e.g. {\"ready\": true}.");
+            if (!document.RootElement.TryGetProperty("ready", out var ready)) return false;
+            return ready.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new InvalidInferenceRequestException("'ready' must be true or false."),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInferenceRequestException($"The repository index request is not valid JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>Triton's load: optional config and file overrides first, then every version of the model loads.</summary>
+    private static async Task RepositoryLoad(HttpContext http, IGrainFactory grains, IOptions<GatewaySettings> gateway, string model)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = gateway.Value.MaxUploadBytes;
+        var request = RepositoryLoadRequest.Parse(await RequestBody.ReadAll(http.Request.BodyReader, http.RequestAborted));
+        ModelConfig? config = null;
+        if (request.Config is not null)
+        {
+            try
+            {
+                config = ModelConfigFile.Parse(request.Config);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidInferenceRequestException($"The config override is not valid: {ex.Message}");
+            }
+        }
+        if (request.Files.Count > 0 && !ModelNames.IsValid(model)) throw new InvalidInferenceRequestException($"'{model}' is not a valid model name (letters, digits, '.', '_', '-').");
+        foreach (var (version, onnx) in request.Files) await ModelLookup.Version(grains, model, version).Upload(onnx, null, null);
+        if (config is not null)
+        {
+            await ModelLookup.Existing(grains, model);
+            await grains.SetConfigAndReload(model, config);
+        }
+        await ForEveryVersion(http, grains, model, load: true);
     }
 
     private static async Task ForEveryVersion(HttpContext http, IGrainFactory grains, string model, bool load)

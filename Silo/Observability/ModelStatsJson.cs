@@ -10,7 +10,11 @@ namespace Cluster.Silo.Observability;
 /// </summary>
 internal static class ModelStatsJson
 {
-    public static StatsBody Body(string model, string version, BatchingStats stats, VersionStatistics statistics)
+    public static StatsBody Body(string model, string version, BatchingStats stats, VersionStatistics statistics) =>
+        new([Version(model, version, stats, statistics)]);
+
+    /// <summary>One version's entry of <c>model_stats</c>.</summary>
+    public static VersionStatsBody Version(string model, string version, BatchingStats stats, VersionStatistics statistics)
     {
         var total = statistics.Total;
         // Triton's statistics extension: cumulative counts and durations in nanoseconds, merged across silos.
@@ -37,7 +41,7 @@ internal static class ModelStatsJson
             stats.Cancelled,
             stats.Failed,
             stats.Retried);
-        return new StatsBody([new VersionStatsBody(model, version, total.Rows, total.Batches, inference, latency, batching)]);
+        return new VersionStatsBody(model, version, total.Rows, total.Batches, inference, latency, batching);
     }
 
     private static DurationBody Duration(long count, double seconds) => new(count, (long)(seconds * 1e9));
