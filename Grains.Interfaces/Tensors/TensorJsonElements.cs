@@ -10,6 +10,16 @@ namespace Cluster.Tensors;
 /// </summary>
 public static class TensorJsonElements
 {
+    /// <summary>The members every v2 tensor object starts with: <c>name</c>, <c>datatype</c> and <c>shape</c> (-1 for a dynamic dimension).</summary>
+    public static void WriteHead(Utf8JsonWriter writer, string name, TensorDataType type, ReadOnlySpan<long> shape)
+    {
+        writer.WriteString("name", name);
+        writer.WriteString("datatype", type.ProtocolName());
+        writer.WriteStartArray("shape");
+        foreach (var dim in shape) writer.WriteNumberValue(dim);
+        writer.WriteEndArray();
+    }
+
     /// <summary>
     /// Writes raw tensor bytes as JSON array elements (BYTES as strings, which they must be able to
     /// be: <see cref="BytesTensor.IsUtf8"/>), from byte <paramref name="offset"/> until the writer has

@@ -60,11 +60,7 @@ public static class CaptureRecordJson
         foreach (var tensor in tensors)
         {
             w.WriteStartObject();
-            w.WriteString("name", tensor.Name);
-            w.WriteString("datatype", tensor.DataType.ProtocolName());
-            w.WriteStartArray("shape");
-            foreach (var dim in tensor.Shape) w.WriteNumberValue(dim);
-            w.WriteEndArray();
+            TensorJsonElements.WriteHead(w, tensor.Name, tensor.DataType, tensor.Shape.AsSpan());
             if (redacted(tensor.Name)) w.WriteBoolean("redacted", true);
             else w.WriteBase64String(RawMember, tensor.Data);
             w.WriteEndObject();

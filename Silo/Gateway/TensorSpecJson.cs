@@ -13,11 +13,7 @@ internal static class TensorSpecJson
         foreach (var spec in specs)
         {
             writer.WriteStartObject();
-            writer.WriteString("name", spec.Name);
-            writer.WriteString("datatype", spec.DataType.ProtocolName());
-            writer.WriteStartArray("shape");
-            foreach (var dim in spec.Shape) writer.WriteNumberValue(dim);
-            writer.WriteEndArray();
+            TensorJsonElements.WriteHead(writer, spec.Name, spec.DataType, spec.Shape.AsSpan());
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

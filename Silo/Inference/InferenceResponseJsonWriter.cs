@@ -46,11 +46,7 @@ internal static class InferenceResponseJsonWriter
         foreach (var output in response.Outputs)
         {
             writer.WriteStartObject();
-            writer.WriteString("name", output.Name);
-            writer.WriteString("datatype", output.DataType.ProtocolName());
-            writer.WriteStartArray("shape");
-            foreach (var dim in output.Shape) writer.WriteNumberValue(dim);
-            writer.WriteEndArray();
+            TensorJsonElements.WriteHead(writer, output.Name, output.DataType, output.Shape.AsSpan());
             if (binary?.Invoke(output.Name) == true)
             {
                 writer.WriteStartObject("parameters");
