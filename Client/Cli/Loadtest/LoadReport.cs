@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Cluster.Cli.Loadtest;
+
+/// <summary>Prints a sweep's results as a table, CSV or a Markdown table (same columns in each).</summary>
+internal static class LoadReport
+{
+    private static readonly string[] Headers =
+        ["mode", "level", "requests", "failures", "seconds", "throughput_per_s", "p50_ms", "p90_ms", "p99_ms", "server_queue_ms", "server_compute_ms"];
+
+    public static void Write(CliOutput output, string format, IReadOnlyList<LevelResult> results)
+    {
+        var rows = results.Select(Cells).ToArray();
+        switch (format)
+        {
+            case "csv":
+                output.Line(string.Join(",", Headers));
+                foreach (var row in rows) output.Line(string.Join(",", row));
+                break;
+            case "markdown":
+                output.Line("| " + string.Join(" | ", Headers) + " |");
+                output.Line("|" + string.Concat(Headers.Select(_ => "---|")));
+                foreach (var row in rows) output.Line("| " + string.Join(" | ", row) + " |");
+                break;
+            default:
+                output.Table(Headers, rows);
+                break;
+        }
+        foreach (var failed in results.Where(r => r.FirstError is not null))
+        {
+            output.Error.WriteLine($"{failed.Level}: {failed.Failures} failures, first: {failed.FirstError}");
+        }
+    }
+
+    private static string[] Cells(LevelResult r) =>
+    [
+        r.Level.Mode, Number(r.Level.Value), Whole(r.Requests), Whole(r.Failures), Number(r.Seconds), Number(r.ThroughputPerSecond),
+        Number(r.P50Ms), Number(r.P90Ms), Number(r.P99Ms), r.ServerQueueMs is { } q ? Number(q) : "", r.ServerComputeMs is { } c ? Number(c) : "",
+    ];
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Whole(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
