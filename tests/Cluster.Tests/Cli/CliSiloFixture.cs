@@ -1,0 +1,50 @@
+extern alias silo;
+using System.Net;
+using Cluster.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using silo::Cluster.Silo.Hosting;
+
+namespace Cluster.Tests.Cli;
+
+/// <summary>
+/// A real silo, in-process, requiring API keys (admin key <see cref="TestKeys.Admin"/>), serving the
+/// demo model it writes itself, as <c>dotnet run --project Silo</c> does on a fresh machine.
+/// </summary>
+public sealed class CliSiloFixture : IAsyncLifetime
+{
+    private readonly TemporaryRepository _repository = new();
+    private WebApplication? _app;
+
+    public string Url { get; } = $"http://127.0.0.1:{FreePorts.Next()}";
+
+    public string GrpcUrl { get; } = $"http://127.0.0.1:{FreePorts.Next()}";
+
+    /// <summary>The global options every call of the tool gets: this silo's URLs and the admin key.</summary>
+    public string[] Connection => ["--url", Url, "--grpc-url", GrpcUrl, "--api-key", TestKeys.Admin];
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = SiloApplication.Build([
+            $"--Gateway:Urls={Url}", $"--Gateway:GrpcUrls={GrpcUrl}",
+            $"--Silo:SiloPort={FreePorts.Next()}", $"--Silo:GatewayPort={FreePorts.Next()}",
+            $"--Models:Repository={_repository.Root}", "--Inference:Device=cpu", "--Dashboard:Enabled=false",
+            "--Security:RequireKeys=true", TestKeys.BootstrapSetting, "--Logging:LogLevel:Default=Warning"]);
+        await _app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Url) };
+        await Poll.Until(async () =>
+        {
+            using var ready = await http.GetAsync("/v2/health/ready");
+            return ready.StatusCode == HttpStatusCode.OK;
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        _repository.Dispose();
+    }
+}
