@@ -43,6 +43,7 @@ internal static class LoadtestCommand
                     (await gateway.GetAsync("/v2/models/" + PathSegments.Escape(name) + (pinned is null ? "" : "/versions/" + PathSegments.Escape(pinned)), cancellationToken))!.Value,
                     new Dictionary<string, long[]>((parse.GetValue(shapes) ?? []).Select(SignatureInputs.ParseShape)));
             await using var sender = Sender(context, parse, parse.GetValue(protocol)!, gateway, name, pinned, inputs);
+            await Warmup.SendAsync(sender, name, cancellationToken);
             var settings = new Sweep(gateway, name, pinned, TimeSpan.FromSeconds(seconds), !parse.GetValue(noServerStats));
             var results = context.Output.IsTerminal
                 ? await RunWithProgressBarAsync(context, sender, levels, settings, cancellationToken)

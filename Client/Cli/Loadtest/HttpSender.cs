@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Cluster.Cli.Http;
 
 namespace Cluster.Cli.Loadtest;
 
@@ -46,7 +47,7 @@ internal sealed class HttpSender : IInferenceSender
         if (!response.IsSuccessStatusCode)
         {
             var text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
-            throw new HttpRequestException($"{(int)response.StatusCode} {text}");
+            throw new GatewayRefusedException((int)response.StatusCode, "POST " + _path, text);
         }
     }
 

@@ -1,5 +1,6 @@
 extern alias silo;
 using System.Net;
+using Cluster.Tensors;
 using Cluster.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using silo::Cluster.Silo.Hosting;
@@ -8,7 +9,8 @@ namespace Cluster.Tests.Cli;
 
 /// <summary>
 /// A real silo, in-process, requiring API keys (admin key <see cref="TestKeys.Admin"/>), serving the
-/// demo model it writes itself, as <c>dotnet run --project Silo</c> does on a fresh machine.
+/// demo model it writes itself, as <c>dotnet run --project Silo</c> does on a fresh machine, plus
+/// identity models of datatypes with their own byte layouts and a BYTES model, for the load tester's encodings.
 /// </summary>
 public sealed class CliSiloFixture : IAsyncLifetime
 {
@@ -24,6 +26,8 @@ public sealed class CliSiloFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        foreach (var type in new[] { TensorDataType.Bool, TensorDataType.Int8, TensorDataType.FP16, TensorDataType.UInt64 }) _repository.Add(TestModels.IdentityName(type), "1", TestModels.Identity(type));
+        _repository.Add("strings", "1", TestModels.Strings());
         _app = SiloApplication.Build([
             $"--Gateway:Urls={Url}", $"--Gateway:GrpcUrls={GrpcUrl}",
             $"--Silo:SiloPort={FreePorts.Next()}", $"--Silo:GatewayPort={FreePorts.Next()}",

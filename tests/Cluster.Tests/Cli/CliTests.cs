@@ -97,6 +97,40 @@ public sealed class CliTests(CliSiloFixture silo) : IClassFixture<CliSiloFixture
         rows.ShouldAllBe(r => r.ContainsKey("server_compute_ms"));
     }
 
+    [Theory]
+    [InlineData("identity-bool", "grpc")]
+    [InlineData("identity-int8", "json")]
+    [InlineData("identity-fp16", "binary")]
+    [InlineData("identity-uint64", "grpc")]
+    [InlineData("strings", "json")]
+    [InlineData("strings", "binary")]
+    [InlineData("strings", "grpc")]
+    public async Task LoadtestGeneratesInputsEveryDatatypeAndProtocolAccept(string model, string protocol)
+    {
+        var run = await Tool("loadtest", model, "--protocol", protocol, "--duration", "0.2", "--output", "csv", "--no-server-stats", "--max-failures", "0");
+        run.ExitCode.ShouldBe(ExitCodes.Ok, run.ToString());
+        Csv(run.Out).Single()["requests"].ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task LoadtestRefusedInputEndsAtTheWarmupWithTheGatewaysMessage()
+    {
+        var input = Path.Combine(Path.GetTempPath(), "cli-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(input, """{"inputs": [{"name": "x", "datatype": "INT32", "shape": [1, 4], "data": [[1, 2, 3, 4]]}]}""", TestContext.Current.CancellationToken);
+        try
+        {
+            var run = await Tool("loadtest", DemoMlp.Name, "--input", input, "--protocol", "grpc", "--duration", "0.2");
+            run.ExitCode.ShouldBe(ExitCodes.Refused, run.ToString());
+            run.Error.ShouldContain("400");
+            run.Error.ShouldContain("INT32");
+            run.Out.ShouldBeEmpty();
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
     [Fact]
     public async Task LoadtestBreakingMaxP99ExitsWithTheThresholdCode()
     {
