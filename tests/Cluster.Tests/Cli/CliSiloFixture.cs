@@ -21,6 +21,9 @@ public sealed class CliSiloFixture : IAsyncLifetime
 
     public string GrpcUrl { get; } = $"http://127.0.0.1:{FreePorts.Next()}";
 
+    /// <summary>Where the silo writes captured predictions (beside the repository, whose scan would take its folders for models).</summary>
+    public string CaptureDirectory { get; } = Path.Combine(Path.GetTempPath(), "cli-captures-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>The global options every call of the tool gets: this silo's URLs and the admin key.</summary>
     public string[] Connection => ["--url", Url, "--grpc-url", GrpcUrl, "--api-key", TestKeys.Admin];
 
@@ -32,7 +35,7 @@ public sealed class CliSiloFixture : IAsyncLifetime
             $"--Gateway:Urls={Url}", $"--Gateway:GrpcUrls={GrpcUrl}",
             $"--Silo:SiloPort={FreePorts.Next()}", $"--Silo:GatewayPort={FreePorts.Next()}",
             $"--Models:Repository={_repository.Root}", "--Inference:Device=cpu", "--Dashboard:Enabled=false",
-            "--Security:RequireKeys=true", TestKeys.BootstrapSetting, "--Logging:LogLevel:Default=Warning"]);
+            $"--Capture:Directory={CaptureDirectory}", "--Security:RequireKeys=true", TestKeys.BootstrapSetting, "--Logging:LogLevel:Default=Warning"]);
         await _app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(Url) };
         await Poll.Until(async () =>
@@ -50,5 +53,6 @@ public sealed class CliSiloFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         _repository.Dispose();
+        if (Directory.Exists(CaptureDirectory)) Directory.Delete(CaptureDirectory, recursive: true);
     }
 }

@@ -206,6 +206,41 @@ public sealed class CliTests(CliSiloFixture silo) : IClassFixture<CliSiloFixture
     }
 
     [Fact]
+    public async Task CapturesExportAsNdjsonToStandardOutputAndToAFile()
+    {
+        var model = "cli-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(Path.GetTempPath(), model + ".onnx");
+        var exported = Path.Combine(Path.GetTempPath(), model + ".ndjson");
+        await File.WriteAllBytesAsync(file, DemoMlp.Build(), TestContext.Current.CancellationToken);
+        try
+        {
+            (await Tool("models", "upload", model, "1", file)).ExitCode.ShouldBe(ExitCodes.Ok);
+            using (var http = new HttpClient { BaseAddress = new Uri(silo.Url) })
+            {
+                http.DefaultRequestHeaders.Authorization = new("Bearer", TestKeys.Admin);
+                using var config = await http.PutAsync($"/api/models/{model}/config",
+                    new StringContent("""{"max_batch_size": 8, "capture": {"fraction": 1.0}}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+                config.IsSuccessStatusCode.ShouldBeTrue(await config.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            }
+            await Poll.Until(async () => (await Tool("models", "show", model)).Out.Contains("ready", StringComparison.Ordinal));
+            (await Tool("loadtest", model, "--duration", "0.2", "--no-server-stats", "--max-failures", "0")).ExitCode.ShouldBe(ExitCodes.Ok);
+
+            var lines = await Poll.For(async () => (await Tool("captures", "export", model, "--limit", "3")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Length == 3);
+            lines.ShouldAllBe(line => JsonDocument.Parse(line, default).RootElement.GetProperty("model").GetString() == model);
+
+            var toFile = await Tool("captures", "export", model, "--limit", "2", "--out", exported);
+            toFile.ExitCode.ShouldBe(ExitCodes.Ok, toFile.ToString());
+            toFile.Out.ShouldBeEmpty();
+            (await File.ReadAllLinesAsync(exported, TestContext.Current.CancellationToken)).Where(l => l.Length > 0).Count().ShouldBe(2);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(exported);
+        }
+    }
+
+    [Fact]
     public async Task TheBuiltToolRunsAsAProcess()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
