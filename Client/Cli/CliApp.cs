@@ -42,9 +42,14 @@ public static class CliApp
         {
             return await Fail(error, "cancelled", ExitCodes.Unexpected);
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
         {
             return await Fail(error, ex.Message, ExitCodes.Unexpected);
+        }
+        catch (Exception ex)
+        {
+            // A bug: the whole exception, so a report can say where, and still the documented code rather than a crash.
+            return await Fail(error, ex.ToString(), ExitCodes.Unexpected);
         }
     }
 

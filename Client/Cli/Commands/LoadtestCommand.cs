@@ -45,10 +45,10 @@ internal static class LoadtestCommand
             await using var sender = Sender(context, parse, parse.GetValue(protocol)!, gateway, name, pinned, inputs);
             await Warmup.SendAsync(sender, name, cancellationToken);
             var settings = new Sweep(gateway, name, pinned, TimeSpan.FromSeconds(seconds), !parse.GetValue(noServerStats));
-            var results = context.Output.IsTerminal
+            var results = context.Output.IsTerminal && !context.WantsJson(parse)
                 ? await RunWithProgressBarAsync(context, sender, levels, settings, cancellationToken)
                 : await RunPlainAsync(context, sender, levels, settings, cancellationToken);
-            LoadReport.Write(context.Output, parse.GetValue(format)!, results);
+            LoadReport.Write(context.Output, context.WantsJson(parse) ? "json" : parse.GetValue(format)!, results);
             return Verdict(context, results, parse.GetValue(maxP99), parse.GetValue(maxFailures));
         });
         return command;

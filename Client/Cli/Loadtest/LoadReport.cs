@@ -17,6 +17,9 @@ internal static class LoadReport
         var rows = results.Select(Cells).ToArray();
         switch (format)
         {
+            case "json":
+                output.Line(Json(rows));
+                break;
             case "csv":
                 output.Line(string.Join(",", Headers));
                 foreach (var row in rows) output.Line(string.Join(",", row));
@@ -34,6 +37,22 @@ internal static class LoadReport
         {
             output.Error.WriteLine($"{failed.Level}: {failed.Failures} failures, first: {failed.FirstError}");
         }
+    }
+
+    /// <summary>One object per level, the CSV's columns as keys, numbers as JSON numbers (empty cells as null).</summary>
+    private static string Json(string[][] rows)
+    {
+        var levels = new System.Text.Json.Nodes.JsonArray();
+        foreach (var row in rows)
+        {
+            var level = new System.Text.Json.Nodes.JsonObject();
+            for (var i = 0; i < Headers.Length; i++)
+            {
+                level[Headers[i]] = i == 0 ? row[i] : row[i].Length == 0 ? null : double.Parse(row[i], CultureInfo.InvariantCulture);
+            }
+            levels.Add(level);
+        }
+        return levels.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     private static string[] Cells(LevelResult r) =>

@@ -140,13 +140,18 @@ public sealed class CliTests(CliSiloFixture silo) : IClassFixture<CliSiloFixture
     }
 
     [Fact]
-    public async Task LoadtestOpenLoopAndMarkdownOutput()
+    public async Task LoadtestOpenLoopPrintsMarkdownAndJson()
     {
         var run = await Tool("loadtest", DemoMlp.Name, "--rate", "50", "--duration", "0.5", "--output", "markdown", "--no-server-stats");
         run.ExitCode.ShouldBe(ExitCodes.Ok, run.ToString());
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines[0].ShouldStartWith("| mode | level | requests |");
         lines[2].ShouldStartWith("| rate | 50 | ");
+
+        var json = await Tool("loadtest", DemoMlp.Name, "--rate", "50", "--duration", "0.2", "--json", "--no-server-stats");
+        using var levels = JsonDocument.Parse(json.Out);
+        levels.RootElement[0].GetProperty("mode").GetString().ShouldBe("rate");
+        levels.RootElement[0].GetProperty("requests").GetDouble().ShouldBeGreaterThan(0);
     }
 
     [Fact]
