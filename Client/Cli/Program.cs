@@ -1,0 +1,1 @@
+return await Cluster.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);
