@@ -38,7 +38,7 @@ public sealed class SecurityTests(PostgresFixture postgres)
         repository.Add("pair", "1", TestModels.Scale(2f));
         repository.Add("other", "1", TestModels.Scale(3f));
         await using var silo = await SiloProcess.StartAsync(repository.Root, Settings(await postgres.NewDatabaseAsync(), TestKeys.BootstrapSetting,
-            "--Security:RequestsPerSecondPerKey=20", "--Security:BurstPerKey=20"));
+            "--Security:RequestsPerSecondPerKey=20", "--Security:BurstPerKey=20", "--Dashboard:Enabled=true"));
 
         using (var anonymous = As(silo, null))
         {

@@ -61,7 +61,7 @@ public sealed class ServingFixture : IAsyncLifetime
         {
             _repository.Add(name, "1", TestModels.Scale(1f), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 10000000, "max_queue_size": 2}}""");
         }
-        _silo = await SiloProcess.StartAsync(_repository.Root, $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1",
+        _silo = await SiloProcess.StartAsync(_repository.Root, "--Dashboard:Enabled=true", $"--Gateway:MaxRequestBodyBytes={MaxBodyBytes}", "--Models:PollSeconds=1",
             $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}",
             $"--Capture:Directory={CaptureDirectory}");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });

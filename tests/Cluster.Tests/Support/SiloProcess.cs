@@ -35,6 +35,11 @@ public sealed class SiloProcess : IAsyncDisposable
     public HttpClient Http { get; }
     public string Output => string.Join(Environment.NewLine, _output);
 
+    // The dashboard costs a starting silo about a second of CPU and samples every silo each second; on a 2-core
+    // machine that starts silos by the dozen it is off unless a test turns it on (the shared serving silo does, as
+    // the default configuration has it).
+    private const string DashboardSetting = "--Dashboard:Enabled=";
+
     public static Task<SiloProcess> StartAsync(string repository, params string[] settings) => StartAsync(repository, waitForReady: true, settings);
 
     public static async Task<SiloProcess> StartAsync(string repository, bool waitForReady, params string[] settings)
@@ -57,7 +62,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Silo:GatewayPort={gatewayPort}",
             $"--Gateway:GrpcUrls=http://127.0.0.1:{grpcPort}",
             $"--Models:Repository={repository}",
-        }.Concat(settings))
+        }.Concat(settings.Any(s => s.StartsWith(DashboardSetting, StringComparison.Ordinal)) ? settings : [$"{DashboardSetting}false", .. settings]))
         {
             start.ArgumentList.Add(arg);
         }
