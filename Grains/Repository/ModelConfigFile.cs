@@ -13,7 +13,8 @@ namespace Cluster.Repository;
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
 /// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>), <c>pinned</c>
 /// (never evicted for memory), <c>memory_bytes</c> (a replica's footprint, instead of measuring it) and <c>capture</c> (<c>fraction</c>,
-/// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>). Unknown keys are an error, so typos surface.
+/// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>) and <c>quality</c> (<c>task</c>, <c>output</c>, <c>classes</c>,
+/// <c>segment</c>, <c>retention_hours</c>). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -71,7 +72,8 @@ public static class ModelConfigFile
             document.Autoscaling is { } autoscaling ? ToConfig(autoscaling, document.Replicas ?? defaults.Replicas) : null,
             document.Pinned ?? false,
             document.MemoryBytes ?? 0,
-            document.Capture is { } capture ? ToConfig(capture) : null);
+            document.Capture is { } capture ? ToConfig(capture) : null,
+            document.Quality is { } quality ? ToConfig(quality) : null);
         Validate(config);
         return config;
     }
@@ -99,8 +101,30 @@ public static class ModelConfigFile
         d.Redact is null ? [] : [.. d.Redact],
         d.RetentionDays ?? CaptureConfig.DefaultRetentionDays);
 
+    private static QualityConfig ToConfig(QualityDocument d) => new(
+        d.Task switch
+        {
+            "classification" => QualityTask.Classification,
+            "regression" => QualityTask.Regression,
+            null => throw new InvalidDataException("quality.task is required (\"classification\" or \"regression\")."),
+            _ => throw new InvalidDataException($"quality.task '{d.Task}' is not \"classification\" or \"regression\"."),
+        },
+        d.Output,
+        d.Classes is null ? [] : [.. d.Classes],
+        d.Segment ?? QualityConfig.DefaultSegment,
+        d.RetentionHours ?? QualityConfig.DefaultRetentionHours);
+
     private static void Validate(ModelConfig config)
     {
+        if (config.Quality is { } quality)
+        {
+            if (quality.Output is { Length: 0 }) throw new InvalidDataException("quality.output must name an output (or be left out for the first one).");
+            if (string.IsNullOrEmpty(quality.Segment)) throw new InvalidDataException("quality.segment must name a request parameter.");
+            if (quality.RetentionHours is < 1 or > 87_600) throw new InvalidDataException("quality.retention_hours must be between 1 and 87600.");
+            if (quality.Classes.Any(string.IsNullOrEmpty)) throw new InvalidDataException("quality.classes must be non-empty names.");
+            if (quality.Classes.Distinct(StringComparer.Ordinal).Count() != quality.Classes.Length) throw new InvalidDataException("quality.classes must not repeat a name.");
+            if (quality.Task == QualityTask.Regression && quality.Classes.Length > 0) throw new InvalidDataException("quality.classes is for classification; a regression model has none.");
+        }
         if (config.Capture is { } capture)
         {
             if (!(capture.Fraction is >= 0 and <= 1)) throw new InvalidDataException("capture.fraction must be between 0 and 1.");
@@ -149,7 +173,9 @@ public static class ModelConfigFile
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
         bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics,
-        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture);
+        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture, QualityDocument? Quality);
+
+    private sealed record QualityDocument(string? Task, string? Output, string[]? Classes, string? Segment, int? RetentionHours);
 
     private sealed record CaptureDocument(double? Fraction, bool? Inputs, bool? Outputs, string[]? Redact, int? RetentionDays);
 

@@ -1,0 +1,41 @@
+using Cluster.Grains;
+using Cluster.Models;
+
+namespace Cluster.Quality;
+
+/// <summary>
+/// A version's quality totals in grain state, merged from the joins of every silo (each delta is written before it is
+/// acknowledged: labels come in batches, not per request), and published as gauges on the silo it lives on.
+/// </summary>
+public sealed class QualityStatsGrain(
+    [PersistentState("quality-stats", ModelStorage.Name)] IPersistentState<QualityStatsState> state,
+    QualityInstruments instruments) : Grain, IQualityStatsGrain
+{
+    public async Task Add(QualitySummary delta)
+    {
+        var tally = new QualityTally();
+        tally.Add(state.State.Total);
+        tally.Add(delta);
+        state.State.Total = tally.ToSummary();
+        await state.WriteStateAsync();
+        await Publish();
+    }
+
+    public Task<QualitySummary> GetTotal() => Task.FromResult(state.State.Total);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => state.State.Total.Labelled > 0 ? Publish() : Task.CompletedTask;
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        instruments.Withdraw(model, version);
+        return Task.CompletedTask;
+    }
+
+    private async Task Publish()
+    {
+        var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        var entry = (await GrainFactory.GetGrain<IModelGrain>(model).GetInfo()).Resolve(version);
+        if (entry?.Registration.Config.Quality is { } config) instruments.Publish(model, QualityFigures.Of(version, config, state.State.Total));
+    }
+}
