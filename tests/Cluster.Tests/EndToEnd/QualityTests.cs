@@ -66,6 +66,11 @@ public sealed class QualityTests(ServingFixture serving)
         version.GetProperty("segments").EnumerateArray().Select(s => (s.GetProperty("segment").GetString(), s.GetProperty("labelled").GetInt64(), s.GetProperty("accuracy").GetDouble()))
             .ShouldBe([("north", 2L, 1.0), ("south", 1L, 0.0)]);
 
+        var metrics = await Poll.For(async () => await serving.Http.GetStringAsync("/metrics"),
+            text => text.Split('\n').Any(l => l.StartsWith("cluster_quality_accuracy{", StringComparison.Ordinal) && l.Contains($"model=\"{model}\"")),
+            TimeSpan.FromSeconds(30));
+        metrics.Split('\n').Single(l => l.StartsWith("cluster_quality_labelled{", StringComparison.Ordinal) && l.Contains($"model=\"{model}\"")).Split("} ")[1].Split(' ')[0].ShouldBe("3");
+
         // The .NET client joins through the same grain.
         var viaClient = await serving.Client.SendGroundTruthAsync(model, [new GroundTruthLabel(third, Class: 1), new GroundTruthLabel("nobody", Class: 0)]);
         viaClient.ShouldBe(new GroundTruthResult(2, 0, 1, 1));
