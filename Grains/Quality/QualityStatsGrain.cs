@@ -5,7 +5,8 @@ namespace Cluster.Quality;
 
 /// <summary>
 /// A version's quality totals in grain state, merged from the joins of every silo (each delta is written before it is
-/// acknowledged: labels come in batches, not per request), and published as gauges on the silo it lives on.
+/// acknowledged: labels come in batches, not per request), published as gauges on the silo it lives on, and handed to the version's
+/// statistics grain, which judges the quality alert thresholds beside the others (one alert path: <c>/api/alerts</c>, logs, webhooks).
 /// </summary>
 public sealed class QualityStatsGrain(
     [PersistentState("quality-stats", ModelStorage.Name)] IPersistentState<QualityStatsState> state,
@@ -36,6 +37,12 @@ public sealed class QualityStatsGrain(
     {
         var (model, version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
         var entry = (await GrainFactory.GetGrain<IModelGrain>(model).GetInfo()).Resolve(version);
-        if (entry?.Registration.Config.Quality is { } config) instruments.Publish(model, QualityFigures.Of(version, config, state.State.Total));
+        if (entry?.Registration.Config.Quality is not { } config) return;
+        var quality = QualityFigures.Of(version, config, state.State.Total);
+        instruments.Publish(model, quality);
+        if (entry.Registration.Config.Monitoring is { } monitoring && (monitoring.MinAccuracy is not null || monitoring.MaxMae is not null))
+        {
+            await GrainFactory.GetGrain<IModelStatsGrain>(this.GetPrimaryKeyString()).SetQuality(quality, monitoring);
+        }
     }
 }

@@ -135,6 +135,33 @@ public sealed class QualityJoinTests(QualityJoinFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AccuracyBelowTheMinimumRaisesAnAlertOnTheDriftPathAndClimbingBackClearsIt()
+    {
+        var model = FakeTimeClusterFixture.Unique("quality");
+        var config = ModelConfig.Default with { Quality = new QualityConfig(QualityTask.Classification), Monitoring = new MonitoringConfig(MinAccuracy: 0.9) };
+        var info = await fixture.Grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, "1")).Upload(TestModels.Identity(TensorDataType.FP32), config, label: null);
+        info.Status.ShouldBe(VersionStatus.Ready, info.Reason);
+        // Two requests of 50 rows, each row predicting class 0: ids a#0..a#49 and b#0..b#49.
+        var rows = Enumerable.Repeat(new[] { 0.8f, 0.1f, 0.1f }, 50).SelectMany(r => r).ToArray();
+        await fixture.Infer(model, "a", TensorData.From<float>("input", rows, 50, 3));
+        await fixture.Infer(model, "b", TensorData.From<float>("input", rows, 50, 3));
+        var stats = fixture.Grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, "1"));
+
+        // 20 labels, 15 right: accuracy 0.75 < 0.9.
+        await fixture.Submit(model, [.. Enumerable.Range(0, 20).Select(i => new GroundTruthLabel($"a#{i}", Class: i < 15 ? 0 : 1))]);
+        var raised = (await stats.GetAlerts()).Single();
+        // 80 more, all right: 95 of 100, above the minimum and past the 80 % hysteresis (misclassification 0.05 < 0.08).
+        await fixture.Submit(model, [.. Enumerable.Range(20, 30).Select(i => new GroundTruthLabel($"a#{i}", Class: 0)).Concat(Enumerable.Range(0, 50).Select(i => new GroundTruthLabel($"b#{i}", Class: 0)))]);
+        var cleared = (await stats.GetAlerts()).Single();
+
+        (raised.Kind, raised.IsActive).ShouldBe(("misclassification_rate", true));
+        raised.Value.ShouldBe(0.25, 1e-12);
+        raised.Threshold.ShouldBe(0.1, 1e-12);
+        cleared.IsActive.ShouldBeFalse();
+        cleared.Value.ShouldBe(0.05, 1e-12);
+    }
+
+    [Fact]
     public async Task AModelWithoutAQualityConfigKeepsNothingAndRefusesLabels()
     {
         var model = await fixture.Serve(TestModels.Scale(2f), quality: null);

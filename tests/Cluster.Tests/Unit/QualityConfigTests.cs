@@ -28,6 +28,15 @@ public sealed class QualityConfigTests
         ModelConfigFile.Parse("{}").Quality.ShouldBeNull("a model without the block records no predictions");
     }
 
+    [Fact]
+    public void QualityAlertThresholdsAreReadFromTheAlertsBlock()
+    {
+        var monitoring = ModelConfigFile.Parse("""{"quality": {"task": "regression"}, "alerts": {"max_mae": 0.5}}""").Monitoring!;
+
+        (monitoring.MaxMae, monitoring.MinAccuracy).ShouldBe((0.5, null));
+        ModelConfigFile.Parse("""{"quality": {"task": "classification"}, "alerts": {"min_accuracy": 0.9}}""").Monitoring!.MinAccuracy.ShouldBe(0.9);
+    }
+
     [Theory]
     [InlineData("""{"quality": {"task": "classification", "clases": ["a"]}}""", "unknown key 'quality.clases' (line 1); did you mean 'classes'?")]
     [InlineData("""{"quality": {}}""", "quality.task is required")]
@@ -36,6 +45,9 @@ public sealed class QualityConfigTests
     [InlineData("""{"quality": {"task": "classification", "classes": ["a", "a"]}}""", "must not repeat a name")]
     [InlineData("""{"quality": {"task": "classification", "retention_hours": 0}}""", "quality.retention_hours must be between 1 and 87600")]
     [InlineData("""{"quality": {"task": "classification", "segment": ""}}""", "quality.segment must name a request parameter")]
+    [InlineData("""{"alerts": {"min_accuracy": 0.9}}""", "alerts.min_accuracy needs a \"quality\" block with \"task\": \"classification\"")]
+    [InlineData("""{"quality": {"task": "classification"}, "alerts": {"max_mae": 1}}""", "alerts.max_mae needs a \"quality\" block")]
+    [InlineData("""{"quality": {"task": "classification"}, "alerts": {"min_accuracy": 1.5}}""", "alerts.min_accuracy must be between 0 and 1")]
     public void MistakesAreRefusedWithTheKeyNamed(string json, string reason)
     {
         var error = Should.Throw<InvalidDataException>(() => ModelConfigFile.Parse(json));
