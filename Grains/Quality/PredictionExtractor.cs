@@ -56,10 +56,17 @@ public static class PredictionExtractor
 
     private static double[]? Values(TensorData output) => output.DataType switch
     {
-        TensorDataType.FP32 => Array.ConvertAll(MemoryMarshal.Cast<byte, float>(output.Data).ToArray(), v => (double)v),
+        TensorDataType.FP32 => Widen(MemoryMarshal.Cast<byte, float>(output.Data)),
         TensorDataType.FP64 => MemoryMarshal.Cast<byte, double>(output.Data).ToArray(),
         _ => null,
     };
+
+    private static double[] Widen(ReadOnlySpan<float> values)
+    {
+        var wide = new double[values.Length];
+        for (var i = 0; i < values.Length; i++) wide[i] = values[i];
+        return wide;
+    }
 
     private static (int Index, double Value) ArgMax(ReadOnlySpan<double> row)
     {

@@ -36,7 +36,8 @@ public sealed class QualityGrain(IPredictionLog log, TimeProvider time) : Grain,
         foreach (var claim in claims)
         {
             if (claim.AlreadyLabelled) duplicates++;
-            if (claim.Record is not { } record)
+            // A prediction recorded under the other task (the config changed since) cannot be compared with this label.
+            if (claim.Record is not { } record || !Comparable(record, config.Task))
             {
                 if (!claim.AlreadyLabelled) unknown++;
                 continue;
@@ -60,6 +61,9 @@ public sealed class QualityGrain(IPredictionLog log, TimeProvider time) : Grain,
         var totals = await Task.WhenAll(versions.Select(v => GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(model, v.Version)).GetTotal()));
         return new QualityReport(window, [.. versions.Select((v, i) => QualityFigures.Of(v.Version, v.Registration.Config.Quality!, totals[i]))]);
     }
+
+    private static bool Comparable(PredictionRecord record, QualityTask task) =>
+        task == QualityTask.Classification ? record.PredictedClass >= 0 : !double.IsNaN(record.PredictedValue);
 
     private async Task<ModelInfo> Catalog(string model)
     {
