@@ -17,6 +17,6 @@ public interface IQualityGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Submit")] Task<GroundTruthResult> Submit(ImmutableArray<GroundTruthLabel> labels);
 
-    /// <summary>Quality per version over <paramref name="window"/> (<see cref="QualityReport.Total"/> for now).</summary>
+    /// <summary>Quality per version over <paramref name="window"/>: <c>1m</c>, <c>15m</c>, <c>1h</c> (by when labels arrived) or <see cref="QualityReport.Total"/>.</summary>
     [Alias("GetReport"), ReadOnly] Task<QualityReport> GetReport(string window);
 }

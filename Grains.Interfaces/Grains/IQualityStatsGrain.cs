@@ -9,6 +9,9 @@ public interface IQualityStatsGrain : IGrainWithStringKey
     /// <summary>Adds the sums of newly labelled predictions.</summary>
     [Alias("Add")] Task Add(QualitySummary delta);
 
-    /// <summary>Everything labelled so far.</summary>
-    [Alias("GetTotal"), ReadOnly] Task<QualitySummary> GetTotal();
+    /// <summary>
+    /// The sums of labels that arrived within <paramref name="window"/> (<c>1m</c>, <c>15m</c>, <c>1h</c>: calendar minutes, reaching
+    /// back into the minute the window starts in), or of everything labelled (<see cref="QualityReport.Total"/>).
+    /// </summary>
+    [Alias("Get"), ReadOnly] Task<QualitySummary> Get(string window);
 }

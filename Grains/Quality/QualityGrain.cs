@@ -54,11 +54,10 @@ public sealed class QualityGrain(IPredictionLog log, TimeProvider time) : Grain,
 
     public async Task<QualityReport> GetReport(string window)
     {
-        if (window != QualityReport.Total) throw new InvalidInferenceRequestException($"window '{window}' is not served; the quality statistics have the window '{QualityReport.Total}'.");
         var model = this.GetPrimaryKeyString();
         var info = await Catalog(model);
         var versions = info.Versions.Where(v => v.Registration.Config.Quality is not null).ToArray();
-        var totals = await Task.WhenAll(versions.Select(v => GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(model, v.Version)).GetTotal()));
+        var totals = await Task.WhenAll(versions.Select(v => GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(model, v.Version)).Get(window)));
         return new QualityReport(window, [.. versions.Select((v, i) => QualityFigures.Of(v.Version, v.Registration.Config.Quality!, totals[i]))]);
     }
 

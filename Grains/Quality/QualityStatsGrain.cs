@@ -10,19 +10,45 @@ namespace Cluster.Quality;
 /// </summary>
 public sealed class QualityStatsGrain(
     [PersistentState("quality-stats", ModelStorage.Name)] IPersistentState<QualityStatsState> state,
-    QualityInstruments instruments) : Grain, IQualityStatsGrain
+    QualityInstruments instruments,
+    TimeProvider time) : Grain, IQualityStatsGrain
 {
+    // One more than the longest window: a window also takes the minute its start falls into.
+    private const int MinutesKept = 61;
+
     public async Task Add(QualitySummary delta)
     {
-        var tally = new QualityTally();
-        tally.Add(state.State.Total);
-        tally.Add(delta);
-        state.State.Total = tally.ToSummary();
+        state.State.Total = Sum([state.State.Total, delta]);
+        var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var minutes = state.State.Minutes;
+        if (minutes.Count > 0 && minutes[^1].Minute == minute) minutes[^1] = (minute, Sum([minutes[^1].Summary, delta]));
+        else minutes.Add((minute, delta));
+        minutes.RemoveAll(m => m.Minute <= minute - MinutesKept);
         await state.WriteStateAsync();
         await Publish();
     }
 
-    public Task<QualitySummary> GetTotal() => Task.FromResult(state.State.Total);
+    public Task<QualitySummary> Get(string window)
+    {
+        if (window == QualityReport.Total) return Task.FromResult(state.State.Total);
+        var span = window switch
+        {
+            "1m" => 1,
+            "15m" => 15,
+            "1h" => 60,
+            _ => throw new Errors.InvalidInferenceRequestException($"Unknown window '{window}'; use 1m, 15m, 1h or total."),
+        };
+        // Windows are by when labels arrived, in calendar minutes: "the last minute" reaches into the previous one, so it is never empty just after a minute turns.
+        var now = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        return Task.FromResult(Sum(state.State.Minutes.Where(m => m.Minute >= now - span).Select(m => m.Summary)));
+    }
+
+    private static QualitySummary Sum(IEnumerable<QualitySummary> summaries)
+    {
+        var tally = new QualityTally();
+        foreach (var summary in summaries) tally.Add(summary);
+        return tally.ToSummary();
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => state.State.Total.Labelled > 0 ? Publish() : Task.CompletedTask;
 

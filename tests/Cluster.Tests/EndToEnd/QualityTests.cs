@@ -89,7 +89,7 @@ public sealed class QualityTests(ServingFixture serving)
         var (both, bothBody) = await PostRaw(serving.Http, path, """{"labels": [{"id": "a", "label": 1, "value": 2}]}""");
         var (many, manyBody) = await PostRaw(serving.Http, path, tooMany);
         var (name, nameBody) = await PostRaw(serving.Http, path, """{"labels": [{"id": "a", "label": "cat"}, {"id": "b", "label": "zebra"}]}""");
-        var (window, windowBody) = await Get(serving.Http, $"/api/models/{model}/quality?window=1h");
+        var (window, windowBody) = await Get(serving.Http, $"/api/models/{model}/quality?window=2h");
         var (unknownModel, _) = await PostRaw(serving.Http, "/api/models/no-such-model/ground-truth", """{"labels": []}""");
 
         malformed.ShouldBe(HttpStatusCode.BadRequest);

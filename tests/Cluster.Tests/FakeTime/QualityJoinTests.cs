@@ -132,6 +132,15 @@ public sealed class QualityJoinTests(QualityJoinFixture fixture) : IClassFixture
         quality.Mae!.Value.ShouldBe(2.5 / 4, 1e-12);
         quality.Rmse!.Value.ShouldBe(Math.Sqrt(2.25 / 4), 1e-12);
         quality.MeanError!.Value.ShouldBe(-1.5 / 4, 1e-12);
+
+        // Windows count labels by when they arrived.
+        var report = fixture.Grains.GetGrain<IQualityGrain>(model);
+        (await report.GetReport("1m")).Versions.Single().Labelled.ShouldBe(4);
+        await fixture.Clock.Advance(TimeSpan.FromMinutes(90));
+        await fixture.Submit(model, new GroundTruthLabel("a", Value: 0));   // a duplicate: counts nowhere
+        var (lastHour, total) = ((await report.GetReport("1h")).Versions.Single(), (await report.GetReport("total")).Versions.Single());
+        (lastHour.Labelled, lastHour.Mae, total.Labelled).ShouldBe((0L, null, 4L));
+        await Should.ThrowAsync<InvalidInferenceRequestException>(() => report.GetReport("2h"));
     }
 
     [Fact]
