@@ -17,6 +17,9 @@ public sealed class QualityTests(ServingFixture serving)
         var (status, body) = await PutRaw(serving.Http, $"/api/models/{model}/config",
             """{"max_batch_size": 8, "quality": {"task": "classification", "classes": ["cat", "dog", "fish"], "segment": "region"}}""");
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var quality = body.GetProperty("versions")[0].GetProperty("config").GetProperty("quality");
+        (quality.GetProperty("task").GetString(), quality.GetProperty("segment").GetString(), quality.GetProperty("retention_hours").GetInt32())
+            .ShouldBe(("classification", "region", 72));
         await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
         return model;
     }
