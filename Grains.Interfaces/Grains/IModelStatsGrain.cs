@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cluster.Drift;
 using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Statistics;
 
 namespace Cluster.Grains;
@@ -23,6 +24,9 @@ public interface IModelStatsGrain : IGrainWithStringKey
 
     /// <summary>Replaces the reference with one built from a sample set (its sampled inputs and the outputs the version gave for them).</summary>
     [Alias("SetReference")] Task<DriftReport> SetReference(InputProfile samples, ImmutableDictionary<string, OutputDistribution> outputs);
+
+    /// <summary>The version's latest quality figures (from its quality statistics grain), judged against the quality alert thresholds at once.</summary>
+    [Alias("SetQuality")] Task SetQuality(VersionQuality quality, MonitoringConfig monitoring);
 
     /// <summary>Active alerts and the last cleared ones.</summary>
     [Alias("GetAlerts"), ReadOnly] Task<ImmutableArray<ModelAlert>> GetAlerts();

@@ -9,5 +9,6 @@ namespace Cluster.Inference;
 /// <param name="RequestedOutputs">Outputs to return; empty means all of them.</param>
 /// <param name="Timeout">How long the request may wait before compute starts; null uses the model's default.</param>
 /// <param name="RoutingKey">Keeps requests with the same key on the same version of a sticky traffic split (e.g. a user id).</param>
+/// <param name="Parameters">Request parameters the gateway does not act on, as text (e.g. the segment a quality config names); null when there are none.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.InferenceRequest")]
-public sealed record InferenceRequest(string? Id, ImmutableArray<TensorData> Inputs, ImmutableArray<string> RequestedOutputs, TimeSpan? Timeout = null, string? RoutingKey = null);
+public sealed record InferenceRequest(string? Id, ImmutableArray<TensorData> Inputs, ImmutableArray<string> RequestedOutputs, TimeSpan? Timeout = null, string? RoutingKey = null, ImmutableDictionary<string, string>? Parameters = null);

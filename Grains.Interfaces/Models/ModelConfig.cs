@@ -15,8 +15,9 @@ namespace Cluster.Models;
 /// <param name="Pinned">Never evicted to make room for other versions when a silo's memory budget is full.</param>
 /// <param name="MemoryBytes">Declared memory a replica takes; 0 means measure it while loading.</param>
 /// <param name="Capture">Prediction capture; null (or a fraction of 0) records nothing.</param>
+/// <param name="Quality">Model quality: what a prediction is, for the ground-truth join; null records nothing for it.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelConfig")]
-public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null, AutoscalingConfig? Autoscaling = null, bool Pinned = false, long MemoryBytes = 0, CaptureConfig? Capture = null)
+public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null, AutoscalingConfig? Autoscaling = null, bool Pinned = false, long MemoryBytes = 0, CaptureConfig? Capture = null, QualityConfig? Quality = null)
 {
     /// <summary>Settings used when a model has no config.json.</summary>
     public static ModelConfig Default { get; } = new(MaxBatchSize: 64, Replicas: 1, Device: null, Labels: ImmutableDictionary<string, string>.Empty, Batching: BatchingConfig.Off);

@@ -37,6 +37,10 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddOptions<Capture.CaptureOptions>().BindConfiguration(Capture.CaptureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<Capture.CaptureBuffer>();
         silo.Services.TryAddSingleton<Capture.ICaptureStore, Capture.FileCaptureStore>();
+        silo.Services.AddOptions<Quality.QualityOptions>().BindConfiguration(Quality.QualityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton<Quality.QualityInstruments>();
+        silo.Services.TryAddSingleton<Quality.IPredictionLog, Quality.InMemoryPredictionLog>();
+        silo.Services.AddHostedService<Quality.PredictionLogPruner>();
         silo.Services.AddAlertDelivery();
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
@@ -52,7 +56,7 @@ public static class InferenceSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Keeps artifacts (cached on local disk), the audit log and captured predictions in the cluster's PostgreSQL database (cluster mode).</summary>
+    /// <summary>Keeps artifacts (cached on local disk), the audit log, captured predictions and predictions awaiting ground truth in the cluster's PostgreSQL database (cluster mode).</summary>
     public static ISiloBuilder AddPostgresArtifactStore(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.SectionName).Configure(o => o.ConnectionString = connectionString);
@@ -60,6 +64,9 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<Audit.IAuditLog, Audit.PostgresAuditLog>();
         silo.Services.AddSingleton<Capture.ICaptureStore, Capture.PostgresCaptureStore>();
+        silo.Services.AddSingleton<Quality.PostgresPredictionLog>();
+        silo.Services.AddSingleton<Quality.IPredictionLog>(services => services.GetRequiredService<Quality.PostgresPredictionLog>());
+        silo.Services.AddHostedService<Quality.PredictionLogWriter>();
         return silo;
     }
 

@@ -7,13 +7,14 @@ namespace Cluster.Repository;
 
 /// <summary>
 /// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>),
-/// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>), <c>labels</c>
+/// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>, <c>min_accuracy</c>, <c>max_mae</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
 /// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>), <c>pinned</c>
 /// (never evicted for memory), <c>memory_bytes</c> (a replica's footprint, instead of measuring it) and <c>capture</c> (<c>fraction</c>,
-/// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>). Unknown keys are an error, so typos surface.
+/// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>) and <c>quality</c> (<c>task</c>, <c>output</c>, <c>classes</c>,
+/// <c>segment</c>, <c>retention_hours</c>). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -67,11 +68,14 @@ public static class ModelConfigFile
                 document.Alerts?.MaxDriftScore,
                 document.Alerts?.MaxP99Ms,
                 document.Alerts?.MaxErrorRate,
-                document.Statistics ?? true),
+                document.Statistics ?? true,
+                document.Alerts?.MinAccuracy,
+                document.Alerts?.MaxMae),
             document.Autoscaling is { } autoscaling ? ToConfig(autoscaling, document.Replicas ?? defaults.Replicas) : null,
             document.Pinned ?? false,
             document.MemoryBytes ?? 0,
-            document.Capture is { } capture ? ToConfig(capture) : null);
+            document.Capture is { } capture ? ToConfig(capture) : null,
+            document.Quality is { } quality ? ToConfig(quality) : null);
         Validate(config);
         return config;
     }
@@ -99,8 +103,30 @@ public static class ModelConfigFile
         d.Redact is null ? [] : [.. d.Redact],
         d.RetentionDays ?? CaptureConfig.DefaultRetentionDays);
 
+    private static QualityConfig ToConfig(QualityDocument d) => new(
+        d.Task switch
+        {
+            "classification" => QualityTask.Classification,
+            "regression" => QualityTask.Regression,
+            null => throw new InvalidDataException("quality.task is required (\"classification\" or \"regression\")."),
+            _ => throw new InvalidDataException($"quality.task '{d.Task}' is not \"classification\" or \"regression\"."),
+        },
+        d.Output,
+        d.Classes is null ? [] : [.. d.Classes],
+        d.Segment ?? QualityConfig.DefaultSegment,
+        d.RetentionHours ?? QualityConfig.DefaultRetentionHours);
+
     private static void Validate(ModelConfig config)
     {
+        if (config.Quality is { } quality)
+        {
+            if (quality.Output is { Length: 0 }) throw new InvalidDataException("quality.output must name an output (or be left out for the first one).");
+            if (string.IsNullOrEmpty(quality.Segment)) throw new InvalidDataException("quality.segment must name a request parameter.");
+            if (quality.RetentionHours is < 1 or > 87_600) throw new InvalidDataException("quality.retention_hours must be between 1 and 87600.");
+            if (quality.Classes.Any(string.IsNullOrEmpty)) throw new InvalidDataException("quality.classes must be non-empty names.");
+            if (quality.Classes.Distinct(StringComparer.Ordinal).Count() != quality.Classes.Length) throw new InvalidDataException("quality.classes must not repeat a name.");
+            if (quality.Task == QualityTask.Regression && quality.Classes.Length > 0) throw new InvalidDataException("quality.classes is for classification; a regression model has none.");
+        }
         if (config.Capture is { } capture)
         {
             if (!(capture.Fraction is >= 0 and <= 1)) throw new InvalidDataException("capture.fraction must be between 0 and 1.");
@@ -124,6 +150,10 @@ public static class ModelConfigFile
             if (monitoring.MaxDriftScore is < 0) throw new InvalidDataException("alerts.max_drift_score must not be negative.");
             if (monitoring.MaxP99Ms is <= 0) throw new InvalidDataException("alerts.max_p99_ms must be positive.");
             if (monitoring.MaxErrorRate is < 0 or > 1) throw new InvalidDataException("alerts.max_error_rate must be between 0 and 1.");
+            if (monitoring.MinAccuracy is < 0 or > 1) throw new InvalidDataException("alerts.min_accuracy must be between 0 and 1.");
+            if (monitoring.MaxMae is < 0) throw new InvalidDataException("alerts.max_mae must not be negative.");
+            if (monitoring.MinAccuracy is not null && config.Quality?.Task != QualityTask.Classification) throw new InvalidDataException("alerts.min_accuracy needs a \"quality\" block with \"task\": \"classification\".");
+            if (monitoring.MaxMae is not null && config.Quality?.Task != QualityTask.Regression) throw new InvalidDataException("alerts.max_mae needs a \"quality\" block with \"task\": \"regression\".");
         }
         var batching = config.Batching;
         if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
@@ -149,7 +179,9 @@ public static class ModelConfigFile
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
         bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics,
-        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture);
+        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture, QualityDocument? Quality);
+
+    private sealed record QualityDocument(string? Task, string? Output, string[]? Classes, string? Segment, int? RetentionHours);
 
     private sealed record CaptureDocument(double? Fraction, bool? Inputs, bool? Outputs, string[]? Redact, int? RetentionDays);
 
@@ -158,7 +190,7 @@ public static class ModelConfigFile
 
     private sealed record DriftDocument(int? ReferenceRows);
 
-    private sealed record AlertsDocument(double? MaxDriftScore, double? MaxP99Ms, double? MaxErrorRate);
+    private sealed record AlertsDocument(double? MaxDriftScore, double? MaxP99Ms, double? MaxErrorRate, double? MinAccuracy, double? MaxMae);
 
     private sealed record ResponseCacheDocument(int? MaxEntries);
 

@@ -5,6 +5,7 @@ using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
 using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Telemetry;
 using Cluster.Tensors;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ namespace Cluster.Routing;
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
 /// </summary>
 [StatelessWorker(1, removeIdleWorkers: false), Reentrant]
-public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, CaptureBuffer captures, ILogger<RouterGrain> logger) : Grain, IRouterGrain
+public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, CaptureBuffer captures, IPredictionLog predictions, ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
     // Only when background refreshes fail (the catalog's silo is gone) does a request refresh inline.
@@ -88,7 +89,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         // Capture off costs this one check; a sampled request keeps references to its tensors, formatted later by the capture writer.
         var capture = config.Capture is { Fraction: > 0 } settings && CaptureBuffer.Sample(settings) ? settings : null;
         // The caller joins ground truth to a record by its id, so a captured request without one gets one, and the response carries it.
-        if (capture is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+        // Likewise a request of a model with a quality config: its label finds the prediction by this id.
+        if ((capture is not null || config.Quality is not null) && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
         var receivedAt = capture is null ? default : time.GetUtcNow();
         ImmutableArray<TensorData> answered = default;
         BatchedOutputs? batched = null;
@@ -101,10 +103,15 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             {
                 var hit = _cache.TryGet(cacheKey, out var cached);
                 instruments.RecordCacheLookup(Model, entry.Version, hit);
-                if (hit) return new InferenceResponse(Model, entry.Version, request.Id, answered = cached);
+                if (hit)
+                {
+                    if (config.Quality is { } cachedQuality) RecordPrediction(entry, request, cached, cachedQuality);
+                    return new InferenceResponse(Model, entry.Version, request.Id, answered = cached);
+                }
             }
             batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
             var outputs = answered = batched.Outputs;
+            if (config.Quality is { } quality) RecordPrediction(entry, request, outputs, quality);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             var shadows = MirrorToShadows(request, entry.Version, outputs, capture);
             if (shadows > 0) span?.SetTag("cluster.shadows", shadows);
@@ -178,6 +185,12 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             _shadows.Failed(shadow.Version);
             if (capture is not null) Capture(shadow.Version, "shadow", request, answered, null, capture, receivedAt, time.GetElapsedTime(started), "error", ex.Message);
         }
+    }
+
+    private void RecordPrediction(ModelVersionInfo entry, InferenceRequest request, ImmutableArray<TensorData> outputs, QualityConfig quality)
+    {
+        var output = quality.Output ?? entry.Signature!.Outputs[0].Name;
+        PredictionExtractor.Record(predictions, Model, entry.Version, request, outputs, quality, output, time.GetUtcNow());
     }
 
     private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, BatchedOutputs? batched, CaptureConfig config,

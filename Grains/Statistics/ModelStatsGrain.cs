@@ -3,6 +3,7 @@ using Cluster.Alerts;
 using Cluster.Drift;
 using Cluster.Grains;
 using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -26,11 +27,14 @@ public sealed partial class ModelStatsGrain(
     private const int MinutesKept = 61;
     private const int MinRequestsToJudge = 20;
     private const int MinValuesToJudgeDrift = 50;
+    private const int MinLabelsToJudge = 20;
     // Transitions are few; this bounds the queue only while the webhooks grain cannot be reached at all.
     private const int UnsentKept = 100;
     private long _lastWrite;
     private long _lastJudged;
     private readonly List<AlertTransition> _unsent = [];
+    // Sent by the quality statistics grain after each batch of labels; alerts it raised persist in state, the figures come again with the next batch.
+    private VersionQuality? _quality;
 
     public async Task<DriftBinning?> Push(StatsDelta delta, MonitoringConfig monitoring)
     {
@@ -100,6 +104,14 @@ public sealed partial class ModelStatsGrain(
         return DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(15));
     }
 
+    public async Task SetQuality(VersionQuality quality, MonitoringConfig monitoring)
+    {
+        _quality = quality;
+        Judge(monitoring);
+        if (_unsent.Count > 0) await SendTransitions();
+        await state.WriteStateAsync();
+    }
+
     public Task<ImmutableArray<ModelAlert>> GetAlerts() => Task.FromResult(state.State.Alerts.ToImmutableArray());
 
     /// <summary>Judges the thresholds on the last minute (latency, errors) and the last 15 minutes (drift), when there is enough to judge.</summary>
@@ -111,9 +123,13 @@ public sealed partial class ModelStatsGrain(
         double? errors = minute.Requests >= MinRequestsToJudge ? minute.ErrorRate : null;
         var drift = DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(15));
         double? score = drift.Features.Sum(f => f.Rows) + drift.Outputs.Sum(o => o.Rows) >= MinValuesToJudgeDrift ? drift.Score : null;
+        var labelled = _quality is { Labelled: >= MinLabelsToJudge } quality ? quality : null;
         var now = time.GetUtcNow();
         foreach (var (kind, threshold, value) in new[]
         {
+            // The tracker judges "above a maximum"; a minimum accuracy is a maximum share of wrong answers.
+            ("misclassification_rate", 1 - monitoring.MinAccuracy, 1 - labelled?.Accuracy),
+            ("mae", monitoring.MaxMae, labelled?.Mae),
             ("p99_latency_ms", monitoring.MaxP99Ms, p99),
             ("error_rate", monitoring.MaxErrorRate, errors),
             ("drift_score", monitoring.MaxDriftScore, score),

@@ -8,6 +8,7 @@ using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference;
 using Cluster.Silo.Management;
 using Cluster.Silo.Observability;
+using Cluster.Silo.Quality;
 using Cluster.Silo.Security;
 using Cluster.Silo.Traffic;
 using Orleans.Configuration;
@@ -75,6 +76,7 @@ public static class SiloApplication
             app.MapManagement();
             app.MapTraffic();
             app.MapCapture();
+            app.MapQuality();
             app.MapAlertWebhooks();
         }
         return app;

@@ -66,7 +66,7 @@ internal static class InferenceRequestJsonReader
         ImmutableArray<TensorData>? inputs = null;
         var outputs = ImmutableArray<string>.Empty;
         var binaryOutputs = ImmutableDictionary<string, bool>.Empty;
-        (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) parameters = default;
+        (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput, ImmutableDictionary<string, string>? Others) parameters = default;
         while (Next(ref reader, out var property))
         {
             switch (property)
@@ -81,7 +81,7 @@ internal static class InferenceRequestJsonReader
         EnsureEnd(ref reader);
         if (inputs is null) throw Invalid("The request has no 'inputs'.");
         return new ParsedInferenceRequest(
-            new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey), parameters.BinaryOutput, binaryOutputs);
+            new InferenceRequest(id, inputs.Value, outputs, parameters.Timeout, parameters.RoutingKey, parameters.Others), parameters.BinaryOutput, binaryOutputs);
     }
 
     private static ImmutableArray<TensorData> ReadInputs(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, BinarySection binary)

@@ -25,11 +25,15 @@ internal static class ModelJson
             detailed
                 ? new ConfigBody(config.MaxBatchSize, config.Replicas, config.Device ?? "auto", config.RequireAccelerator, config.Batching.Enabled, config.Pinned,
                     config.MemoryBytes > 0 ? config.MemoryBytes : null, config.Autoscaling is { } scaling ? Autoscaling(scaling) : null,
-                    config.Capture is { } capture ? new CaptureBody(capture.Fraction, capture.Inputs, capture.Outputs, capture.Redact.IsDefault ? [] : [.. capture.Redact], capture.RetentionDays) : null)
+                    config.Capture is { } capture ? new CaptureBody(capture.Fraction, capture.Inputs, capture.Outputs, capture.Redact.IsDefault ? [] : [.. capture.Redact], capture.RetentionDays) : null,
+                    config.Quality is { } quality ? Quality(quality) : null)
                 : null,
             detailed && version.Signature is { } inputs ? Specs(inputs.Inputs) : null,
             detailed && version.Signature is { } outputs ? Specs(outputs.Outputs) : null);
     }
+
+    private static QualityBody Quality(QualityConfig quality) => new(quality.Task == QualityTask.Classification ? "classification" : "regression",
+        quality.Output, quality.Classes.IsDefault ? [] : [.. quality.Classes], quality.Segment, quality.RetentionHours);
 
     public static AutoscalingBody Autoscaling(AutoscalingConfig scaling) => new(scaling.MinReplicas, scaling.MaxReplicas, scaling.TargetQueuePerReplica,
         scaling.UpscaleDelaySeconds, scaling.DownscaleDelaySeconds, scaling.IdleSecondsBeforeZero);
@@ -59,7 +63,11 @@ internal static class ModelJson
         bool Pinned,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? MemoryBytes,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AutoscalingBody? Autoscaling,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CaptureBody? Capture);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CaptureBody? Capture,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] QualityBody? Quality);
+
+    /// <summary>The quality block as config.json spells it, with its defaults filled in.</summary>
+    internal sealed record QualityBody(string Task, string? Output, string[] Classes, string Segment, int RetentionHours);
 
     /// <summary>Prediction capture as config.json spells it.</summary>
     internal sealed record CaptureBody(double Fraction, bool Inputs, bool Outputs, string[] Redact, int RetentionDays);

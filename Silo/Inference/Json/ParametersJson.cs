@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Immutable;
 using System.Text.Json;
 using static Cluster.Silo.Inference.Json.JsonProperties;
 
@@ -17,10 +19,12 @@ internal static class ParametersJson
     /// <summary>
     /// Request parameters: <c>timeout</c> (microseconds, as Triton takes it) bounds the time before
     /// compute; <c>routing_key</c> keeps a sticky traffic split on one version; <c>binary_data_output</c>
-    /// is the binary extension's default for every output.
+    /// is the binary extension's default for every output. Any other scalar is kept as text (a model's quality config may name one
+    /// as its segment); no dictionary is made for a request without one.
     /// </summary>
-    public static (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput) ReadRequest(ref Utf8JsonReader reader)
+    public static (TimeSpan? Timeout, string? RoutingKey, bool BinaryOutput, ImmutableDictionary<string, string>? Others) ReadRequest(ref Utf8JsonReader reader)
     {
+        ImmutableDictionary<string, string>.Builder? others = null;
         if (reader.TokenType != JsonTokenType.StartObject) throw Invalid("'parameters' must be an object.");
         TimeSpan? timeout = null;
         string? routingKey = null;
@@ -35,10 +39,12 @@ internal static class ParametersJson
                 default:
                     if (UnservedExtensions.OfRequestParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal("The request", property, extension));
                     EnsureScalar(ref reader, "The request", null, property);
+                    others ??= ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+                    others[property] = ScalarText(ref reader);
                     break;
             }
         }
-        return (timeout, routingKey, binaryOutput);
+        return (timeout, routingKey, binaryOutput, others?.ToImmutable());
     }
 
     /// <summary>An input's parameters; returns its <c>binary_data_size</c>, if it has one.</summary>
@@ -101,6 +107,14 @@ internal static class ParametersJson
     {
         if (UnservedExtensions.OfTensorParameter(property) is { } extension) throw Invalid(UnservedExtensions.Refusal($"{kind} '{tensor}'", property, extension));
     }
+
+    private static string ScalarText(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString()!,
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+    };
 
     private static void EnsureScalar(ref Utf8JsonReader reader, string kind, string? tensor, string property)
     {

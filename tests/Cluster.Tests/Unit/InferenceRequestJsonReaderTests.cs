@@ -112,6 +112,17 @@ public sealed class InferenceRequestJsonReaderTests
         request.Id.ShouldBe("x");
     }
 
+    [Fact]
+    public void RequestParametersTheGatewayDoesNotActOnAreKeptAsTextForTheModelsQualityConfig()
+    {
+        var input = """{"name":"x","datatype":"FP32","shape":[1],"data":[1]}""";
+        var request = Read($$"""{"parameters":{"routing_key":"k","segment":"eu","tier":3,"trial":true,"score":-1.5e2},"inputs":[{{input}}]}""");
+        var plain = Read($$"""{"parameters":{"routing_key":"k"},"inputs":[{{input}}]}""");
+
+        request.Parameters!.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)).ShouldBe([("score", "-1.5e2"), ("segment", "eu"), ("tier", "3"), ("trial", "true")]);
+        plain.Parameters.ShouldBeNull("a request without such parameters allocates nothing for them");
+    }
+
     [Theory]
     [InlineData("""[01, 2]""", "leading zero")]
     [InlineData("""[1, 2,]""", "Malformed JSON")]
