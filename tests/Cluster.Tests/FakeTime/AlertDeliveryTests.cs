@@ -91,10 +91,13 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
 
         await Webhooks().Notify(transition);
         await Eventually.Until(() => Task.FromResult(_receiver.For("flaky").Count == 1), "the first attempt");
-        (await Eventually.Holds(() => Task.FromResult(_receiver.For("flaky").Count > 1), TimeSpan.FromMilliseconds(300))).ShouldBeFalse("the retry waits for the backoff");
+        (await Eventually.Holds(() => Task.FromResult(_receiver.For("flaky").Count > 1), TimeSpan.FromMilliseconds(500))).ShouldBeFalse("the retry waits for the backoff");
 
         await _clock.Advance(TimeSpan.FromSeconds(1));
         await Eventually.Until(() => Task.FromResult(_receiver.For("flaky").Count == 2), "the first retry, 1 s later");
+        // Besides checking the backoff, the wait lets the sender read the 503 and set its 2 s timer before the clock moves:
+        // advanced sooner, the timer would start after the jump and the third attempt would never come.
+        (await Eventually.Holds(() => Task.FromResult(_receiver.For("flaky").Count > 2), TimeSpan.FromMilliseconds(500))).ShouldBeFalse("the second retry waits for its backoff");
         await _clock.Advance(TimeSpan.FromSeconds(2));
         await Delivered("flaky", 1);
 
