@@ -68,14 +68,15 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         Cluster.Inference.InferenceRequest inference;
         using (InferenceTracing.Start("parse", request.ModelName, version))
         {
-            var (timeout, routingKey) = GrpcParameters.ReadRequest(request.Parameters);
+            var (timeout, routingKey, others) = GrpcParameters.ReadRequest(request.Parameters);
             for (var i = 0; i < request.Outputs.Count; i++) GrpcParameters.EnsureServed(request.Outputs[i].Parameters, "Output", request.Outputs[i].Name);
             inference = new Cluster.Inference.InferenceRequest(
                 string.IsNullOrEmpty(request.Id) ? null : request.Id,
                 GrpcTensors.Inputs(request),
                 [.. request.Outputs.Select(o => o.Name)],
                 timeout,
-                routingKey);
+                routingKey,
+                others);
         }
         var response = await routers.For(request.ModelName).Infer(inference, version, context.CancellationToken);
         using var write = InferenceTracing.Start("write", request.ModelName, response.ModelVersion);

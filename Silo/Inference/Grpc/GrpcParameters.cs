@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Globalization;
 using Cluster.Errors;
 using Cluster.Protocol.V2;
 using Cluster.Silo.Inference.Json;
@@ -12,12 +14,17 @@ namespace Cluster.Silo.Inference.Grpc;
 /// </summary>
 internal static class GrpcParameters
 {
-    public static (TimeSpan? Timeout, string? RoutingKey) ReadRequest(MapField<string, InferParameter> parameters)
+    /// <summary>
+    /// The request's parameters: <c>timeout</c> and <c>routing_key</c>, which the gateway acts on, and the others as text
+    /// (as REST keeps them, e.g. for a quality config's segment); no dictionary is made for a request without others.
+    /// </summary>
+    public static (TimeSpan? Timeout, string? RoutingKey, ImmutableDictionary<string, string>? Others) ReadRequest(MapField<string, InferParameter> parameters)
     {
         // Most requests carry none: no enumerator for them.
-        if (parameters.Count == 0) return (null, null);
+        if (parameters.Count == 0) return (null, null, null);
         TimeSpan? timeout = null;
         string? routingKey = null;
+        ImmutableDictionary<string, string>.Builder? others = null;
         foreach (var (name, value) in parameters)
         {
             switch (name)
@@ -37,11 +44,23 @@ internal static class GrpcParameters
                 default:
                     if (UnservedExtensions.OfRequestParameter(name) is { } extension) throw Invalid(UnservedExtensions.Refusal("The request", name, extension));
                     EnsureValue(name, value, "Request parameter");
+                    others ??= ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+                    others[name] = Text(value);
                     break;
             }
         }
-        return (timeout, routingKey);
+        return (timeout, routingKey, others?.ToImmutable());
     }
+
+    // The text REST would keep for the same value: JSON's spelling of numbers and booleans.
+    private static string Text(InferParameter value) => value.ParameterChoiceCase switch
+    {
+        InferParameter.ParameterChoiceOneofCase.BoolParam => value.BoolParam ? "true" : "false",
+        InferParameter.ParameterChoiceOneofCase.Int64Param => value.Int64Param.ToString(CultureInfo.InvariantCulture),
+        InferParameter.ParameterChoiceOneofCase.Uint64Param => value.Uint64Param.ToString(CultureInfo.InvariantCulture),
+        InferParameter.ParameterChoiceOneofCase.DoubleParam => value.DoubleParam.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.StringParam,
+    };
 
     /// <summary>
     /// Refuses an input's or requested output's parameters that ask for an extension we do not serve,

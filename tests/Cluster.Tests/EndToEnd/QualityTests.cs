@@ -38,6 +38,29 @@ public sealed class QualityTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task AGrpcRequestsParameterNamesItsSegmentAsOverRest()
+    {
+        var model = await ClassifierWithQuality();
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{serving.Silo.GrpcPort}");
+        var grpc = new Cluster.Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var request = new Cluster.Protocol.V2.ModelInferRequest { ModelName = model, Id = "g-1" };
+        request.Parameters["region"] = new Cluster.Protocol.V2.InferParameter { StringParam = "west" };
+        var input = new Cluster.Protocol.V2.ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32", Contents = new() };
+        input.Shape.AddRange([1, 3]);
+        input.Contents.Fp32Contents.AddRange([0.1f, 0.8f, 0.1f]);
+        request.Inputs.Add(input);
+        await grpc.ModelInferAsync(request, cancellationToken: TestContext.Current.CancellationToken);
+
+        var (status, result) = await PostRaw(serving.Http, $"/api/models/{model}/ground-truth", """{"labels": [{"id": "g-1", "label": "dog"}]}""");
+
+        status.ShouldBe(HttpStatusCode.OK, result.ToString());
+        result.GetProperty("matched").GetInt32().ShouldBe(1);
+        var (_, quality) = await Get(serving.Http, $"/api/models/{model}/quality");
+        quality.GetProperty("versions")[0].GetProperty("segments").EnumerateArray().Select(s => (s.GetProperty("segment").GetString(), s.GetProperty("accuracy").GetDouble()))
+            .ShouldBe([("west", 1.0)]);
+    }
+
+    [Fact]
     public async Task GroundTruthPostedForServedRequestsGivesAccuracyPerVersionAndSegment()
     {
         var model = await ClassifierWithQuality();
