@@ -63,8 +63,9 @@ public sealed class CaptureBuffer
             CountDropped(request.Model, 1);
             return;
         }
-        // A full queue drops the record through the channel's callback, which gives its bytes back.
-        _channel.Writer.TryWrite(request);
+        // A full queue drops the record through the channel's callback, which gives its bytes back; a completed one (the silo
+        // stopping) refuses it outright.
+        if (!_channel.Writer.TryWrite(request)) CountDropped(request);
     }
 
     /// <summary>Counts records that were taken from the queue but could not be stored.</summary>
