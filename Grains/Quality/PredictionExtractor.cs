@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Cluster.Inference;
 using Cluster.Models;
@@ -19,28 +20,38 @@ public static class PredictionExtractor
     public static void Record(IPredictionLog log, string model, string version, InferenceRequest request, ImmutableArray<TensorData> outputs,
         QualityConfig config, string outputName, DateTimeOffset servedAt)
     {
-        if (request.Id is not { } id || outputs.IsDefault) return;
+        if (request.Id is null || outputs.IsDefault) return;
         var output = Find(outputs, outputName);
-        if (output is null) return;
-        var values = Values(output);
-        if (values is null || values.Length == 0) return;
+        // Read in place, on the request path: no copy of the output is made.
+        switch (output?.DataType)
+        {
+            case TensorDataType.FP32: RecordRows(log, model, version, request, output, MemoryMarshal.Cast<byte, float>(output.Data), config, servedAt); break;
+            case TensorDataType.FP64: RecordRows(log, model, version, request, output, MemoryMarshal.Cast<byte, double>(output.Data), config, servedAt); break;
+        }
+    }
+
+    private static void RecordRows<T>(IPredictionLog log, string model, string version, InferenceRequest request, TensorData output, ReadOnlySpan<T> values,
+        QualityConfig config, DateTimeOffset servedAt) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.Length == 0) return;
         var rows = output.Shape.Length == 0 ? 1 : (int)output.Shape[0];
         if (rows <= 0 || values.Length % rows != 0) return;
         var width = values.Length / rows;
         string? segment = null;
         request.Parameters?.TryGetValue(config.Segment, out segment);
         var expiresAt = servedAt.AddHours(config.RetentionHours);
+        var id = request.Id!;
         for (var row = 0; row < rows; row++)
         {
-            var span = values.AsSpan(row * width, width);
+            var span = values.Slice(row * width, width);
             var rowId = rows == 1 ? id : $"{id}#{row}";
             if (config.Task == QualityTask.Regression)
             {
-                log.Offer(new PredictionRecord(model, rowId, version, segment, -1, float.NaN, span[0], servedAt, expiresAt));
+                log.Offer(new PredictionRecord(model, rowId, version, segment, -1, float.NaN, double.CreateTruncating(span[0]), servedAt, expiresAt));
                 continue;
             }
             var (predicted, top) = ArgMax(span);
-            var confidence = IsDistribution(span) ? (float)top : float.NaN;
+            var confidence = IsDistribution(span) ? float.CreateTruncating(top) : float.NaN;
             log.Offer(new PredictionRecord(model, rowId, version, segment, predicted, confidence, double.NaN, servedAt, expiresAt));
         }
     }
@@ -54,21 +65,7 @@ public static class PredictionExtractor
         return null;
     }
 
-    private static double[]? Values(TensorData output) => output.DataType switch
-    {
-        TensorDataType.FP32 => Widen(MemoryMarshal.Cast<byte, float>(output.Data)),
-        TensorDataType.FP64 => MemoryMarshal.Cast<byte, double>(output.Data).ToArray(),
-        _ => null,
-    };
-
-    private static double[] Widen(ReadOnlySpan<float> values)
-    {
-        var wide = new double[values.Length];
-        for (var i = 0; i < values.Length; i++) wide[i] = values[i];
-        return wide;
-    }
-
-    private static (int Index, double Value) ArgMax(ReadOnlySpan<double> row)
+    private static (int Index, T Value) ArgMax<T>(ReadOnlySpan<T> row) where T : IFloatingPointIeee754<T>
     {
         var best = 0;
         for (var i = 1; i < row.Length; i++)
@@ -78,11 +75,12 @@ public static class PredictionExtractor
         return (best, row[best]);
     }
 
-    private static bool IsDistribution(ReadOnlySpan<double> row)
+    private static bool IsDistribution<T>(ReadOnlySpan<T> row) where T : IFloatingPointIeee754<T>
     {
         var sum = 0.0;
-        foreach (var value in row)
+        foreach (var element in row)
         {
+            var value = double.CreateTruncating(element);
             if (!(value >= 0 && value <= 1)) return false;
             sum += value;
         }
