@@ -29,5 +29,11 @@ status=${PIPESTATUS[0]}
 passed=$(grep -E '^\s*succeeded:\s*[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
 failed=$(grep -E '^\s*failed:\s*[0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+')
 if [[ -z $passed && $status -ne 0 ]]; then failed=1; fi
+# CI keeps only the end of the output, and the silo logs printed after a failure push it out of
+# view: repeat each failed test's name and first lines of its message just above the totals.
+if grep -qE '^failed [A-Za-z_]' "$log"; then
+  echo "Failed tests (repeated from above):"
+  grep -E -A 8 '^failed [A-Za-z_]' "$log" | grep -vE '^\s+at ' | head -n 60
+fi
 echo "${passed:-0} passed, ${failed:-0} failed"
 exit "$status"
