@@ -16,10 +16,11 @@ public sealed partial class InferenceClient
     public Task<GroundTruthResult> SendGroundTruthAsync(string model, IEnumerable<GroundTruthLabel> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        return _cluster.GetGrain<IQualityGrain>(model).Submit([.. labels]);
+        ImmutableArray<GroundTruthLabel> all = [.. labels];
+        return _gateway?.SendGroundTruth(model, all) ?? Cluster().GetGrain<IQualityGrain>(model).Submit(all);
     }
 
-    /// <summary>Quality per version of <paramref name="model"/> (the versions with a quality config) over <paramref name="window"/>.</summary>
+    /// <summary>Quality per version of <paramref name="model"/> (the versions with a quality config) over <paramref name="window"/> (in-cluster only).</summary>
     public Task<QualityReport> GetQualityAsync(string model, string window = QualityReport.Total) =>
-        _cluster.GetGrain<IQualityGrain>(model).GetReport(window);
+        Cluster().GetGrain<IQualityGrain>(model).GetReport(window);
 }

@@ -18,7 +18,7 @@ public sealed class InferenceClientOptions
     /// <summary>Orleans service id; must match the silos.</summary>
     public string ServiceId { get; set; } = ClusterDefaults.ServiceId;
 
-    /// <summary>How long <see cref="InferenceClient.ConnectAsync"/> retries before giving up.</summary>
+    /// <summary>How long <see cref="InferenceClient.ConnectAsync(InferenceClientOptions?, CancellationToken)"/> retries before giving up.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The clock <see cref="ConnectTimeout"/> and the pauses between connection attempts are measured on; the system clock unless a test gives another.</summary>

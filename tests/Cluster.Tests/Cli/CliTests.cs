@@ -10,7 +10,8 @@ using ExitCodes = cli::Cluster.Cli.ExitCodes;
 namespace Cluster.Tests.Cli;
 
 /// <summary>The <c>cluster</c> tool against a real in-process silo that requires API keys.</summary>
-public sealed class CliTests(CliSiloFixture silo) : IClassFixture<CliSiloFixture>
+[Collection(KeyedSiloCollection.Name)]
+public sealed class CliTests(CliSiloFixture silo)
 {
     [Fact]
     public async Task ModelsListAndShowDescribeTheDemoModel()

@@ -27,9 +27,13 @@ public sealed class ServingFixture : IAsyncLifetime
     private readonly TemporaryRepository _repository = new();
     private SiloProcess? _silo;
     private InferenceClient? _client;
+    private InferenceClient? _remoteClient;
 
     public SiloProcess Silo => _silo ?? throw new InvalidOperationException("Not started.");
     public InferenceClient Client => _client ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The same client API from outside the cluster: through the silo's HTTP gateway and its gRPC port.</summary>
+    public InferenceClient RemoteClient => _remoteClient ?? throw new InvalidOperationException("Not started.");
     public HttpClient Http => Silo.Http;
     public string PaddlePath { get; private set; } = "";
     public TemporaryRepository Repository => _repository;
@@ -65,11 +69,14 @@ public sealed class ServingFixture : IAsyncLifetime
             $"--Gateway:MaxElementsPerTensor={MaxElementsPerTensor}", $"--Gateway:MaxRowsPerRequest={MaxRowsPerRequest}",
             $"--Capture:Directory={CaptureDirectory}");
         _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
+        _remoteClient = await InferenceClient.ConnectAsync(new Uri($"http://127.0.0.1:{_silo.HttpPort}"), apiKey: null,
+            new GatewayClientOptions { GrpcUrl = new Uri($"http://127.0.0.1:{_silo.GrpcPort}") });
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
+        if (_remoteClient is not null) await _remoteClient.DisposeAsync();
         if (_silo is not null) await _silo.DisposeAsync();
         _repository.Dispose();
         if (Directory.Exists(CaptureDirectory)) Directory.Delete(CaptureDirectory, recursive: true);

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cluster.Errors;
+using Cluster.Models;
+using Cluster.Tensors;
+
+namespace Cluster.Client.Remote;
+
+/// <summary>
+/// The management API's model and version bodies as the client's <see cref="ModelInfo"/>. The API shows
+/// a version's main settings, not its whole config.json, so the config read back carries those settings
+/// (batch size, replicas, device, batching on or off, pinning, memory) and the defaults for the rest.
+/// </summary>
+internal static class ModelJsonReader
+{
+    public static ModelInfo Model(JsonElement model, TrafficPolicy? traffic)
+    {
+        var labels = model.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object
+            ? l.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+            : ImmutableDictionary<string, string>.Empty;
+        return new ModelInfo(
+            Text(model, "name"),
+            model.GetProperty("revision").GetInt64(),
+            model.TryGetProperty("default_version", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
+            [.. model.GetProperty("versions").EnumerateArray().Select(Version)],
+            labels,
+            traffic);
+    }
+
+    public static ModelVersionInfo Version(JsonElement version)
+    {
+        var number = Text(version, "version");
+        var config = version.TryGetProperty("config", out var c) ? Config(c) : ModelConfig.Default;
+        return new ModelVersionInfo(
+            number,
+            Status(Text(version, "status")),
+            Optional(version, "reason"),
+            version.TryGetProperty("inputs", out var inputs) && version.TryGetProperty("outputs", out var outputs) ? new ModelSignature(Specs(inputs), Specs(outputs)) : null,
+            Optional(version, "execution_provider"),
+            new VersionRegistration(number, ArtifactPath: "", Text(version, "sha256"), config),
+            Replicas: version.TryGetProperty("replicas_serving", out var r) ? r.GetInt32() : 0);
+    }
+
+    /// <summary><c>{"weights": {...}, "sticky": ..., "shadows": [...], "rollout": ..., "bandit": {"exploration": ...}}</c>.</summary>
+    public static TrafficPolicy Traffic(JsonElement traffic)
+    {
+        var weights = traffic.TryGetProperty("weights", out var w) && w.ValueKind == JsonValueKind.Object
+            ? w.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
+            : ImmutableDictionary<string, double>.Empty;
+        var shadows = traffic.TryGetProperty("shadows", out var s) && s.ValueKind == JsonValueKind.Array
+            ? [.. s.EnumerateArray().Select(t => new ShadowTarget(Text(t, "version"), t.GetProperty("fraction").GetDouble()))]
+            : ImmutableArray<ShadowTarget>.Empty;
+        var sticky = !traffic.TryGetProperty("sticky", out var k) || k.ValueKind != JsonValueKind.False;
+        var bandit = traffic.TryGetProperty("bandit", out var b) && b.ValueKind == JsonValueKind.Object ? new Bandits.BanditSettings(b.GetProperty("exploration").GetDouble()) : null;
+        return new TrafficPolicy(weights, sticky, shadows, Optional(traffic, "rollout"), bandit);
+    }
+
+    private static ModelConfig Config(JsonElement config)
+    {
+        var batching = config.TryGetProperty("dynamic_batching", out var b) && b.ValueKind == JsonValueKind.True
+            ? BatchingConfig.Off with { Enabled = true }
+            : BatchingConfig.Off;
+        var device = Optional(config, "device");
+        return ModelConfig.Default with
+        {
+            MaxBatchSize = config.GetProperty("max_batch_size").GetInt32(),
+            Replicas = config.GetProperty("replicas").GetInt32(),
+            Device = device == "auto" ? null : device,
+            RequireAccelerator = config.TryGetProperty("require_accelerator", out var a) && a.ValueKind == JsonValueKind.True,
+            Batching = batching,
+            Pinned = config.TryGetProperty("pinned", out var p) && p.ValueKind == JsonValueKind.True,
+            MemoryBytes = config.TryGetProperty("memory_bytes", out var m) ? m.GetInt64() : 0,
+        };
+    }
+
+    private static ImmutableArray<TensorSpec> Specs(JsonElement specs) => [.. specs.EnumerateArray().Select(spec =>
+    {
+        var datatype = Text(spec, "datatype");
+        if (!TensorDataTypes.TryParse(datatype, out var type)) throw new InferenceFailedException($"The gateway described a tensor with an unknown datatype '{datatype}'.");
+        return new TensorSpec(Text(spec, "name"), type, [.. spec.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())]);
+    })];
+
+    private static VersionStatus Status(string status) => Enum.TryParse<VersionStatus>(status, ignoreCase: true, out var parsed)
+        ? parsed
+        : throw new InferenceFailedException($"The gateway reported an unknown version status '{status}'.");
+
+    private static string Text(JsonElement element, string name) => element.GetProperty(name).GetString()!;
+
+    private static string? Optional(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,143 @@
+using Cluster.Client;
+using Cluster.Errors;
+using Cluster.Modeling;
+using Cluster.Models;
+using Cluster.Tensors;
+using Cluster.Tests.Support;
+using Shouldly;
+
+namespace Cluster.Tests.EndToEnd;
+
+/// <summary>
+/// What the .NET client promises, asserted the same way in both of its modes: joined to the cluster
+/// as an Orleans client, and from outside through the HTTP gateway (gRPC inference, HTTP management).
+/// </summary>
+public abstract class ClientContractTests(ServingFixture serving, InferenceClient client, string mode)
+{
+    [Fact]
+    public async Task ClientInferenceOnTheDemoModelEqualsDirectOnnxRuntime()
+    {
+        float[] x = [0.1f, 0.2f, 0.3f, 0.4f, -5, 4, -3, 2];
+
+        var response = await client.InferAsync(DemoMlp.Name, [TensorData.From<float>("x", x, 2, 4)], id: "c-1");
+
+        response.Id.ShouldBe("c-1");
+        response.ModelVersion.ShouldBe("1");
+        var direct = DirectOnnx.RunFloat(serving.DemoPath, "x", x, [2, 4]);
+        DirectOnnx.MaxAbsDiff(direct["logits"], response.Output("logits").ToArray<float>()).ShouldBeLessThanOrEqualTo(1e-5f);
+        DirectOnnx.MaxAbsDiff(direct["probabilities"], response.Output("probabilities").ToArray<float>()).ShouldBeLessThanOrEqualTo(1e-5f);
+        response.Output("probabilities").Shape.ShouldBe([2L, 3L]);
+    }
+
+    [Fact]
+    public async Task ClientInferenceOnThePaddleOcrClassifierEqualsDirectOnnxRuntime()
+    {
+        const int rows = 3;
+        var x = PaddleOcrClassifier.SampleInput(rows, seed: 11);
+        long[] shape = [rows, PaddleOcrClassifier.Channels, PaddleOcrClassifier.Height, PaddleOcrClassifier.Width];
+
+        var response = await client.InferAsync("paddle-cls", [TensorData.From<float>("x", x, shape)]);
+
+        var direct = DirectOnnx.RunFloat(serving.PaddlePath, "x", x, shape).Values.Single();
+        DirectOnnx.MaxAbsDiff(direct, response.Outputs[0].ToArray<float>()).ShouldBeLessThanOrEqualTo(1e-5f);
+    }
+
+    [Fact]
+    public async Task ClientListsModelsAndDescribesOne()
+    {
+        var models = await client.ListModelsAsync();
+        var demo = await client.GetModelAsync(DemoMlp.Name);
+
+        models.ShouldContain(DemoMlp.Name);
+        models.ShouldContain("paddle-cls");
+        models.ShouldBe(models.Order(StringComparer.Ordinal));
+        demo.DefaultVersion.ShouldBe("1");
+        var version = demo.Versions.Single();
+        version.Status.ShouldBe(VersionStatus.Ready);
+        version.Signature!.Inputs.Single().Shape.ShouldBe([-1L, 4L]);
+        version.Signature.Outputs.Select(o => o.Name).ShouldBe(["logits", "probabilities"]);
+    }
+
+    [Fact]
+    public async Task ClientErrorsAreTyped()
+    {
+        var good = TensorData.From<float>("x", [1f, 2, 3, 4], 1, 4);
+
+        await Should.ThrowAsync<ModelNotFoundException>(() => client.InferAsync("no-such-model", [good]));
+        await Should.ThrowAsync<ModelNotFoundException>(() => client.InferAsync(DemoMlp.Name, [good], version: "42"));
+        await Should.ThrowAsync<ModelNotFoundException>(() => client.GetModelAsync("no-such-model"));
+        var invalid = await Should.ThrowAsync<InvalidInferenceRequestException>(
+            () => client.InferAsync(DemoMlp.Name, [TensorData.From<float>("x", [1f, 2, 3], 1, 3)]));
+        invalid.Message.ShouldContain("[1,3]");
+        await Should.ThrowAsync<ModelNotReadyException>(() => client.InferAsync("broken", [good]));
+        (await client.InferAsync(DemoMlp.Name, [good])).Outputs.Length.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ClientManagesVersionsLabelsAndTrafficFromUploadToDelete()
+    {
+        var model = $"client-{mode}";
+        var good = TensorData.From<float>("x", [1f, 2, 3, 4], 1, 4);
+
+        var first = await client.UploadVersionAsync(model, "1", DemoMlp.Build(), label: "stable");
+        first.Status.ShouldBe(VersionStatus.Ready);
+        first.Signature!.Inputs.Single().Name.ShouldBe("x");
+        (await client.UploadVersionAsync(model, "2", DemoMlp.Build())).Status.ShouldBe(VersionStatus.Ready);
+        (await client.InferAsync(model, [good], version: "stable")).ModelVersion.ShouldBe("1");
+
+        var relabelled = await client.SetLabelAsync(model, "stable", "2");
+        relabelled.Labels!["stable"].ShouldBe("2");
+        await ServedBy(model, "stable", "2");
+
+        var split = await client.SetTrafficAsync(model, new Dictionary<string, double> { ["1"] = 0, ["2"] = 100 });
+        split.Traffic!.Weights["2"].ShouldBe(100);
+        await ServedBy(model, null, "2");
+        await Should.ThrowAsync<ConflictException>(() => client.DeleteVersionAsync(model, "2"));
+
+        (await client.UnloadVersionAsync(model, "1")).Status.ShouldBe(VersionStatus.Unloaded);
+        await Should.ThrowAsync<ModelNotReadyException>(() => client.InferAsync(model, [good], version: "1"));
+        (await client.LoadVersionAsync(model, "1")).Status.ShouldBe(VersionStatus.Ready);
+        (await client.ScaleVersionAsync(model, "1", 2)).Replicas.ShouldBe(2);
+
+        await client.DeleteVersionAsync(model, "2", force: true);
+        var left = await client.GetModelAsync(model);
+        left.Versions.Select(v => v.Version).ShouldBe(["1"]);
+        await ServedBy(model, null, "1");
+    }
+
+    /// <summary>Routers pick up label and traffic changes within half a second (their refresh), not at once.</summary>
+    private async Task ServedBy(string model, string? version, string expected)
+    {
+        var good = TensorData.From<float>("x", [1f, 2, 3, 4], 1, 4);
+        var served = await Poll.For(async () => (await client.InferAsync(model, [good], version: version)).ModelVersion, v => v == expected);
+        served.ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task ClientRefusesAnUnloadableUploadAndRegistersNothing()
+    {
+        var model = $"client-corrupt-{mode}";
+
+        var refused = await Should.ThrowAsync<InvalidInferenceRequestException>(() => client.UploadVersionAsync(model, "1", TestModels.Corrupt()));
+
+        refused.Message.ShouldNotBeNullOrWhiteSpace();
+        await Should.ThrowAsync<ModelNotFoundException>(() => client.GetModelAsync(model));
+    }
+
+    [Fact]
+    public async Task ClientSelectsOutputsAndCarriesStringsAndRequestIds()
+    {
+        string[] texts = ["héllo", "", "wörld", "a\u0000b"];
+
+        var response = await client.InferAsync("strings", [TensorData.FromStrings("text", texts, 2, 2)], outputs: ["echo"], id: "s-1");
+
+        response.Id.ShouldBe("s-1");
+        response.Outputs.Select(o => o.Name).ShouldBe(["echo"]);
+        response.Output("echo").Shape.ShouldBe([2L, 2L]);
+        response.Output("echo").ToStrings().ShouldBe(texts);
+    }
+}
+
+public sealed class InClusterClientTests(ServingFixture serving) : ClientContractTests(serving, serving.Client, "in-cluster");
+
+public sealed class GatewayClientTests(ServingFixture serving) : ClientContractTests(serving, serving.RemoteClient, "gateway");
