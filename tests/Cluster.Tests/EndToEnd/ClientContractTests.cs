@@ -105,6 +105,31 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
         await ServedBy(model, null, "1");
     }
 
+    [Fact]
+    public async Task ClientSendsGroundTruthAndExportsCapturedPredictions()
+    {
+        var model = $"client-labelled-{mode}";
+        await client.UploadVersionAsync(model, "1", TestModels.Identity(TensorDataType.FP32));
+        var (status, body) = await HttpJson.PutRaw(serving.Http, $"/api/models/{model}/config",
+            """{"max_batch_size": 8, "capture": {"fraction": 1.0}, "quality": {"task": "classification", "classes": ["cat", "dog", "fish"]}}""");
+        status.ShouldBe(System.Net.HttpStatusCode.OK, body.ToString());
+        await Poll.Until(async () => (await HttpJson.Get(serving.Http, $"/v2/models/{model}/ready")).Status == System.Net.HttpStatusCode.OK);
+
+        await client.InferAsync(model, [TensorData.From<float>("input", [0.1f, 0.8f, 0.1f], 1, 3)], id: "lab-1");
+        await client.InferAsync(model, [TensorData.From<float>("input", [0.9f, 0.05f, 0.05f], 1, 3)], id: "lab-2");
+        var result = await client.SendGroundTruthAsync(model, [new("lab-1", ClassName: "dog"), new("lab-2", Class: 2), new("nobody", Class: 0)]);
+
+        result.ShouldBe(new Quality.GroundTruthResult(Received: 3, Matched: 2, Unknown: 1, Duplicates: 0));
+        var records = await Poll.For(async () =>
+        {
+            var exported = new List<System.Text.Json.JsonElement>();
+            await foreach (var record in client.ExportCapturesAsync(model)) exported.Add(record);
+            return exported;
+        }, r => r.Count >= 2);
+        records.Select(r => r.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["lab-1", "lab-2"]);
+        records.ShouldAllBe(r => r.GetProperty("version").GetString() == "1");
+    }
+
     /// <summary>Routers pick up label and traffic changes within half a second (their refresh), not at once.</summary>
     private async Task ServedBy(string model, string? version, string expected)
     {
