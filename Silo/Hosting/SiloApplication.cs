@@ -2,6 +2,7 @@ using Cluster.Hosting;
 using Cluster.Models;
 using Cluster.Placement;
 using Cluster.Silo.Alerts;
+using Cluster.Silo.ApiDescription;
 using Cluster.Silo.Capture;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
@@ -64,6 +65,7 @@ public static class SiloApplication
         builder.Services.AddSecurity(security, keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
         builder.Services.AddGateway(gateway);
         builder.Services.AddCapture();
+        if (roles.HasFlag(SiloRoles.Gateway)) builder.Services.AddApiDescription();
         var app = builder.Build();
         app.UseTraceparentResponse();
         app.UseGatewayErrors();
@@ -78,6 +80,7 @@ public static class SiloApplication
             app.MapCapture();
             app.MapQuality();
             app.MapAlertWebhooks();
+            app.MapApiDescription();
         }
         return app;
     }

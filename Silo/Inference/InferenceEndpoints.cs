@@ -13,7 +13,8 @@ internal static class InferenceEndpoints
 {
     public static void Map(IEndpointRouteBuilder read, IEndpointRouteBuilder infer)
     {
-        read.MapGet("/v2", ServerMetadata);
+        // A Func, not a RequestDelegate, so the endpoint carries the handler's metadata the API description reads.
+        read.MapGet("/v2", (Func<HttpContext, Task>)ServerMetadata);
         read.MapGet("/v2/models/{model}", (HttpContext http, IGrainFactory grains, string model) => Metadata(http, grains, model, null));
         read.MapGet("/v2/models/{model}/versions/{version}", Metadata);
         read.MapGet("/v2/models/{model}/ready", (HttpContext http, IGrainFactory grains, string model) => Ready(http, grains, model, null));

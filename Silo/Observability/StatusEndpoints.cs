@@ -28,11 +28,12 @@ internal static class StatusEndpoints
 
     public static void Map(IEndpointRouteBuilder open, IEndpointRouteBuilder read)
     {
-        open.MapGet("/", async (HttpContext http) =>
+        // A Func, not a RequestDelegate, so the endpoint carries the handler's metadata the API description reads.
+        open.MapGet("/", (Func<HttpContext, Task>)(async http =>
         {
             http.Response.ContentType = "text/html; charset=utf-8";
             await http.Response.Body.WriteAsync(Page.Value, http.RequestAborted);
-        });
+        }));
         read.MapGet("/api/status", Status);
     }
 

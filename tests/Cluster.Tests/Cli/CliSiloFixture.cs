@@ -17,6 +17,9 @@ public sealed class CliSiloFixture : IAsyncLifetime
     private readonly TemporaryRepository _repository = new();
     private WebApplication? _app;
 
+    /// <summary>The running silo's web application (its endpoints, its services).</summary>
+    public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
     public string Url { get; } = $"http://127.0.0.1:{FreePorts.Next()}";
 
     public string GrpcUrl { get; } = $"http://127.0.0.1:{FreePorts.Next()}";
