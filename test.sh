@@ -20,6 +20,9 @@ if ((${#missing[@]})); then
     || echo "test.sh: could not install ${missing[*]}; the tests that need them will fail" >&2
 fi
 
+# The API description test generates a typed client with Kiota, the pinned local tool (.config/dotnet-tools.json).
+dotnet tool restore >/dev/null || echo "test.sh: dotnet tool restore failed; the Kiota test will fail" >&2
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test --solution Cluster.sln 2>&1 | tee "$log"

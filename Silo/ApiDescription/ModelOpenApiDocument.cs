@@ -11,7 +11,7 @@ namespace Cluster.Silo.ApiDescription;
 /// </summary>
 internal static class ModelOpenApiDocument
 {
-    public static JsonObject Build(string model, ModelVersionInfo version)
+    public static JsonObject Build(string model, ModelVersionInfo version, string server)
     {
         var signature = version.Signature ?? new ModelSignature([], []);
         var schemas = new JsonObject();
@@ -34,6 +34,8 @@ internal static class ModelOpenApiDocument
                 ["version"] = version.Version,
                 ["description"] = $"KServe v2 inference on model '{model}', version {version.Version} ({version.Registration.Sha256[..Math.Min(12, version.Registration.Sha256.Length)]}).",
             },
+            // The gateway that answered, so a generated client needs no base address.
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = server }),
             ["paths"] = new JsonObject
             {
                 [$"/v2/models/{model}/infer"] = Path($"infer_{Identifier(model)}", versioned: false),

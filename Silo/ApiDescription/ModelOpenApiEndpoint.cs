@@ -10,7 +10,7 @@ internal static class ModelOpenApiEndpoint
         read.MapGet("/v2/models/{model}/openapi.json", async (HttpContext http, IGrainFactory grains, string model, string? version) =>
         {
             var (_, entry) = await ModelLookup.Find(grains, model, version);
-            var document = ModelOpenApiDocument.Build(model, entry);
+            var document = ModelOpenApiDocument.Build(model, entry, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync(document.ToJsonString(), http.RequestAborted);
         });

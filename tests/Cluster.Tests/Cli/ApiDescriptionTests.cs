@@ -77,6 +77,33 @@ public sealed class ApiDescriptionTests(CliSiloFixture silo)
     }
 
     [Fact]
+    public async Task KiotaGeneratesATypedClientForOneModelFromItsDocument()
+    {
+        var folder = Directory.CreateTempSubdirectory("kiota-").FullName;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Admin);
+            var document = Path.Combine(folder, "demo-mlp.json");
+            await File.WriteAllTextAsync(document, await http.GetStringAsync($"/v2/models/{DemoMlp.Name}/openapi.json", TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
+            var (exitCode, output) = await Kiota("generate", "-l", "CSharp", "-d", document, "-c", "DemoMlpClient", "-n", "Demo.Client", "-o", Path.Combine(folder, "out"));
+
+            exitCode.ShouldBe(0, output);
+            output.ShouldNotContain("No server url found");
+            var input = await File.ReadAllTextAsync(Path.Combine(folder, "out", "Models", "Input_x.cs"), TestContext.Current.CancellationToken);
+            input.ShouldContain("public List<double?>? Data");
+            input.ShouldContain("public List<int?>? Shape");
+            File.Exists(Path.Combine(folder, "out", "Models", "Output_probabilities.cs")).ShouldBeTrue();
+            (await File.ReadAllTextAsync(Path.Combine(folder, "out", "DemoMlpClient.cs"), TestContext.Current.CancellationToken)).ShouldContain(silo.Url);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TheReferencePageRendersTheOperationsInABrowserFromTheSiloAlone()
     {
         using var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
@@ -86,10 +113,24 @@ public sealed class ApiDescriptionTests(CliSiloFixture silo)
 
         var dom = await HeadlessChromium.DumpDom($"{silo.Url}/docs/", TimeSpan.FromSeconds(15));
 
-        // The feature groups, the first group's operations opened, and what an operation needs.
+        // The feature groups, and the operations of the first one, which the page opens.
         foreach (var group in new[] { "Inference (v2)", "Models", "Traffic", "Security", "Quality and monitoring" }) dom.ShouldContain(group);
         dom.ShouldContain("Replaces the alert webhook receivers");
-        dom.ShouldContain("Needs an API key with the");
+        dom.ShouldContain("Active and recent alerts");
+    }
+
+    /// <summary>Runs the repository's pinned Kiota (a local dotnet tool, restored by test.sh).</summary>
+    private static async Task<(int ExitCode, string Output)> Kiota(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "tool", "run", "kiota" }.Concat(arguments)) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static string? Scope(OpenApiOperation operation) =>
