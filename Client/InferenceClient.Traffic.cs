@@ -19,28 +19,28 @@ public sealed partial class InferenceClient
         return _gateway?.SetTraffic(model, policy) ?? Acting<IModelGrain>(model).SetTraffic(policy);
     }
 
-    /// <summary>Starts a rollout of a version in steps guarded by gates; refused (<see cref="Errors.ConflictException"/>) while one is active (in-cluster only).</summary>
-    public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => Acting<IRolloutGrain>(model).Start(plan);
+    /// <summary>Starts a rollout of a version in steps guarded by gates; refused (<see cref="Errors.ConflictException"/>) while one is active.</summary>
+    public Task<RolloutInfo> StartRolloutAsync(string model, RolloutPlan plan) => _gateway?.StartRollout(model, plan) ?? Acting<IRolloutGrain>(model).Start(plan);
 
-    /// <summary>The model's active rollout, else its last one; null when it never had one (in-cluster only).</summary>
-    public Task<RolloutInfo?> GetRolloutAsync(string model) => Acting<IRolloutGrain>(model).GetCurrent();
+    /// <summary>The model's active rollout, else its last one; null when it never had one.</summary>
+    public Task<RolloutInfo?> GetRolloutAsync(string model) => _gateway?.GetRollout(model) ?? Acting<IRolloutGrain>(model).GetCurrent();
 
-    /// <summary>Holds the active rollout at its current weights (in-cluster only).</summary>
-    public Task<RolloutInfo> PauseRolloutAsync(string model) => Acting<IRolloutGrain>(model).Pause();
+    /// <summary>Holds the active rollout at its current weights.</summary>
+    public Task<RolloutInfo> PauseRolloutAsync(string model) => _gateway?.ActOnRollout(model, "pause") ?? Acting<IRolloutGrain>(model).Pause();
 
-    /// <summary>Continues a paused rollout (in-cluster only).</summary>
-    public Task<RolloutInfo> ResumeRolloutAsync(string model) => Acting<IRolloutGrain>(model).Resume();
+    /// <summary>Continues a paused rollout.</summary>
+    public Task<RolloutInfo> ResumeRolloutAsync(string model) => _gateway?.ActOnRollout(model, "resume") ?? Acting<IRolloutGrain>(model).Resume();
 
-    /// <summary>Stops the active rollout and sends all traffic back to its baseline (in-cluster only).</summary>
-    public Task<RolloutInfo> AbortRolloutAsync(string model) => Acting<IRolloutGrain>(model).Abort();
+    /// <summary>Stops the active rollout and sends all traffic back to its baseline.</summary>
+    public Task<RolloutInfo> AbortRolloutAsync(string model) => _gateway?.ActOnRollout(model, "abort") ?? Acting<IRolloutGrain>(model).Abort();
 
-    /// <summary>A version's statistics merged across silos: totals and the last 1, 15 and 60 minutes (latency histograms, counts; in-cluster only).</summary>
+    /// <summary>A version's statistics merged across silos: totals and the last 1, 15 and 60 minutes (latency histograms, counts).</summary>
+    /// <remarks>Through the gateway the windows carry counts and latency histograms; output distributions and input profiles are the drift API's.</remarks>
     public async Task<Statistics.VersionStatistics> GetStatisticsAsync(string model, string? version = null)
     {
-        var cluster = Cluster();
         var info = await GetModelAsync(model);
         var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
-        return await cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+        return await StatisticsOf(model, entry.Version);
     }
 
     /// <summary>
@@ -56,15 +56,17 @@ public sealed partial class InferenceClient
     /// <summary>The bandit's arms: probabilities now, rewards received, feedback matched and not (in-cluster only).</summary>
     public Task<Bandits.BanditStatus> GetBanditAsync(string model) => Cluster().GetGrain<IBanditGrain>(model).GetStatus();
 
-    /// <summary>Statistics of each version the current split sends traffic to (the default version when there is no split), keyed by version (in-cluster only).</summary>
+    /// <summary>Statistics of each version the current split sends traffic to (the default version when there is no split), keyed by version.</summary>
     public async Task<ImmutableDictionary<string, Statistics.VersionStatistics>> GetArmStatisticsAsync(string model)
     {
-        var cluster = Cluster();
         var info = await GetModelAsync(model);
         var arms = info.Arms().Select(a => a.Version).ToList();
-        var statistics = await Task.WhenAll(arms.Select(v => cluster.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, v)).Get()));
+        var statistics = await Task.WhenAll(arms.Select(v => StatisticsOf(model, v)));
         return arms.Zip(statistics).ToImmutableDictionary(a => a.First, a => a.Second, StringComparer.Ordinal);
     }
+
+    private Task<Statistics.VersionStatistics> StatisticsOf(string model, string version) =>
+        _gateway?.GetStatistics(model, version) ?? Cluster().GetGrain<IModelStatsGrain>(GrainKeys.Version(model, version)).Get();
 
     /// <summary>How a shadow version's answers compared with the primary's, since it was first mirrored to (in-cluster only).</summary>
     public async Task<Statistics.ShadowComparison> GetShadowComparisonAsync(string model, string version)

@@ -36,9 +36,10 @@ public sealed partial class InferenceClient
     public Task<ModelInfo> SetLabelAsync(string model, string label, string version) =>
         _gateway?.SetLabel(model, label, version) ?? Acting<IModelGrain>(model).SetLabel(label, version);
 
-    /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones (in-cluster only).</summary>
+    /// <summary>Replaces the serving settings of every version of a model and reloads the loaded ones.</summary>
     public Task<ModelInfo> SetConfigAsync(string model, ModelConfig config)
     {
+        if (_gateway is not null) return _gateway.SetConfig(model, config);
         var cluster = Cluster();
         Audit.AuditActor.Set(Actor);
         return cluster.SetConfigAndReload(model, config);

@@ -74,6 +74,13 @@ internal sealed partial class GatewayConnection
         return await GetModel(model);
     }
 
+    public async Task<ModelInfo> SetConfig(string model, ModelConfig config)
+    {
+        var text = ModelConfigJsonWriter.Write(config).ToJsonString();
+        using var _ = await Send(HttpMethod.Put, $"api/models/{Segment(model)}/config", () => new StringContent(text, System.Text.Encoding.UTF8, "application/json"));
+        return await GetModel(model);
+    }
+
     /// <summary>False when the model served no such request lately, as in-cluster.</summary>
     public async Task<bool> SendFeedback(string model, string requestId, double reward)
     {

@@ -9,7 +9,8 @@ namespace Cluster.Client.Remote;
 /// <summary>
 /// The management API's model and version bodies as the client's <see cref="ModelInfo"/>. The API shows
 /// a version's main settings, not its whole config.json, so the config read back carries those settings
-/// (batch size, replicas, device, batching on or off, pinning, memory) and the defaults for the rest.
+/// (batch size, replicas, device, batching on or off, pinning, memory, autoscaling, capture, quality) and
+/// the defaults for the rest (batching delays, alerts, response cache).
 /// </summary>
 internal static class ModelJsonReader
 {
@@ -70,8 +71,33 @@ internal static class ModelJsonReader
             Batching = batching,
             Pinned = config.TryGetProperty("pinned", out var p) && p.ValueKind == JsonValueKind.True,
             MemoryBytes = config.TryGetProperty("memory_bytes", out var m) ? m.GetInt64() : 0,
+            Autoscaling = config.TryGetProperty("autoscaling", out var scaling) && scaling.ValueKind == JsonValueKind.Object ? Autoscaling(scaling) : null,
+            Capture = config.TryGetProperty("capture", out var capture) && capture.ValueKind == JsonValueKind.Object ? Capture(capture) : null,
+            Quality = config.TryGetProperty("quality", out var quality) && quality.ValueKind == JsonValueKind.Object ? Quality(quality) : null,
         };
     }
+
+    private static AutoscalingConfig Autoscaling(JsonElement scaling) => new(
+        scaling.GetProperty("min_replicas").GetInt32(),
+        scaling.GetProperty("max_replicas").GetInt32(),
+        scaling.GetProperty("target_queue_per_replica").GetDouble(),
+        scaling.GetProperty("upscale_delay_s").GetDouble(),
+        scaling.GetProperty("downscale_delay_s").GetDouble(),
+        scaling.GetProperty("idle_before_zero_s").GetDouble());
+
+    private static CaptureConfig Capture(JsonElement capture) => new(
+        capture.GetProperty("fraction").GetDouble(),
+        capture.GetProperty("inputs").GetBoolean(),
+        capture.GetProperty("outputs").GetBoolean(),
+        [.. capture.GetProperty("redact").EnumerateArray().Select(r => r.GetString()!)],
+        capture.GetProperty("retention_days").GetInt32());
+
+    private static QualityConfig Quality(JsonElement quality) => new(
+        Text(quality, "task") == "regression" ? QualityTask.Regression : QualityTask.Classification,
+        Optional(quality, "output"),
+        [.. quality.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!)],
+        Text(quality, "segment"),
+        quality.GetProperty("retention_hours").GetInt32());
 
     private static ImmutableArray<TensorSpec> Specs(JsonElement specs) => [.. specs.EnumerateArray().Select(spec =>
     {

@@ -49,6 +49,7 @@ internal static class ApiOperations
         ["PUT /api/models/{model}/config"] = new("Replaces the model's config.json and reloads its loaded versions", typeof(ConfigRequest), typeof(ModelJson.ModelBody)),
         ["POST /api/models/{model}/versions/{version}/scale"] = new("Sets a ready version's replicas without a reload", typeof(ScaleRequest), typeof(ModelJson.VersionBody)),
         ["GET /api/models/{model}/versions/{version}/autoscaling"] = new("A version's autoscaler: replicas, load, decisions, cold starts", null, typeof(ScalingEndpoints.AutoscalerBody)),
+        ["GET /api/models/{model}/versions/{version}/statistics"] = new("A version's statistics merged across silos: totals and 1/15/60-minute windows with latency histograms", null, typeof(Cluster.Statistics.VersionStatistics)),
         ["GET /api/memory"] = new("Memory per silo and device: budgets, loaded replicas, evictions", null, typeof(MemoryEndpoints.MemoryPage)),
 
         // Traffic, rollouts, feedback

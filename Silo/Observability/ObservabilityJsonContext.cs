@@ -11,4 +11,5 @@ namespace Cluster.Silo.Observability;
 [JsonSerializable(typeof(DriftEndpoints.AlertsBody))]
 [JsonSerializable(typeof(StatusEndpoints.StatusBody))]
 [JsonSerializable(typeof(ModelStatsJson.StatsBody))]
+[JsonSerializable(typeof(Cluster.Statistics.VersionStatistics))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

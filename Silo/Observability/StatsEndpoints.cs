@@ -17,6 +17,7 @@ internal static class StatsEndpoints
         read.MapGet("/v2/models/stats", AllStats);
         read.MapGet("/v2/models/{model}/stats", (HttpContext http, IGrainFactory grains, RouterGrains routers, string model) => Stats(http, grains, routers, model, null));
         read.MapGet("/v2/models/{model}/versions/{version}/stats", Stats);
+        VersionStatisticsEndpoint.Map(read);
     }
 
     private static async Task Stats(HttpContext http, IGrainFactory grains, RouterGrains routers, string model, string? version)

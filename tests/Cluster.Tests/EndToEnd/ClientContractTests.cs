@@ -130,6 +130,62 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
         records.ShouldAllBe(r => r.GetProperty("version").GetString() == "1");
     }
 
+    [Fact]
+    public async Task ClientRunsARolloutThroughItsStates()
+    {
+        var model = $"client-rollout-{mode}";
+        await client.UploadVersionAsync(model, "1", TestModels.Scale(1f));
+        await client.UploadVersionAsync(model, "2", TestModels.Scale(2f));
+        (await client.GetRolloutAsync(model)).ShouldBeNull();
+        var plan = new Rollouts.RolloutPlan("2", "1", [new(10, TimeSpan.FromHours(1)), new(50, TimeSpan.FromHours(1))], new Rollouts.RolloutGates(0.05, null, null, 0));
+
+        var started = await client.StartRolloutAsync(model, plan);
+
+        started.Phase.ShouldBe(Rollouts.RolloutPhase.Running);
+        (started.TargetVersion, started.BaselineVersion, started.Step, started.CurrentWeight).ShouldBe(("2", "1", 0, 10.0));
+        started.Plan.Steps.Select(s => (s.Weight, s.Duration)).ShouldBe([(10.0, TimeSpan.FromHours(1)), (50.0, TimeSpan.FromHours(1))]);
+        started.Plan.Gates.MaxErrorRate.ShouldBe(0.05);
+        await Should.ThrowAsync<ConflictException>(() => client.StartRolloutAsync(model, plan));
+        (await client.PauseRolloutAsync(model)).Phase.ShouldBe(Rollouts.RolloutPhase.Paused);
+        (await client.ResumeRolloutAsync(model)).Phase.ShouldBe(Rollouts.RolloutPhase.Running);
+        var aborted = await client.AbortRolloutAsync(model);
+        aborted.Phase.ShouldBe(Rollouts.RolloutPhase.Aborted);
+        aborted.Id.ShouldBe(started.Id);
+        aborted.History.Select(t => t.Event).ShouldContain("paused");
+        (await client.GetRolloutAsync(model))!.Phase.ShouldBe(Rollouts.RolloutPhase.Aborted);
+    }
+
+    [Fact]
+    public async Task ClientSetsAModelsConfigAndReadsItsStatistics()
+    {
+        var model = $"client-config-{mode}";
+        var x = TensorData.From<float>("x", [1f, 2f], 1, 2);
+        await client.UploadVersionAsync(model, "1", TestModels.Scale(2f));
+        var config = Models.ModelConfig.Default with
+        {
+            MaxBatchSize = 16,
+            Batching = new Models.BatchingConfig(true, 1000, [4, 8], 64, 0, 0),
+            Autoscaling = new Models.AutoscalingConfig(1, 3, 2, 5, 60, 600),
+            Capture = new Models.CaptureConfig(0.5, Inputs: false),
+        };
+
+        var updated = await client.SetConfigAsync(model, config);
+
+        var applied = updated.Versions.Single().Registration.Config;
+        (applied.MaxBatchSize, applied.Batching.Enabled, applied.Autoscaling!.MaxReplicas, applied.Capture!.Fraction, applied.Capture.Inputs).ShouldBe((16, true, 3, 0.5, false));
+        await Poll.Until(async () => (await client.GetModelAsync(model)).Versions.Single().Status == VersionStatus.Ready);
+        for (var i = 0; i < 3; i++) await client.InferAsync(model, [x]);
+        await Should.ThrowAsync<InvalidInferenceRequestException>(() => client.InferAsync(model, [TensorData.From<float>("x", [1f, 2f, 3f], 1, 3)]));
+
+        var statistics = await Poll.For(() => client.GetStatisticsAsync(model), s => s.Total.Requests >= 3);
+        statistics.Total.Success.ShouldBe(3);
+        statistics.Total.Request.Count.ShouldBe(statistics.Total.Requests);
+        statistics.Total.Compute.Percentile(0.5).ShouldBeGreaterThan(0);
+        statistics.LastMinute.Success.ShouldBe(3);
+        (await client.GetArmStatisticsAsync(model)).Keys.ShouldBe(["1"]);
+        await Should.ThrowAsync<ModelNotFoundException>(() => client.GetStatisticsAsync(model, "9"));
+    }
+
     /// <summary>Routers pick up label and traffic changes within half a second (their refresh), not at once.</summary>
     private async Task ServedBy(string model, string? version, string expected)
     {
