@@ -52,7 +52,7 @@ public sealed partial class InferenceClient
     public Task<ModelVersionInfo> ScaleVersionAsync(string model, string version, int replicas) =>
         _gateway?.Scale(model, version, replicas) ?? Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Scale(replicas, "set by a .NET client");
 
-    /// <summary>A version's autoscaler: replicas, the load it sees, its recent decisions and cold starts (in-cluster only).</summary>
+    /// <summary>A version's autoscaler: replicas, the load it sees, its recent decisions and cold starts.</summary>
     public Task<Scaling.AutoscalerStatus> GetAutoscalerAsync(string model, string version) =>
-        Cluster().GetGrain<IAutoscalerGrain>(GrainKeys.Version(model, version)).GetStatus();
+        _gateway?.GetAutoscaler(model, version) ?? Cluster().GetGrain<IAutoscalerGrain>(GrainKeys.Version(model, version)).GetStatus();
 }

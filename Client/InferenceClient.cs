@@ -74,9 +74,9 @@ public sealed partial class InferenceClient : IAsyncDisposable
         return _gateway?.Infer(model, request, version, cancellationToken) ?? Routers().For(model).Infer(request, version, cancellationToken);
     }
 
-    /// <summary>Batching settings and counters of a version's worker on the silo this client talks to (in-cluster only).</summary>
+    /// <summary>Batching settings and counters of a version's worker on the silo this client talks to (through the gateway: the gateway's silo).</summary>
     public Task<BatchingStats> GetBatchingStatsAsync(string model, string? version = null) =>
-        Routers().For(model).GetBatchingStats(version);
+        _gateway?.GetBatchingStats(model, version) ?? Routers().For(model).GetBatchingStats(version);
 
     /// <summary>Names of all registered models (through the gateway, those the key may see), sorted.</summary>
     public Task<ImmutableArray<string>> ListModelsAsync() =>

@@ -77,7 +77,7 @@ internal static class ModelJsonReader
         };
     }
 
-    private static AutoscalingConfig Autoscaling(JsonElement scaling) => new(
+    public static AutoscalingConfig Autoscaling(JsonElement scaling) => new(
         scaling.GetProperty("min_replicas").GetInt32(),
         scaling.GetProperty("max_replicas").GetInt32(),
         scaling.GetProperty("target_queue_per_replica").GetDouble(),

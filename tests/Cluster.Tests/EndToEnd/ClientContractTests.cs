@@ -184,6 +184,12 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
         statistics.LastMinute.Success.ShouldBe(3);
         (await client.GetArmStatisticsAsync(model)).Keys.ShouldBe(["1"]);
         await Should.ThrowAsync<ModelNotFoundException>(() => client.GetStatisticsAsync(model, "9"));
+        var autoscaler = await client.GetAutoscalerAsync(model, "1");
+        (autoscaler.Settings!.MinReplicas, autoscaler.Settings.MaxReplicas, autoscaler.Replicas).ShouldBe((1, 3, 1));
+        var batching = await client.GetBatchingStatsAsync(model);
+        batching.Mode.ShouldBe("fixed");
+        batching.QueueDelay.ShouldBe(TimeSpan.FromMilliseconds(1));
+        batching.Requests.ShouldBeGreaterThanOrEqualTo(3);
     }
 
     /// <summary>Routers pick up label and traffic changes within half a second (their refresh), not at once.</summary>
