@@ -20,7 +20,7 @@ public sealed partial class InferenceClient
         return _gateway?.SendGroundTruth(model, all) ?? Cluster().GetGrain<IQualityGrain>(model).Submit(all);
     }
 
-    /// <summary>Quality per version of <paramref name="model"/> (the versions with a quality config) over <paramref name="window"/> (in-cluster only).</summary>
+    /// <summary>Quality per version of <paramref name="model"/> (the versions with a quality config) over <paramref name="window"/>.</summary>
     public Task<QualityReport> GetQualityAsync(string model, string window = QualityReport.Total) =>
-        Cluster().GetGrain<IQualityGrain>(model).GetReport(window);
+        _gateway?.GetQuality(model, window) ?? Cluster().GetGrain<IQualityGrain>(model).GetReport(window);
 }

@@ -53,8 +53,8 @@ public sealed partial class InferenceClient
         return _gateway?.SendFeedback(model, requestId, reward) ?? Cluster().GetGrain<IBanditGrain>(model).Feedback(requestId, reward);
     }
 
-    /// <summary>The bandit's arms: probabilities now, rewards received, feedback matched and not (in-cluster only).</summary>
-    public Task<Bandits.BanditStatus> GetBanditAsync(string model) => Cluster().GetGrain<IBanditGrain>(model).GetStatus();
+    /// <summary>The bandit's arms: probabilities now, rewards received, feedback matched and not.</summary>
+    public Task<Bandits.BanditStatus> GetBanditAsync(string model) => _gateway?.GetBandit(model) ?? Cluster().GetGrain<IBanditGrain>(model).GetStatus();
 
     /// <summary>Statistics of each version the current split sends traffic to (the default version when there is no split), keyed by version.</summary>
     public async Task<ImmutableDictionary<string, Statistics.VersionStatistics>> GetArmStatisticsAsync(string model)
@@ -68,12 +68,13 @@ public sealed partial class InferenceClient
     private Task<Statistics.VersionStatistics> StatisticsOf(string model, string version) =>
         _gateway?.GetStatistics(model, version) ?? Cluster().GetGrain<IModelStatsGrain>(GrainKeys.Version(model, version)).Get();
 
-    /// <summary>How a shadow version's answers compared with the primary's, since it was first mirrored to (in-cluster only).</summary>
+    /// <summary>How a shadow version's answers compared with the primary's, since it was first mirrored to.</summary>
     public async Task<Statistics.ShadowComparison> GetShadowComparisonAsync(string model, string version)
     {
-        var cluster = Cluster();
         var info = await GetModelAsync(model);
         var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
-        return await cluster.GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+        return _gateway is not null
+            ? await _gateway.GetShadowComparison(model, entry.Version)
+            : await Cluster().GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
     }
 }

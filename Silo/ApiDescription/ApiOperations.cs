@@ -57,6 +57,7 @@ internal static class ApiOperations
         ["PUT /api/models/{model}/traffic"] = new("Sets the A/B split, shadows and bandit", typeof(TrafficRequest), typeof(TrafficJson.TrafficBody)),
         ["GET /api/models/{model}/traffic/figures"] = new("Per-arm figures of the current split", null, typeof(TrafficFiguresEndpoints.TrafficFiguresBody)),
         ["POST /api/models/{model}/rollouts"] = new("Starts a rollout in gated steps", typeof(RolloutRequest), typeof(RolloutJson.RolloutBody), StatusCodes.Status201Created),
+        ["GET /api/models/{model}/versions/{version}/shadow"] = new("How a shadow version's answers compared with the primary's, raw", null, typeof(Cluster.Statistics.ShadowComparison)),
         ["GET /api/models/{model}/rollouts/current"] = new("The active rollout, else the last one", null, typeof(RolloutJson.RolloutBody)),
         ["POST /api/models/{model}/rollouts/current/{action}"] = new("pause, resume or abort the active rollout", null, typeof(RolloutJson.RolloutBody)),
         ["POST /api/models/{model}/feedback"] = new("A reward for an answer, which the model's bandit learns from", typeof(FeedbackRequest), typeof(FeedbackEndpoints.FeedbackBody)),

@@ -18,6 +18,7 @@ internal static class TrafficFiguresEndpoints
     public static void Map(IEndpointRouteBuilder read)
     {
         read.MapGet("/api/models/{model}/traffic/figures", Figures);
+        ShadowComparisonEndpoint.Map(read);
     }
 
     private static async Task Figures(HttpContext http, IGrainFactory grains, string model, string? window)

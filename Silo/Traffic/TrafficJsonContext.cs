@@ -8,4 +8,5 @@ namespace Cluster.Silo.Traffic;
 [JsonSerializable(typeof(TrafficJson.TrafficBody))]
 [JsonSerializable(typeof(RolloutJson.RolloutBody))]
 [JsonSerializable(typeof(TrafficFiguresEndpoints.TrafficFiguresBody))]
+[JsonSerializable(typeof(Cluster.Statistics.ShadowComparison))]
 internal sealed partial class TrafficJsonContext : JsonSerializerContext;

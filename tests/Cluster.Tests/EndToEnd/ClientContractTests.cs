@@ -128,6 +128,40 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
         }, r => r.Count >= 2);
         records.Select(r => r.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["lab-1", "lab-2"]);
         records.ShouldAllBe(r => r.GetProperty("version").GetString() == "1");
+        var quality = await Poll.For(() => client.GetQualityAsync(model), q => q.Versions.Sum(v => v.Labelled) >= 2);
+        var version = quality.Versions.Single();
+        (version.Version, version.Task, version.Labelled, version.Accuracy).ShouldBe(("1", Models.QualityTask.Classification, 2L, 0.5));
+        version.Confusion.ShouldContain(new Quality.ConfusionCell(2, 0, 1));
+        version.Classes.Single(c => c.Class == 1).Name.ShouldBe("dog");
+    }
+
+    [Fact]
+    public async Task ClientReadsTheBanditAndAShadowsComparison()
+    {
+        var model = $"client-arms-{mode}";
+        var x = TensorData.From<float>("x", [1f, 2f], 1, 2);
+        await client.UploadVersionAsync(model, "1", TestModels.Scale(2f));
+        await client.UploadVersionAsync(model, "2", TestModels.Scale(2.5f));
+        await client.UploadVersionAsync(model, "3", TestModels.Scale(2f));
+        (await client.GetBanditAsync(model)).Arms.ShouldBeEmpty();
+
+        await client.SetTrafficAsync(model, new Dictionary<string, double> { ["1"] = 50, ["2"] = 50 }, shadows: [new Models.ShadowTarget("3", 1.0)], bandit: new Bandits.BanditSettings(0.2));
+
+        // The bandit learns its arms from the requests its router sends it.
+        var bandit = await Poll.For(async () =>
+        {
+            await client.InferAsync(model, [x]);
+            return await client.GetBanditAsync(model);
+        }, b => b.Arms.Length == 2);
+        bandit.Arms.Select(a => a.Version).Order(StringComparer.Ordinal).ShouldBe(["1", "2"]);
+        bandit.Arms.Sum(a => a.Probability).ShouldBe(1.0, 1e-9);
+        var comparison = await Poll.For(async () =>
+        {
+            await client.InferAsync(model, [x]);
+            return await client.GetShadowComparisonAsync(model, "3");
+        }, c => c.Mirrored >= 2);
+        comparison.Latency.Count.ShouldBeGreaterThanOrEqualTo(2);
+        comparison.Outputs.ShouldNotBeEmpty();
     }
 
     [Fact]
