@@ -31,7 +31,7 @@ internal static class GatewayErrors
         StatusCode.InvalidArgument or StatusCode.OutOfRange => new InvalidInferenceRequestException(ex.Status.Detail),
         StatusCode.NotFound => new ModelNotFoundException(ex.Status.Detail),
         StatusCode.FailedPrecondition or StatusCode.AlreadyExists => new ConflictException(ex.Status.Detail),
-        StatusCode.ResourceExhausted => new QueueFullException(ex.Status.Detail, DefaultRetryAfter),
+        StatusCode.ResourceExhausted => new QueueFullException(ex.Status.Detail, RetryAfter(ex) ?? DefaultRetryAfter),
         StatusCode.DeadlineExceeded => new DeadlineExceededException(ex.Status.Detail),
         StatusCode.PermissionDenied or StatusCode.Unauthenticated => new UnauthorizedAccessException(ex.Status.Detail),
         StatusCode.Cancelled => new OperationCanceledException(ex.Status.Detail, ex),
@@ -41,6 +41,12 @@ internal static class GatewayErrors
         StatusCode.Unavailable => new ModelNotReadyException(ex.Status.Detail),
         _ => new InferenceFailedException($"The gateway answered {ex.StatusCode}: {ex.Status.Detail}"),
     };
+
+    /// <summary>The gateway's <c>retry-after-ms</c> trailer on a full queue.</summary>
+    private static TimeSpan? RetryAfter(RpcException ex) =>
+        long.TryParse(ex.Trailers.GetValue("retry-after-ms"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
     /// <summary>The gateway's <c>{"error": "..."}</c> message, else the body as text.</summary>
     public static string Message(byte[] body, HttpStatusCode status)

@@ -16,13 +16,13 @@ public sealed class ServingFixture : IAsyncLifetime
     public const int MaxRowsPerRequest = 2000;
 
     /// <summary>Models whose worker holds requests 600 ms and queues at most 2, one per test that needs waiting requests.</summary>
-    public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client"];
+    public static readonly string[] SlowQueueModels = ["slow-full", "slow-deadline-http", "slow-deadline-client", "slow-full-gateway", "slow-retry-gateway"];
 
     /// <summary>
     /// Models whose worker holds requests 10 s (the most a config allows), for the tests that cancel a waiting request: on a loaded machine the
     /// cancel can take longer than 600 ms to arrive, and the batch must still be waiting when it does.
     /// </summary>
-    public static readonly string[] CancelModels = ["slow-cancel", "slow-cancel-client"];
+    public static readonly string[] CancelModels = ["slow-cancel", "slow-cancel-client", "slow-cancel-gateway", "slow-deadline-gateway"];
 
     private readonly TemporaryRepository _repository = new();
     private SiloProcess? _silo;
