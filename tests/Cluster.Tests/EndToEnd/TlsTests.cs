@@ -16,9 +16,10 @@ public sealed class TlsTests
         using var repository = new TemporaryRepository();
         repository.Add("pair", "1", TestModels.Scale(2f));
         var httpsPort = FreePorts.Next();
+        var grpcsPort = FreePorts.Next();
         await using var silo = await SiloProcess.StartAsync(repository.Root, waitForReady: false,
             "--Inference:Device=cpu", "--Models:WriteDemoModel=false",
-            $"--Gateway:Urls=https://127.0.0.1:{httpsPort}",
+            $"--Gateway:Urls=https://127.0.0.1:{httpsPort}", $"--Gateway:GrpcUrls=https://127.0.0.1:{grpcsPort}",
             $"--Tls:CertificatePath={certificate.Path}", $"--Tls:CertificatePassword={SelfSignedCertificate.Password}",
             "--Tls:Cluster=true", "--Tls:AllowUntrustedPeers=true");
 
@@ -46,6 +47,15 @@ public sealed class TlsTests
         });
         var answer = await client.InferAsync("pair", [TensorData.From<float>("x", [3f, -1f], 1, 2)]);
         answer.Outputs[0].ToArray<float>().ShouldBe([6f, -2f]);
+
+        // From outside the cluster: HTTPS for management, gRPC over TLS for inference; an untrusted certificate is refused unless allowed.
+        var gateway = new Uri($"https://127.0.0.1:{httpsPort}");
+        await Should.ThrowAsync<HttpRequestException>(() => InferenceClient.ConnectAsync(gateway, apiKey: null));
+        await using (var remote = await InferenceClient.ConnectAsync(gateway, apiKey: null, new GatewayClientOptions { AllowUntrustedServer = true, GrpcUrl = new Uri($"https://127.0.0.1:{grpcsPort}") }))
+        {
+            (await remote.InferAsync("pair", [TensorData.From<float>("x", [0.5f, 4f], 1, 2)])).Outputs[0].ToArray<float>().ShouldBe([1f, 8f]);
+            (await remote.GetModelAsync("pair")).Versions.Single().Status.ShouldBe(Models.VersionStatus.Ready);
+        }
 
         // A client without a certificate cannot even connect.
         await Should.ThrowAsync<Exception>(async () =>
