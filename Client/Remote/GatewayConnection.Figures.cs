@@ -53,7 +53,10 @@ internal sealed partial class GatewayConnection
         Number(v, "mae"),
         Number(v, "rmse"),
         Number(v, "mean_error"),
-        [.. v.GetProperty("segments").EnumerateArray().Select(s => new SegmentQuality(s.GetProperty("segment").GetString()!, s.GetProperty("labelled").GetInt64(), Number(s, "accuracy"), Number(s, "mae")))]);
+        [.. v.GetProperty("segments").EnumerateArray().Select(s => new SegmentQuality(s.GetProperty("segment").GetString()!, s.GetProperty("labelled").GetInt64(),
+            Number(s, "accuracy"), Number(s, "mae"), Number(s, "positive_rate"), Number(s, "true_positive_rate")))],
+        Number(v, "positive_rate_disparity"),
+        Number(v, "true_positive_rate_disparity"));
 
     private static double? Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;

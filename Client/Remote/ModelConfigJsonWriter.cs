@@ -46,6 +46,7 @@ internal static class ModelConfigJsonWriter
                 ["max_error_rate"] = monitoring.MaxErrorRate,
                 ["min_accuracy"] = monitoring.MinAccuracy,
                 ["max_mae"] = monitoring.MaxMae,
+                ["max_disparity"] = monitoring.MaxDisparity,
             };
         }
         if (config.Autoscaling is { } scaling)

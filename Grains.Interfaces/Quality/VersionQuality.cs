@@ -15,7 +15,16 @@ namespace Cluster.Quality;
 /// <param name="Rmse">Root mean squared error.</param>
 /// <param name="MeanError">Mean of (predicted − true): positive when the model overestimates.</param>
 /// <param name="Segments">The same, per segment.</param>
+/// <param name="PositiveRateDisparity">A binary classifier's largest difference in positive rate between two segments (demographic parity gap).</param>
+/// <param name="TruePositiveRateDisparity">Its largest difference in true-positive rate between two segments (equal opportunity gap).</param>
 [GenerateSerializer, Immutable, Alias("Cluster.VersionQuality")]
 public sealed record VersionQuality(string Version, QualityTask Task, long Labelled,
     double? Accuracy, ImmutableArray<ClassQuality> Classes, ImmutableArray<ConfusionCell> Confusion, double? ExpectedCalibrationError,
-    double? Mae, double? Rmse, double? MeanError, ImmutableArray<SegmentQuality> Segments);
+    double? Mae, double? Rmse, double? MeanError, ImmutableArray<SegmentQuality> Segments,
+    double? PositiveRateDisparity = null, double? TruePositiveRateDisparity = null)
+{
+    /// <summary>The larger of the two disparities: what <c>alerts.max_disparity</c> is judged against.</summary>
+    public double? Disparity => PositiveRateDisparity is null && TruePositiveRateDisparity is null
+        ? null
+        : Math.Max(PositiveRateDisparity ?? 0, TruePositiveRateDisparity ?? 0);
+}

@@ -10,8 +10,10 @@ public static class QualityFigures
     public static VersionQuality Of(string version, QualityConfig config, QualitySummary summary)
     {
         var n = summary.Labelled;
+        var binary = config.Task == QualityTask.Classification && IsBinary(config, summary.Confusion);
         ImmutableArray<SegmentQuality> segments = [.. summary.Segments.Select(s => config.Task == QualityTask.Classification
-            ? new SegmentQuality(s.Segment, s.Labelled, Ratio(s.Correct, s.Labelled), null)
+            ? new SegmentQuality(s.Segment, s.Labelled, Ratio(s.Correct, s.Labelled), null,
+                binary ? Ratio(s.PredictedPositive, s.Labelled) : null, binary ? Ratio(s.TruePositive, s.ActualPositive) : null)
             : new SegmentQuality(s.Segment, s.Labelled, null, Ratio(s.AbsoluteErrorSum, s.Labelled)))];
         if (config.Task == QualityTask.Regression)
         {
@@ -21,7 +23,19 @@ public static class QualityFigures
         var confusion = summary.Confusion;
         var correct = confusion.Where(c => c.Actual == c.Predicted).Sum(c => c.Count);
         return new VersionQuality(version, config.Task, n, Ratio(correct, n), Classes(config, confusion), confusion,
-            CalibrationError(summary.Calibration), null, null, null, segments);
+            CalibrationError(summary.Calibration), null, null, null, segments,
+            Gap(segments.Select(s => s.PositiveRate)), Gap(segments.Select(s => s.TruePositiveRate)));
+    }
+
+    /// <summary>Two classes named in the config, or, with none named, no class seen but 0 and 1.</summary>
+    private static bool IsBinary(QualityConfig config, ImmutableArray<ConfusionCell> confusion) =>
+        !config.Classes.IsDefaultOrEmpty ? config.Classes.Length == 2 : confusion.All(c => c.Actual is 0 or 1 && c.Predicted is 0 or 1);
+
+    /// <summary>The largest difference between two segments' rates; null with fewer than two segments that have the rate.</summary>
+    private static double? Gap(IEnumerable<double?> rates)
+    {
+        var known = rates.OfType<double>().ToList();
+        return known.Count < 2 ? null : known.Max() - known.Min();
     }
 
     private static ImmutableArray<ClassQuality> Classes(QualityConfig config, ImmutableArray<ConfusionCell> confusion)

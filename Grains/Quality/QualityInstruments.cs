@@ -21,6 +21,8 @@ public sealed class QualityInstruments
         meter.CreateObservableGauge("cluster.quality.labelled", () => Observe(q => q.Labelled), description: "Predictions joined to a ground-truth label.");
         meter.CreateObservableGauge("cluster.quality.accuracy", () => Observe(q => q.Accuracy), description: "Share of labelled predictions whose class was right.");
         meter.CreateObservableGauge("cluster.quality.mae", () => Observe(q => q.Mae), description: "Mean absolute error of labelled predictions.");
+        meter.CreateObservableGauge("cluster.quality.disparity", () => Observe(q => q.Disparity),
+            description: "A binary classifier's largest gap between segments in positive rate or true-positive rate.");
     }
 
     /// <summary>Publishes a version's latest figures.</summary>

@@ -66,7 +66,7 @@ public sealed class QualityStatsGrain(
         if (entry?.Registration.Config.Quality is not { } config) return;
         var quality = QualityFigures.Of(version, config, state.State.Total);
         instruments.Publish(model, quality);
-        if (entry.Registration.Config.Monitoring is { } monitoring && (monitoring.MinAccuracy is not null || monitoring.MaxMae is not null))
+        if (entry.Registration.Config.Monitoring is { } monitoring && (monitoring.MinAccuracy is not null || monitoring.MaxMae is not null || monitoring.MaxDisparity is not null))
         {
             await GrainFactory.GetGrain<IModelStatsGrain>(this.GetPrimaryKeyString()).SetQuality(quality, monitoring);
         }

@@ -6,7 +6,7 @@ public sealed class QualityTally
     private const int Bins = 10;
     private readonly Dictionary<(int Actual, int Predicted), long> _confusion = [];
     private readonly Dictionary<int, (long Count, double ConfidenceSum, long Correct)> _calibration = [];
-    private readonly Dictionary<string, (long Labelled, long Correct, double AbsoluteErrorSum)> _segments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SegmentSummary> _segments = new(StringComparer.Ordinal);
     private long _labelled;
     private double _absoluteErrorSum;
     private double _squaredErrorSum;
@@ -22,7 +22,8 @@ public sealed class QualityTally
         var correct = predicted == actual ? 1 : 0;
         AddCell(actual, predicted, 1);
         if (!float.IsNaN(confidence)) AddBin(Math.Clamp((int)(confidence * Bins), 0, Bins - 1), 1, confidence, correct);
-        if (segment is not null) AddSegment(segment, 1, correct, 0);
+        // Class 1 is the positive class of a binary classifier; the figures use these counts only for one.
+        if (segment is not null) AddSegment(new SegmentSummary(segment, 1, correct, 0, predicted == 1 ? 1 : 0, actual == 1 ? 1 : 0, predicted == 1 && actual == 1 ? 1 : 0));
     }
 
     /// <summary>Adds a labelled value prediction.</summary>
@@ -33,7 +34,7 @@ public sealed class QualityTally
         _absoluteErrorSum += Math.Abs(error);
         _squaredErrorSum += error * error;
         _errorSum += error;
-        if (segment is not null) AddSegment(segment, 1, 0, Math.Abs(error));
+        if (segment is not null) AddSegment(new SegmentSummary(segment, 1, 0, Math.Abs(error)));
     }
 
     /// <summary>Adds a summary (another silo's join, or a stored total).</summary>
@@ -45,7 +46,7 @@ public sealed class QualityTally
         _errorSum += summary.ErrorSum;
         foreach (var cell in summary.Confusion) AddCell(cell.Actual, cell.Predicted, cell.Count);
         foreach (var bin in summary.Calibration) AddBin(bin.Bin, bin.Count, bin.ConfidenceSum, bin.Correct);
-        foreach (var segment in summary.Segments) AddSegment(segment.Segment, segment.Labelled, segment.Correct, segment.AbsoluteErrorSum);
+        foreach (var segment in summary.Segments) AddSegment(segment);
     }
 
     /// <summary>The sums, cells and bins in a fixed order.</summary>
@@ -56,7 +57,7 @@ public sealed class QualityTally
         _absoluteErrorSum,
         _squaredErrorSum,
         _errorSum,
-        [.. _segments.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SegmentSummary(s.Key, s.Value.Labelled, s.Value.Correct, s.Value.AbsoluteErrorSum))]);
+        [.. _segments.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value)]);
 
     private void AddCell(int actual, int predicted, long count) =>
         _confusion[(actual, predicted)] = _confusion.GetValueOrDefault((actual, predicted)) + count;
@@ -67,9 +68,11 @@ public sealed class QualityTally
         _calibration[bin] = (c + count, s + confidenceSum, k + correct);
     }
 
-    private void AddSegment(string segment, long labelled, long correct, double absoluteError)
+    private void AddSegment(SegmentSummary add)
     {
-        var (l, c, a) = _segments.GetValueOrDefault(segment);
-        _segments[segment] = (l + labelled, c + correct, a + absoluteError);
+        _segments[add.Segment] = _segments.TryGetValue(add.Segment, out var sum)
+            ? new SegmentSummary(add.Segment, sum.Labelled + add.Labelled, sum.Correct + add.Correct, sum.AbsoluteErrorSum + add.AbsoluteErrorSum,
+                sum.PredictedPositive + add.PredictedPositive, sum.ActualPositive + add.ActualPositive, sum.TruePositive + add.TruePositive)
+            : add;
     }
 }

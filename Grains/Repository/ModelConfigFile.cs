@@ -7,7 +7,7 @@ namespace Cluster.Repository;
 
 /// <summary>
 /// Reads <c>config.json</c>: <c>max_batch_size</c>, <c>replicas</c>, <c>device</c>, <c>require_accelerator</c>, <c>response_cache</c> (<c>max_entries</c>),
-/// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>, <c>min_accuracy</c>, <c>max_mae</c>), <c>labels</c>
+/// <c>statistics</c> (false: no grain-state statistics), <c>drift</c> (<c>reference_rows</c>), <c>alerts</c> (<c>max_drift_score</c>, <c>max_p99_ms</c>, <c>max_error_rate</c>, <c>min_accuracy</c>, <c>max_mae</c>, <c>max_disparity</c>), <c>labels</c>
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
@@ -70,7 +70,8 @@ public static class ModelConfigFile
                 document.Alerts?.MaxErrorRate,
                 document.Statistics ?? true,
                 document.Alerts?.MinAccuracy,
-                document.Alerts?.MaxMae),
+                document.Alerts?.MaxMae,
+                document.Alerts?.MaxDisparity),
             document.Autoscaling is { } autoscaling ? ToConfig(autoscaling, document.Replicas ?? defaults.Replicas) : null,
             document.Pinned ?? false,
             document.MemoryBytes ?? 0,
@@ -154,6 +155,8 @@ public static class ModelConfigFile
             if (monitoring.MaxMae is < 0) throw new InvalidDataException("alerts.max_mae must not be negative.");
             if (monitoring.MinAccuracy is not null && config.Quality?.Task != QualityTask.Classification) throw new InvalidDataException("alerts.min_accuracy needs a \"quality\" block with \"task\": \"classification\".");
             if (monitoring.MaxMae is not null && config.Quality?.Task != QualityTask.Regression) throw new InvalidDataException("alerts.max_mae needs a \"quality\" block with \"task\": \"regression\".");
+            if (monitoring.MaxDisparity is < 0 or > 1) throw new InvalidDataException("alerts.max_disparity must be between 0 and 1.");
+            if (monitoring.MaxDisparity is not null && config.Quality?.Task != QualityTask.Classification) throw new InvalidDataException("alerts.max_disparity needs a \"quality\" block with \"task\": \"classification\" (a binary classifier with segments).");
         }
         var batching = config.Batching;
         if (batching.Enabled && config.MaxBatchSize == 0) throw new InvalidDataException("dynamic_batching needs max_batch_size > 0; a model with a fixed batch dimension cannot be batched.");
@@ -190,7 +193,7 @@ public static class ModelConfigFile
 
     private sealed record DriftDocument(int? ReferenceRows);
 
-    private sealed record AlertsDocument(double? MaxDriftScore, double? MaxP99Ms, double? MaxErrorRate, double? MinAccuracy, double? MaxMae);
+    private sealed record AlertsDocument(double? MaxDriftScore, double? MaxP99Ms, double? MaxErrorRate, double? MinAccuracy, double? MaxMae, double? MaxDisparity);
 
     private sealed record ResponseCacheDocument(int? MaxEntries);
 

@@ -130,6 +130,7 @@ public sealed partial class ModelStatsGrain(
             // The tracker judges "above a maximum"; a minimum accuracy is a maximum share of wrong answers.
             ("misclassification_rate", 1 - monitoring.MinAccuracy, 1 - labelled?.Accuracy),
             ("mae", monitoring.MaxMae, labelled?.Mae),
+            ("disparity", monitoring.MaxDisparity, labelled?.Disparity),
             ("p99_latency_ms", monitoring.MaxP99Ms, p99),
             ("error_rate", monitoring.MaxErrorRate, errors),
             ("drift_score", monitoring.MaxDriftScore, score),

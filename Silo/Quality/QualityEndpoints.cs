@@ -31,17 +31,20 @@ internal static class QualityEndpoints
         v.Mae,
         v.Rmse,
         v.MeanError,
-        [.. v.Segments.Select(s => new SegmentBody(s.Segment, s.Labelled, s.Accuracy, s.Mae))]))]);
+        [.. v.Segments.Select(s => new SegmentBody(s.Segment, s.Labelled, s.Accuracy, s.Mae, s.PositiveRate, s.TruePositiveRate))],
+        v.PositiveRateDisparity,
+        v.TruePositiveRateDisparity))]);
 
     internal sealed record QualityBody(string Window, VersionBody[] Versions);
 
     /// <summary>A version's figures; those of the other task are left out (null members are not written).</summary>
     internal sealed record VersionBody(string Version, string Task, long Labelled, double? Accuracy, ClassBody[]? Classes, ConfusionBody[]? Confusion,
-        double? ExpectedCalibrationError, double? Mae, double? Rmse, double? MeanError, SegmentBody[] Segments);
+        double? ExpectedCalibrationError, double? Mae, double? Rmse, double? MeanError, SegmentBody[] Segments,
+        double? PositiveRateDisparity, double? TruePositiveRateDisparity);
 
     internal sealed record ClassBody(int Class, string? Name, long Support, double Precision, double Recall, double F1);
 
     internal sealed record ConfusionBody(int Actual, int Predicted, long Count);
 
-    internal sealed record SegmentBody(string Segment, long Labelled, double? Accuracy, double? Mae);
+    internal sealed record SegmentBody(string Segment, long Labelled, double? Accuracy, double? Mae, double? PositiveRate, double? TruePositiveRate);
 }
