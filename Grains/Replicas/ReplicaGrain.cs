@@ -1,4 +1,5 @@
 using Cluster.Artifacts;
+using Cluster.Cost;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -17,7 +18,7 @@ namespace Cluster.Replicas;
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, UsageMeter usage, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private IModelSession? _session;
     private MemoryEntry? _memory;
@@ -78,6 +79,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             _session = session;
             _memory = entry;
             _loaded = registration;
+            usage.Loaded(key, _model, _version, DeviceClass.Of(session.ExecutionProvider), () => entry.Bytes);
             LogLoaded(logger, key, session.ExecutionProvider);
         }
         return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider, silo.SiloAddress);
@@ -99,6 +101,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
+            usage.RecordBatch(this.GetPrimaryKeyString(), batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
         catch (Exception ex) when (ex is ModelSessionException or FileNotFoundException)
@@ -125,6 +128,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
 
     private void FreeSession()
     {
+        if (_session is not null) usage.Unloaded(this.GetPrimaryKeyString());
         _session?.Dispose();
         _session = null;
         if (_memory is not null) memory.Release(_memory);
