@@ -17,7 +17,7 @@ public sealed class CostInstruments
         var prices = options.Value;
         meter.CreateObservableCounter("cluster.cost.replica_seconds", () => Observe(usage, f => f.ReplicaSeconds), unit: "s", description: "Seconds replicas were loaded on this silo.");
         meter.CreateObservableCounter("cluster.cost.busy_seconds", () => Observe(usage, f => f.BusySeconds), unit: "s", description: "Seconds this silo's replicas spent computing batches.");
-        meter.CreateObservableCounter("cluster.cost.memory_byte_seconds", () => Observe(usage, f => f.MemoryByteSeconds), unit: "By.s", description: "Bytes held by this silo's replica sessions times the seconds they held them.");
+        meter.CreateObservableCounter("cluster.cost.memory_byte_seconds", () => Observe(usage, f => f.MemoryByteSeconds), description: "Bytes held by this silo's replica sessions times the seconds they held them.");
         meter.CreateObservableCounter("cluster.cost.estimated", () => usage.Totals().Select(t => Measure(prices.CostOf(t.Device, t.Figures), t)), description: "Estimated cost of this silo's replicas at the configured prices (Cost:PricePerReplicaHour, Cost:PricePerGiBHour).");
         meter.CreateObservableGauge("cluster.cost.utilization", () => Observe(usage, f => f.Utilization), description: "Busy over loaded time of this silo's replicas since it started, 0-1.");
     }

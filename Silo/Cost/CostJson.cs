@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Cluster.Cost;
 
 namespace Cluster.Silo.Cost;
@@ -41,7 +42,8 @@ internal static class CostJson
     internal sealed record ReportBody(string Window, VersionBody[] Versions, RecommendationBody[] Recommendations);
 
     internal sealed record VersionBody(string Model, string Version, string Device, int Replicas, double ReplicaSeconds, double BusySeconds, double Utilization,
-        long Requests, long Rows, double? ComputeSecondsPer1k, double MemoryByteSeconds, double EstimatedCost, double? CostPer1kPredictions, SiloBody[] Silos);
+        long Requests, long Rows, [property: JsonPropertyName("compute_seconds_per_1k")] double? ComputeSecondsPer1k, double MemoryByteSeconds, double EstimatedCost,
+        [property: JsonPropertyName("cost_per_1k_predictions")] double? CostPer1kPredictions, SiloBody[] Silos);
 
     internal sealed record SiloBody(string Silo, string Device, double ReplicaSeconds, double BusySeconds, double Utilization, long Requests, long Rows);
 
