@@ -4,5 +4,6 @@ namespace Cluster.Cost;
 /// <param name="Silo">The silo.</param>
 /// <param name="Device">Device class: <c>cpu</c> or <c>cuda</c>.</param>
 /// <param name="Figures">The sums.</param>
+/// <param name="Gpu">The CUDA device's name for <c>cuda</c>; null for <c>cpu</c> or when unknown.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.SiloUsage")]
-public sealed record SiloUsage(string Silo, string Device, UsageFigures Figures);
+public sealed record SiloUsage(string Silo, string Device, UsageFigures Figures, string? Gpu = null);

@@ -15,7 +15,7 @@ public static class UsageBuckets
             var existing = buckets[at - 1];
             if (existing.Minute == bucket.Minute && existing.Silo == bucket.Silo && existing.Device == bucket.Device)
             {
-                buckets[at - 1] = existing with { Figures = existing.Figures.Add(bucket.Figures) };
+                buckets[at - 1] = existing with { Figures = existing.Figures.Add(bucket.Figures), Gpu = bucket.Gpu ?? existing.Gpu };
                 return;
             }
             at--;
@@ -40,7 +40,7 @@ public static class UsageBuckets
         var total = inWindow.Aggregate(UsageFigures.Empty, (sum, b) => sum.Add(b.Figures));
         var silos = inWindow
             .GroupBy(b => (b.Silo, b.Device))
-            .Select(g => new SiloUsage(g.Key.Silo, g.Key.Device, g.Aggregate(UsageFigures.Empty, (sum, b) => sum.Add(b.Figures))))
+            .Select(g => new SiloUsage(g.Key.Silo, g.Key.Device, g.Aggregate(UsageFigures.Empty, (sum, b) => sum.Add(b.Figures)), g.LastOrDefault(b => b.Gpu is not null)?.Gpu))
             .OrderBy(s => s.Silo, StringComparer.Ordinal)
             .ThenBy(s => s.Device, StringComparer.Ordinal)
             .ToImmutableArray();

@@ -15,13 +15,19 @@ public sealed class UsageMeter(TimeProvider time)
     private readonly Dictionary<string, LiveReplica> _replicas = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Model, string Version, long Minute, string Device), UsageFigures> _pending = [];
     private readonly Dictionary<(string Model, string Version, string Device), UsageFigures> _totals = [];
+    // One silo drives one CUDA device (Inference:CudaDeviceId), so its name goes with every cuda bucket.
+    private string? _gpu;
 
-    /// <summary>A replica's session loaded on <paramref name="device"/>; <paramref name="bytes"/> reads the memory it holds now.</summary>
-    public void Loaded(string replica, string model, string version, string device, Func<long> bytes)
+    /// <summary>
+    /// A replica's session loaded on <paramref name="device"/> (on CUDA, the device named <paramref name="gpu"/>);
+    /// <paramref name="bytes"/> reads the memory it holds now.
+    /// </summary>
+    public void Loaded(string replica, string model, string version, string device, Func<long> bytes, string? gpu = null)
     {
         var now = time.GetUtcNow();
         lock (_sync)
         {
+            if (gpu is not null) _gpu = gpu;
             // A reload under the same key ends the old session's time where the new one's begins.
             if (_replicas.TryGetValue(replica, out var old)) Accrue(old, now);
             _replicas[replica] = new LiveReplica(model, version, device, bytes) { AccountedUntil = now };
@@ -59,7 +65,7 @@ public sealed class UsageMeter(TimeProvider time)
             foreach (var live in _replicas.Values) Accrue(live, now);
             var taken = _pending
                 .GroupBy(p => (p.Key.Model, p.Key.Version))
-                .Select(g => (g.Key.Model, g.Key.Version, g.OrderBy(p => p.Key.Minute).Select(p => new UsageBucket(p.Key.Minute, silo, p.Key.Device, p.Value)).ToImmutableArray()))
+                .Select(g => (g.Key.Model, g.Key.Version, g.OrderBy(p => p.Key.Minute).Select(p => new UsageBucket(p.Key.Minute, silo, p.Key.Device, p.Value, p.Key.Device == DeviceClass.Cuda ? _gpu : null)).ToImmutableArray()))
                 .ToList();
             _pending.Clear();
             return taken;

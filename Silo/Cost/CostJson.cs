@@ -26,7 +26,7 @@ internal static class CostJson
         Round(cost.Usage.MemoryByteSeconds),
         Round(cost.EstimatedCost),
         cost.CostPer1kPredictions is { } per1k ? Round(per1k) : null,
-        [.. cost.Silos.Select(s => new SiloBody(s.Silo, s.Device, Round(s.Figures.ReplicaSeconds), Round(s.Figures.BusySeconds), Round(s.Figures.Utilization), s.Figures.Requests, s.Figures.Rows))]);
+        [.. cost.Silos.Select(s => new SiloBody(s.Silo, s.Device, s.Gpu, Round(s.Figures.ReplicaSeconds), Round(s.Figures.BusySeconds), Round(s.Figures.Utilization), s.Figures.Requests, s.Figures.Rows))]);
 
     public static RecommendationBody Recommendation(CostRecommendation advice) => new(
         advice.Model,
@@ -45,7 +45,7 @@ internal static class CostJson
         long Requests, long Rows, [property: JsonPropertyName("compute_seconds_per_1k")] double? ComputeSecondsPer1k, double MemoryByteSeconds, double EstimatedCost,
         [property: JsonPropertyName("cost_per_1k_predictions")] double? CostPer1kPredictions, SiloBody[] Silos);
 
-    internal sealed record SiloBody(string Silo, string Device, double ReplicaSeconds, double BusySeconds, double Utilization, long Requests, long Rows);
+    internal sealed record SiloBody(string Silo, string Device, string? Gpu, double ReplicaSeconds, double BusySeconds, double Utilization, long Requests, long Rows);
 
     /// <summary>Advice; <c>estimated_saving</c> is per day at the configured prices, <c>action</c> what applying it sets.</summary>
     internal sealed record RecommendationBody(string Model, string Version, string Kind, string Reason, double EstimatedSaving,

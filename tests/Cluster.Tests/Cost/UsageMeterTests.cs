@@ -78,4 +78,22 @@ public sealed class UsageMeterTests
 
         meter.Take("s").Single().Buckets.Sum(b => b.Figures.ReplicaSeconds).ShouldBe(15);
     }
+
+    [Fact]
+    public void CudaBucketsCarryTheNameOfTheSilosGpuAndCpuBucketsNone()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var meter = new UsageMeter(clock);
+        meter.Loaded("gpu/1/0", "gpu", "1", DeviceClass.Cuda, () => 0, "NVIDIA H200");
+        meter.Loaded("cpu/1/0", "cpu", "1", DeviceClass.Cpu, () => 0);
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        var taken = meter.Take("s");
+
+        taken.Single(t => t.Model == "gpu").Buckets.ShouldAllBe(b => b.Device == DeviceClass.Cuda && b.Gpu == "NVIDIA H200");
+        taken.Single(t => t.Model == "cpu").Buckets.ShouldAllBe(b => b.Gpu == null);
+        var buckets = new List<UsageBucket>();
+        foreach (var bucket in taken.Single(t => t.Model == "gpu").Buckets) UsageBuckets.Merge(buckets, bucket);
+        UsageBuckets.Sum(buckets, clock.GetUtcNow(), TimeSpan.FromHours(1)).Silos.ShouldHaveSingleItem().Gpu.ShouldBe("NVIDIA H200");
+    }
 }
