@@ -37,7 +37,8 @@ internal sealed partial class GatewayConnection
             s.GetProperty("silo").GetString()!,
             s.GetProperty("device").GetString()!,
             new UsageFigures(s.GetProperty("replica_seconds").GetDouble(), s.GetProperty("busy_seconds").GetDouble(), s.GetProperty("requests").GetInt64(),
-                s.GetProperty("rows").GetInt64(), 0, 0)))]);
+                s.GetProperty("rows").GetInt64(), 0, 0),
+            s.TryGetProperty("gpu", out var gpu) && gpu.ValueKind == JsonValueKind.String ? gpu.GetString() : null))]);
 
     private static CostRecommendation RecommendationOf(JsonElement r)
     {
