@@ -23,7 +23,9 @@ internal sealed partial class GatewayConnection
             status.GetProperty("reporting_silos").GetInt32(),
             [.. status.GetProperty("decisions").EnumerateArray().Select(d => new ScaleDecision(
                 d.GetProperty("at").GetDateTimeOffset(), d.GetProperty("from").GetInt32(), d.GetProperty("to").GetInt32(),
-                d.GetProperty("load").GetDouble(), d.GetProperty("reason").GetString()!))],
+                d.GetProperty("load").GetDouble(), d.GetProperty("reason").GetString()!,
+                d.TryGetProperty("predictive", out var predictive) && predictive.ValueKind == JsonValueKind.True,
+                d.TryGetProperty("forecast", out var forecast) && forecast.ValueKind == JsonValueKind.Number ? forecast.GetDouble() : null))],
             coldStarts.GetProperty("count").GetInt64(),
             coldStarts.GetProperty("last_ms").GetDouble(),
             coldStarts.GetProperty("max_ms").GetDouble());

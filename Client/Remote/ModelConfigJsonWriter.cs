@@ -59,6 +59,7 @@ internal static class ModelConfigJsonWriter
                 ["upscale_delay_s"] = scaling.UpscaleDelaySeconds,
                 ["downscale_delay_s"] = scaling.DownscaleDelaySeconds,
                 ["idle_before_zero_s"] = scaling.IdleSecondsBeforeZero,
+                ["predictive"] = scaling.Predictive,
             };
         }
         if (config.Capture is { } capture)

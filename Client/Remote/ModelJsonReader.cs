@@ -83,7 +83,8 @@ internal static class ModelJsonReader
         scaling.GetProperty("target_queue_per_replica").GetDouble(),
         scaling.GetProperty("upscale_delay_s").GetDouble(),
         scaling.GetProperty("downscale_delay_s").GetDouble(),
-        scaling.GetProperty("idle_before_zero_s").GetDouble());
+        scaling.GetProperty("idle_before_zero_s").GetDouble(),
+        scaling.TryGetProperty("predictive", out var predictive) && predictive.ValueKind == JsonValueKind.True);
 
     private static CaptureConfig Capture(JsonElement capture) => new(
         capture.GetProperty("fraction").GetDouble(),

@@ -11,6 +11,7 @@ namespace Cluster.Models;
 /// <param name="UpscaleDelaySeconds">How long the load must keep asking for more replicas before they are added.</param>
 /// <param name="DownscaleDelaySeconds">How long the load must keep asking for fewer replicas before any are removed.</param>
 /// <param name="IdleSecondsBeforeZero">With <paramref name="MinReplicas"/> 0: how long a version must see no request before its last replica goes.</param>
+/// <param name="Predictive">Also scale up ahead of recurring peaks, forecast from the load at the same time on previous days (never below what the load asks for now, never above <paramref name="MaxReplicas"/>).</param>
 [GenerateSerializer, Immutable, Alias("Cluster.AutoscalingConfig")]
 public sealed record AutoscalingConfig(
     int MinReplicas,
@@ -18,7 +19,8 @@ public sealed record AutoscalingConfig(
     double TargetQueuePerReplica,
     double UpscaleDelaySeconds,
     double DownscaleDelaySeconds,
-    double IdleSecondsBeforeZero)
+    double IdleSecondsBeforeZero,
+    bool Predictive = false)
 {
     /// <summary>Ongoing requests per replica when config.json does not say.</summary>
     public const double DefaultTargetQueuePerReplica = 4;

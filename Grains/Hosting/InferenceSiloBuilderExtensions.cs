@@ -47,6 +47,10 @@ public static class InferenceSiloBuilderExtensions
         silo.Services.TryAddSingleton<Versions.VersionReplicas>();
         silo.Services.TryAddSingleton<Memory.MemoryLedger>();
         if (hostsReplicas) silo.Services.AddHostedService<Memory.MemoryReporter>();
+        silo.Services.AddOptions<Cost.CostOptions>().BindConfiguration(Cost.CostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton<Cost.UsageMeter>();
+        silo.Services.TryAddSingleton<Cost.CostInstruments>();
+        if (hostsReplicas) silo.Services.AddHostedService<Cost.UsageReporter>();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloAccelerators.MetadataKey] = accelerators.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,4 +1,5 @@
 using Cluster.Artifacts;
+using Cluster.Cost;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Inference;
@@ -8,6 +9,7 @@ using Cluster.Onnx;
 using Cluster.Placement;
 using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Replicas;
 
@@ -17,7 +19,7 @@ namespace Cluster.Replicas;
 /// threads never block on compute; the session is disposed when the activation ends.
 /// </summary>
 [ReplicaPlacement]
-public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifactStore artifacts, MemoryLedger memory, UsageMeter usage, IOptions<InferenceOptions> options, TimeProvider time, InferenceInstruments instruments, ILocalSiloDetails silo, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     private IModelSession? _session;
     private MemoryEntry? _memory;
@@ -46,6 +48,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             var entry = await memory.Admit(key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
                 (model, version) => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Evict($"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
             IModelSession session;
+            string? gpu = null;
             try
             {
                 var before = Environment.WorkingSet;
@@ -67,6 +70,8 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
                 // Host memory growth says nothing about device memory; there the declared size or the guess stands.
                 var measured = config.MemoryBytes == 0 && !onCuda;
                 memory.Complete(entry, config.MemoryBytes > 0 ? config.MemoryBytes : measured ? Math.Max(Environment.WorkingSet - before, fileBytes) : fileBytes * 2, measured, onCuda);
+                // Asked of nvidia-smi once per silo, off the scheduler's threads.
+                if (onCuda) gpu = await Task.Run(() => GpuNames.Of(options.Value.CudaDeviceId));
             }
             catch
             {
@@ -78,6 +83,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             _session = session;
             _memory = entry;
             _loaded = registration;
+            usage.Loaded(key, _model, _version, DeviceClass.Of(session.ExecutionProvider), () => entry.Bytes, gpu);
             LogLoaded(logger, key, session.ExecutionProvider);
         }
         return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider, silo.SiloAddress);
@@ -99,6 +105,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
+            usage.RecordBatch(this.GetPrimaryKeyString(), batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
             return new ReplicaBatchResult(outputs, elapsed);
         }
         catch (Exception ex) when (ex is ModelSessionException or FileNotFoundException)
@@ -125,6 +132,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
 
     private void FreeSession()
     {
+        if (_session is not null) usage.Unloaded(this.GetPrimaryKeyString());
         _session?.Dispose();
         _session = null;
         if (_memory is not null) memory.Release(_memory);

@@ -11,7 +11,7 @@ namespace Cluster.Repository;
 /// (version labels such as <c>{"stable": "1"}</c>) and <c>dynamic_batching</c>
 /// (<c>max_queue_delay_microseconds</c>, <c>preferred_batch_sizes</c>, <c>max_queue_size</c>,
 /// <c>default_timeout_microseconds</c>, <c>latency_target_ms</c>), <c>autoscaling</c> (<c>min_replicas</c>, <c>max_replicas</c>,
-/// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>), <c>pinned</c>
+/// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>, <c>predictive</c>), <c>pinned</c>
 /// (never evicted for memory), <c>memory_bytes</c> (a replica's footprint, instead of measuring it) and <c>capture</c> (<c>fraction</c>,
 /// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>) and <c>quality</c> (<c>task</c>, <c>output</c>, <c>classes</c>,
 /// <c>segment</c>, <c>retention_hours</c>). Unknown keys are an error, so typos surface.
@@ -95,7 +95,8 @@ public static class ModelConfigFile
         d.TargetQueuePerReplica ?? AutoscalingConfig.DefaultTargetQueuePerReplica,
         d.UpscaleDelayS ?? AutoscalingConfig.DefaultUpscaleDelaySeconds,
         d.DownscaleDelayS ?? AutoscalingConfig.DefaultDownscaleDelaySeconds,
-        d.IdleBeforeZeroS ?? AutoscalingConfig.DefaultIdleSecondsBeforeZero);
+        d.IdleBeforeZeroS ?? AutoscalingConfig.DefaultIdleSecondsBeforeZero,
+        d.Predictive ?? false);
 
     private static CaptureConfig ToConfig(CaptureDocument d) => new(
         d.Fraction ?? throw new InvalidDataException("capture.fraction is required (0 to 1; 0 turns capture off)."),
@@ -189,7 +190,7 @@ public static class ModelConfigFile
     private sealed record CaptureDocument(double? Fraction, bool? Inputs, bool? Outputs, string[]? Redact, int? RetentionDays);
 
     private sealed record AutoscalingDocument(
-        int? MinReplicas, int? MaxReplicas, double? TargetQueuePerReplica, double? UpscaleDelayS, double? DownscaleDelayS, double? IdleBeforeZeroS);
+        int? MinReplicas, int? MaxReplicas, double? TargetQueuePerReplica, double? UpscaleDelayS, double? DownscaleDelayS, double? IdleBeforeZeroS, bool? Predictive);
 
     private sealed record DriftDocument(int? ReferenceRows);
 

@@ -12,12 +12,19 @@ namespace Cluster.Scaling;
 /// sums the fresh reports, applies <see cref="AutoscalePolicy"/> and asks the model grain to
 /// scale. The replica count itself lives in the model's catalog (routers pass it to workers), so
 /// this grain holds nothing that must survive it: a new activation reads the catalog and starts
-/// its delay clocks afresh, which can only make it slower to act, never wrong. Reentrant so that
-/// reports are taken while a scale change (which drains for seconds) is under way.
+/// its delay clocks afresh, which can only make it slower to act, never wrong. What it does keep is
+/// the version's load per minute for a week (grain state, written once a minute), from which
+/// <c>"predictive": true</c> scales up ahead of recurring peaks (<see cref="PredictiveScaling"/>).
+/// Reentrant so that reports are taken while a scale change (which drains for seconds) is under way.
 /// </summary>
 [Reentrant]
-public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstruments instruments, ILogger<AutoscalerGrain> logger) : Grain, IAutoscalerGrain
+public sealed partial class AutoscalerGrain(
+    [PersistentState("autoscaler-load", ModelStorage.Name)] IPersistentState<LoadHistoryState> history,
+    TimeProvider time,
+    InferenceInstruments instruments,
+    ILogger<AutoscalerGrain> logger) : Grain, IAutoscalerGrain
 {
+    private static readonly TimeSpan WriteHistoryEvery = TimeSpan.FromMinutes(1);
     // A silo whose worker stopped reporting (idle, deactivated, gone) counts as no load after this.
     private static readonly TimeSpan ReportsStayFresh = TimeSpan.FromSeconds(3);
     private const int DecisionsKept = 32;
@@ -36,6 +43,9 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
     private long _coldStarts;
     private double _lastColdStartMs;
     private double _maxColdStartMs;
+    private TimeSpan _lastScaleUp;
+    private long _historyWritten;
+    private bool _historyDirty;
     private IDisposable? _gauges;
     private string _model = "";
     private string _version = "";
@@ -46,16 +56,17 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_model, _version, _) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _historyWritten = time.GetTimestamp();
         _gauges = instruments.TrackScaling(_model, _version, () => (_replicas, _desired, _load));
         // Keeps the activation (and its idle clock) alive while the workers that report to it are idle; it ends itself when the version stops autoscaling.
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = true });
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _gauges?.Dispose();
-        return Task.CompletedTask;
+        if (_historyDirty) await history.WriteStateAsync(cancellationToken);
     }
 
     public Task Report(string silo, LoadReport report)
@@ -86,12 +97,28 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
             if (_coldStart is null) DeactivateOnIdle();
             return;
         }
+        var now = time.GetUtcNow();
+        await RecordLoad(now);
         if (_scaling || _coldStart is not null) return;
         // The catalog is the truth: an operator's scale or an eviction restarts the clocks from what serves now.
         var state = _state is { } known && known.Replicas == _replicas ? known : AutoscalerState.At(_replicas) with { IdleSince = _state?.IdleSince };
-        (_state, var next, var reason) = AutoscalePolicy.Next(_settings, state, _load, time.GetUtcNow());
+        (_state, var next, var reason) = AutoscalePolicy.Next(_settings, state, _load, now);
         _desired = _load > 0 || _replicas > 0 ? AutoscalePolicy.Desired(_settings, _load) : 0;
-        if (next is { } count && count != _replicas) await Apply(count, reason ?? "autoscaling");
+        var lookAhead = PredictiveScaling.LookAhead(TimeSpan.FromMilliseconds(_maxColdStartMs) > _lastScaleUp ? TimeSpan.FromMilliseconds(_maxColdStartMs) : _lastScaleUp);
+        var forecast = _settings.Predictive ? SeasonalForecast.Peak(history.State.Minutes, now, lookAhead) : null;
+        (next, reason, var predictive) = PredictiveScaling.Combine(_settings, _replicas, next, reason, forecast, lookAhead);
+        if (next is { } count && count != _replicas) await Apply(count, reason ?? "autoscaling", predictive, forecast?.Load);
+    }
+
+    /// <summary>Adds this second's load to the minute's; the history is written once a minute, not every second.</summary>
+    private async Task RecordLoad(DateTimeOffset now)
+    {
+        LoadHistory.Record(history.State.Minutes, now, _load);
+        _historyDirty = true;
+        if (time.GetElapsedTime(_historyWritten) < WriteHistoryEvery) return;
+        _historyWritten = time.GetTimestamp();
+        _historyDirty = false;
+        await history.WriteStateAsync();
     }
 
     /// <summary>Reads the version's settings and replica count, and sums the load of the fresh reports.</summary>
@@ -108,16 +135,19 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
         return entry;
     }
 
-    private async Task Apply(int count, string reason)
+    private async Task Apply(int count, string reason, bool predictive = false, double? forecast = null)
     {
         _scaling = true;
         var from = _replicas;
         try
         {
             AuditActor.Set(Actor);
+            var started = time.GetTimestamp();
             var scaled = await Version.Scale(count, reason);
+            // How long adding replicas takes is how far ahead a forecast must look.
+            if (count > from) _lastScaleUp = time.GetElapsedTime(started);
             _replicas = scaled.Replicas;
-            Record(from, scaled.Replicas, reason);
+            Record(from, scaled.Replicas, reason, predictive, forecast);
         }
         catch (Exception ex) when (ex is InferenceException or OrleansException or TimeoutException)
         {
@@ -156,10 +186,10 @@ public sealed partial class AutoscalerGrain(TimeProvider time, InferenceInstrume
         }
     }
 
-    private void Record(int from, int to, string reason)
+    private void Record(int from, int to, string reason, bool predictive = false, double? forecast = null)
     {
         if (from == to) return;
-        _decisions.Enqueue(new ScaleDecision(time.GetUtcNow(), from, to, _load, reason));
+        _decisions.Enqueue(new ScaleDecision(time.GetUtcNow(), from, to, _load, reason, predictive, forecast));
         while (_decisions.Count > DecisionsKept) _decisions.Dequeue();
         instruments.RecordScaleChange(_model, _version, to > from);
         LogScaled(logger, _model, _version, from, to, _load, _silos, reason);

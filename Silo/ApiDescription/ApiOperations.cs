@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Cluster.Silo.Alerts;
+using Cluster.Silo.Cost;
 using Cluster.Silo.Management;
 using Cluster.Silo.Observability;
 using Cluster.Silo.Quality;
@@ -72,6 +73,10 @@ internal static class ApiOperations
         ["GET /api/alerts/webhooks"] = new("Alert webhook receivers (secrets masked)", null, typeof(AlertWebhookJson.ReceiversBody)),
         ["PUT /api/alerts/webhooks"] = new("Replaces the alert webhook receivers", typeof(WebhooksRequest), typeof(AlertWebhookJson.ReceiversBody)),
         ["GET /api/alerts/deliveries"] = new("Recent webhook deliveries and their outcomes", null, typeof(AlertWebhookJson.DeliveriesBody)),
+
+        // Cost and capacity
+        ["GET /api/cost"] = new("Utilization, estimated cost and right-sizing advice of every version over a window (?window=1h|24h|7d)", null, typeof(CostJson.ReportBody)),
+        ["POST /api/cost/recommendations/apply"] = new("Applies one piece of right-sizing advice, if the figures still give it", typeof(CostApplyRequest), typeof(CostJson.AppliedBody)),
 
         // Keys, audit, status
         ["POST /api/keys"] = new("Creates an API key; the answer shows the key once", typeof(KeyRequest), typeof(KeyEndpoints.KeyBody), StatusCodes.Status201Created),

@@ -32,6 +32,9 @@ internal static class RequestSchemas
     [Description("A reward in [0, 1] for the answer to a request, by the response's id.")]
     internal sealed record FeedbackRequest(string Id, double Reward);
 
+    [Description("The advice to apply: a version and the kind of advice /api/cost gives it (unused, under_utilized, overloaded, batching_headroom), over a window (default 24h).")]
+    internal sealed record CostApplyRequest(string Model, string Version, string Kind, string? Window = null);
+
     [Description("Ground truth for served requests, by their ids: a class index or name (label) or, for regression, a value. Up to 10,000 a call.")]
     internal sealed record GroundTruthRequest(GroundTruthLabelRequest[] Labels);
 

@@ -4,6 +4,7 @@ using Cluster.Placement;
 using Cluster.Silo.Alerts;
 using Cluster.Silo.ApiDescription;
 using Cluster.Silo.Capture;
+using Cluster.Silo.Cost;
 using Cluster.Silo.Database;
 using Cluster.Silo.Gateway;
 using Cluster.Silo.Inference;
@@ -79,6 +80,7 @@ public static class SiloApplication
             app.MapTraffic();
             app.MapCapture();
             app.MapQuality();
+            app.MapCost();
             app.MapAlertWebhooks();
             app.MapApiDescription();
         }

@@ -36,7 +36,7 @@ internal static class ModelJson
         quality.Output, quality.Classes.IsDefault ? [] : [.. quality.Classes], quality.Segment, quality.RetentionHours);
 
     public static AutoscalingBody Autoscaling(AutoscalingConfig scaling) => new(scaling.MinReplicas, scaling.MaxReplicas, scaling.TargetQueuePerReplica,
-        scaling.UpscaleDelaySeconds, scaling.DownscaleDelaySeconds, scaling.IdleSecondsBeforeZero);
+        scaling.UpscaleDelaySeconds, scaling.DownscaleDelaySeconds, scaling.IdleSecondsBeforeZero, scaling.Predictive);
 
     private static TensorSpecBody[] Specs(ImmutableArray<TensorSpec> specs) => [.. specs.Select(s => new TensorSpecBody(s.Name, s.DataType.ProtocolName(), [.. s.Shape]))];
 
@@ -78,7 +78,8 @@ internal static class ModelJson
         double TargetQueuePerReplica,
         [property: JsonPropertyName("upscale_delay_s")] double UpscaleDelaySeconds,
         [property: JsonPropertyName("downscale_delay_s")] double DownscaleDelaySeconds,
-        [property: JsonPropertyName("idle_before_zero_s")] double IdleSecondsBeforeZero);
+        [property: JsonPropertyName("idle_before_zero_s")] double IdleSecondsBeforeZero,
+        bool Predictive);
 
     /// <summary>An input or output: name, datatype, shape with -1 for dynamic dimensions.</summary>
     internal sealed record TensorSpecBody(string Name, string Datatype, long[] Shape);

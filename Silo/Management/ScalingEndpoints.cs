@@ -58,7 +58,7 @@ internal static class ScalingEndpoints
         Math.Round(status.Load, 3),
         status.Silos,
         new ColdStartsBody(status.ColdStarts, Math.Round(status.LastColdStartMs, 1), Math.Round(status.MaxColdStartMs, 1)),
-        [.. status.Decisions.Select(d => new DecisionBody(d.At, d.From, d.To, Math.Round(d.Load, 3), d.Reason))]);
+        [.. status.Decisions.Select(d => new DecisionBody(d.At, d.From, d.To, Math.Round(d.Load, 3), d.Reason, d.Predictive, d.Forecast is { } forecast ? Math.Round(forecast, 3) : null))]);
 
     /// <summary>What a version's autoscaler sees and decided; <c>settings</c> only while it is enabled.</summary>
     internal sealed record AutoscalerBody(
@@ -75,5 +75,7 @@ internal static class ScalingEndpoints
 
     internal sealed record ColdStartsBody(long Count, double LastMs, double MaxMs);
 
-    internal sealed record DecisionBody(DateTimeOffset At, int From, int To, double Load, string Reason);
+    /// <summary>A replica change; <c>forecast</c> (the load the forecast expected) only where one was made.</summary>
+    internal sealed record DecisionBody(DateTimeOffset At, int From, int To, double Load, string Reason, bool Predictive,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Forecast);
 }

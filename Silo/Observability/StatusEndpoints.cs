@@ -11,8 +11,8 @@ using Cluster.Silo.Security;
 namespace Cluster.Silo.Observability;
 
 /// <summary>
-/// The model status page at <c>/</c> (one static HTML file that polls <c>/api/status</c> and draws
-/// throughput) and the JSON behind it: per model and version, state, weight, p50/p99 over the last
+/// The model status page at <c>/</c> (one static HTML file that polls <c>/api/status</c> and <c>/api/cost</c> and draws
+/// throughput and utilization) and the JSON behind it: per model and version, state, weight, p50/p99 over the last
 /// minute, total requests (the page derives throughput from them), drift score and active alerts.
 /// </summary>
 internal static class StatusEndpoints

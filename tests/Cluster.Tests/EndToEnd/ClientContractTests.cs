@@ -235,6 +235,21 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
     }
 
     [Fact]
+    public async Task ClientReportsCostPerVersionAndRefusesAdviceTheFiguresDoNotGive()
+    {
+        var report = await client.GetCostAsync("1h");
+
+        report.Window.ShouldBe("1h");
+        var demo = report.Versions.Single(v => v.Model == DemoMlp.Name);
+        (demo.Version, demo.Device, demo.Replicas).ShouldBe(("1", "cpu", 1));
+        demo.EstimatedCost.ShouldBe(0, "the serving fixture configures no prices");
+        report.Versions.Single(v => v.Model == "broken").Replicas.ShouldBe(0);
+        // A version that does not serve gets no advice, so there is none to apply.
+        await Should.ThrowAsync<ConflictException>(() => client.ApplyCostRecommendationAsync("broken", "1", global::Cluster.Cost.RecommendationKinds.Unused, "1h"));
+        await Should.ThrowAsync<InvalidInferenceRequestException>(() => client.GetCostAsync("2d"));
+    }
+
+    [Fact]
     public async Task ClientRefusesAnUnloadableUploadAndRegistersNothing()
     {
         var model = $"client-corrupt-{mode}";

@@ -90,6 +90,9 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         double.Parse(p99, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "p99 of the last minute's requests");
         int.Parse(Regex.Match(row, "class=\"num requests\">([0-9]+)<").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(30);
         Regex.Match(row, "class=\"num replicas\">([0-9]+)<").Groups[1].Value.ShouldBe("1", "demo-mlp serves with one replica");
+        Regex.IsMatch(row, "class=\"num utilization\">[0-9]+\\.[0-9]<").ShouldBeTrue("the utilization column is filled from /api/cost: " + row);
+        Regex.IsMatch(row, "class=\"num cost\">[0-9]+\\.[0-9]{4}<").ShouldBeTrue("the cost column is filled from /api/cost: " + row);
+        dom.ShouldContain("id=\"utilization\"", Case.Sensitive, "the utilization chart is on the page");
         dom.ShouldContain("<polyline", Case.Sensitive, "the throughput chart drew a line");
         new FileInfo(screenshot).Length.ShouldBeGreaterThan(10_000, "a rendered page, not a blank one");
     }
