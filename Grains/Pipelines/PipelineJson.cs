@@ -15,6 +15,8 @@ public static class PipelineJson
     /// <summary>Parses a definition; checks its form only (wiring and types are <see cref="PipelineValidator"/>'s).</summary>
     public static PipelineDefinition Parse(ReadOnlyMemory<byte> utf8)
     {
+        // Editors on Windows save UTF-8 with a byte-order mark, which the JSON reader refuses.
+        if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         JsonDocument document;
         try
         {
