@@ -99,4 +99,24 @@ public sealed class PipelineHttpTests(PipelineSiloFixture silo) : IClassFixture<
         body.GetProperty("error").GetString()!.ShouldContain("'steps' is empty");
         metadataStatus.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task TheDotNetClientUploadsAPipelineAndInfersThroughIt()
+    {
+        float[] x = [1.8f, -1.2f, 0.6f, 2.4f, 0.15f, -0.1f, 0.05f, 0.2f];
+
+        var info = await silo.Client.UploadPipelineAsync("client-ensemble", "1", """
+            {"inputs": ["x"], "steps": [
+              {"name": "a", "model": "small", "inputs": {"x": "pipeline.x"}},
+              {"name": "b", "model": "large", "inputs": {"x": "pipeline.x"}},
+              {"name": "weighted", "combine": "weighted_average", "from": ["a.probabilities", "b.probabilities"], "weights": [3, 1]}
+            ], "outputs": {"p": "weighted.output"}}
+            """, label: "live");
+        var response = await silo.Client.InferAsync("client-ensemble", [Cluster.Tensors.TensorData.From<float>("x", x, 2, 4)], version: "live");
+
+        info.Status.ShouldBe(Cluster.Models.VersionStatus.Ready, info.Reason);
+        var a = DirectOnnx.RunFloat(silo.SmallPath, "x", x, [2, 4])["probabilities"];
+        var b = DirectOnnx.RunFloat(silo.LargePath, "x", x, [2, 4])["probabilities"];
+        response.Output("p").ToArray<float>().ShouldBe([.. a.Select((v, i) => (3 * v + b[i]) / 4)], tolerance: 1e-6f);
+    }
 }

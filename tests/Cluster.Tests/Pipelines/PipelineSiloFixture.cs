@@ -1,4 +1,5 @@
 using System.Text;
+using Cluster.Client;
 using Cluster.Tests.Support;
 
 namespace Cluster.Tests.Pipelines;
@@ -11,9 +12,11 @@ public sealed class PipelineSiloFixture : IAsyncLifetime
 {
     private readonly TemporaryRepository _repository = new();
     private SiloProcess? _silo;
+    private InferenceClient? _client;
 
     public SiloProcess Silo => _silo ?? throw new InvalidOperationException("Not started.");
     public HttpClient Http => Silo.Http;
+    public InferenceClient Client => _client ?? throw new InvalidOperationException("Not started.");
     public string SmallPath { get; private set; } = "";
     public string LargePath { get; private set; } = "";
 
@@ -41,6 +44,7 @@ public sealed class PipelineSiloFixture : IAsyncLifetime
             {"inputs": ["x"], "steps": [{"name": "s", "model": "nobody-has-this", "inputs": {"x": "pipeline.x"}}], "outputs": {"y": "s.y"}}
             """);
         _silo = await SiloProcess.StartAsync(_repository.Root, "--Models:WriteDemoModel=false");
+        _client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [_silo.GatewayPort] });
     }
 
     private void AddPipeline(string name, string version, string json)
@@ -53,6 +57,7 @@ public sealed class PipelineSiloFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (_client is not null) await _client.DisposeAsync();
         if (_silo is not null) await _silo.DisposeAsync();
         _repository.Dispose();
     }
