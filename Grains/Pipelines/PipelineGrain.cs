@@ -44,8 +44,10 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
             var outputs = await executor.Run(request, timeout, cancellationToken);
             if (_monitoring.Statistics)
             {
-                _stats.RecordSuccess(time.GetElapsedTime(started));
-                _stats.RecordBatch((int)request.Inputs[0].Shape.FirstOrDefault(1), time.GetElapsedTime(started));
+                // A pipeline request is its own "batch": rows and whole-pipeline time, so the v2 statistics read as for a model.
+                var elapsed = time.GetElapsedTime(started);
+                _stats.RecordSuccess(elapsed);
+                _stats.RecordBatch((int)request.Inputs[0].Shape.FirstOrDefault(1), elapsed);
                 _stats.RecordOutputs(outputs);
             }
             return new InferenceResponse(_pipeline, _version, request.Id, outputs);
