@@ -93,3 +93,18 @@ public sealed record SwitchStep(string Name, TensorRef On, SwitchTest Test, doub
     /// <inheritdoc />
     public override IEnumerable<TensorRef> Reads => [On, Then, Else];
 }
+
+/// <summary>
+/// A built-in post-processing step run as a small ONNX graph of standard operators inside the
+/// pipeline grain: <c>top_k</c> (TopK, then LabelEncoder to class names) over scores shaped
+/// [rows, classes]. Outputs: <c>scores</c> FP32 [rows, k], <c>indices</c> INT64 [rows, k] and, when
+/// <see cref="Labels"/> are given, <c>labels</c> BYTES [rows, k].
+/// </summary>
+public sealed record TemplateStep(string Name, string Template, TensorRef From, int K, ImmutableArray<string> Labels) : PipelineStep(Name)
+{
+    /// <summary>The one template there is so far.</summary>
+    public const string TopK = "top_k";
+
+    /// <inheritdoc />
+    public override IEnumerable<TensorRef> Reads => [From];
+}

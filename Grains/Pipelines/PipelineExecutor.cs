@@ -13,17 +13,20 @@ namespace Cluster.Pipelines;
 /// Not thread-safe; in a grain every continuation runs on the activation's scheduler.
 /// </summary>
 /// <param name="callModel">Calls a model step's model (through its router) with the step's request.</param>
+/// <param name="runTemplate">Runs a template step's graph on its input (named <see cref="StepTemplates.Input"/>).</param>
 /// <param name="onBranch">Told which branch each switch took (true: 'then').</param>
 public sealed class PipelineExecutor(
     string pipeline,
     PipelineDefinition definition,
     Func<ModelStep, InferenceRequest, CancellationToken, Task<InferenceResponse>> callModel,
+    Func<TemplateStep, TensorData, ImmutableArray<TensorData>> runTemplate,
     Action<SwitchStep, bool> onBranch,
     TimeProvider time)
 {
     private readonly string _pipeline = pipeline;
     private readonly PipelineDefinition _definition = definition;
     private readonly Func<ModelStep, InferenceRequest, CancellationToken, Task<InferenceResponse>> _callModel = callModel;
+    private readonly Func<TemplateStep, TensorData, ImmutableArray<TensorData>> _runTemplate = runTemplate;
     private readonly Action<SwitchStep, bool> _onBranch = onBranch;
     private readonly TimeProvider _time = time;
 
@@ -84,6 +87,16 @@ public sealed class PipelineExecutor(
                     var taken = SwitchCondition.Holds(choice, await Read(choice.On));
                     owner._onBranch(choice, taken);
                     return [(await Read(taken ? choice.Then : choice.Else)) with { Name = CombineStep.OutputName }];
+                case TemplateStep template:
+                    var scores = (await Read(template.From)) with { Name = StepTemplates.Input };
+                    try
+                    {
+                        return owner._runTemplate(template, scores);
+                    }
+                    catch (Exception ex)
+                    {
+                        throw StepErrors.Name(owner._pipeline, step, ex);
+                    }
                 default:
                     throw new InvalidOperationException($"Unknown step kind {step.GetType().Name}.");
             }

@@ -82,7 +82,17 @@ public static class PipelineJson
                 : throw Invalid($"{where}: 'switch' needs a test, 'max_below' or 'argmax_equals'");
             return new SwitchStep(name, on, test, value, Ref(Property(step, "then", where), $"{where} 'then'"), Ref(Property(step, "else", where), $"{where} 'else'"));
         }
-        throw Invalid($"{where}: a step is a model step ('model'), a combine step ('combine') or a switch step ('switch')");
+        if (step.TryGetProperty("template", out var template))
+        {
+            Known(step, where, "name", "template", "from", "k", "labels");
+            var kind = Text(template, $"{where} 'template'");
+            if (kind != TemplateStep.TopK) throw Invalid($"{where}: unknown template '{kind}' (top_k)");
+            var k = step.TryGetProperty("k", out var kValue) ? Number(kValue, $"{where} 'k'") : 1;
+            if (k < 1 || k != Math.Floor(k) || k > 4096) throw Invalid($"{where}: 'k' must be a whole number from 1 to 4096");
+            ImmutableArray<string> labels = step.TryGetProperty("labels", out _) ? [.. Array(step, "labels", where).Select(l => l.ValueKind == JsonValueKind.String ? l.GetString()! : throw Invalid($"{where}: 'labels' must be strings"))] : [];
+            return new TemplateStep(name, kind, Ref(Property(step, "from", where), $"{where} 'from'"), (int)k, labels);
+        }
+        throw Invalid($"{where}: a step is a model step ('model'), a combine step ('combine'), a switch step ('switch') or a template step ('template')");
     }
 
     private static TensorRef Ref(JsonElement element, string where)

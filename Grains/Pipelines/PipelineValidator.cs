@@ -57,6 +57,7 @@ public static class PipelineValidator
                 ModelStep model => CheckModel(model, signatures[model.Name], SpecOf),
                 CombineStep combine => [StepOutputTypes.Combine(combine, [.. combine.From.Select(f => SpecOf(f, $"step '{combine.Name}'")!)])],
                 SwitchStep choice => [StepOutputTypes.Switch(choice, SpecOf(choice.On, $"step '{choice.Name}'")!, SpecOf(choice.Then, $"step '{choice.Name}'")!, SpecOf(choice.Else, $"step '{choice.Name}'")!)],
+                TemplateStep template => StepOutputTypes.Template(template, SpecOf(template.From, $"step '{template.Name}'")!),
                 _ => throw new InvalidOperationException($"Unknown step kind {step.GetType().Name}."),
             };
         }

@@ -50,6 +50,30 @@ public static class StepOutputTypes
         return PipelineValidator.Connect(otherwise, then, $"{where}: 'then' ({step.Then}) and 'else' ({step.Else}) must agree") with { Name = CombineStep.OutputName };
     }
 
+    /// <summary>The outputs of a template step reading <paramref name="scores"/>.</summary>
+    public static System.Collections.Immutable.ImmutableArray<TensorSpec> Template(TemplateStep step, TensorSpec scores)
+    {
+        var where = $"step '{step.Name}'";
+        if (scores.DataType != TensorDataType.FP32 || scores.Shape.Length != 2)
+        {
+            throw PipelineValidator.Invalid($"{where}: 'top_k' reads FP32 scores shaped [rows, classes], not {scores.DataType.ProtocolName()} {ShapeMath.Format(scores.Shape.AsSpan())}");
+        }
+        var classes = scores.Shape[1];
+        if (classes >= 0 && step.K > classes) throw PipelineValidator.Invalid($"{where}: 'k' is {step.K} but {step.From} has {classes} classes");
+        if (classes >= 0 && !step.Labels.IsEmpty && step.Labels.Length != classes)
+        {
+            throw PipelineValidator.Invalid($"{where}: {step.Labels.Length} labels for {classes} classes of {step.From}");
+        }
+        long[] shape = [scores.Shape[0], step.K];
+        TensorSpec[] outputs =
+        [
+            new(StepTemplates.Scores, TensorDataType.FP32, [.. shape]),
+            new(StepTemplates.Indices, TensorDataType.Int64, [.. shape]),
+            .. step.Labels.IsEmpty ? Array.Empty<TensorSpec>() : [new TensorSpec(StepTemplates.LabelsOutput, TensorDataType.Bytes, [.. shape])],
+        ];
+        return [.. outputs];
+    }
+
     private static TensorSpec Concat(CombineStep step, IReadOnlyList<TensorSpec> sources, string where)
     {
         var rank = sources[0].Shape.Length;

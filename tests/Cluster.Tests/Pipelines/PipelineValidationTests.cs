@@ -142,6 +142,9 @@ public sealed class PipelineValidationTests
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "c", "combine": "weighted_average", "from": ["a.y", "a.y"], "weights": [1]}], "outputs": {"y": "c.output"}}""", "'weights' has 1 entries for 2 tensors")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "c", "combine": "concat", "from": ["a.y", "a.y"], "axis": 2}], "outputs": {"y": "c.output"}}""", "axis 2 is outside rank 2")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "s", "switch": {"on": "a.y", "argmax_equals": 1.5}, "then": "a.y", "else": "a.y"}], "outputs": {"y": "s.output"}}""", "must be a class index")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y", "k": 3}], "outputs": {"y": "t.scores"}}""", "'k' is 3 but a.y has 2 classes")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y", "labels": ["a", "b", "c"]}], "outputs": {"y": "t.labels"}}""", "3 labels for 2 classes of a.y")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y"}], "outputs": {"y": "t.labels"}}""", "step 't' has no output 'labels'")]
     public void WiringMistakesAreRefusedWithTheirReason(string json, string reason)
     {
         var steps = PipelineJson.Parse(Encoding.UTF8.GetBytes(json)).Steps.OfType<ModelStep>().Select(s => (s.Name, Pairs)).Distinct().ToArray();
@@ -157,6 +160,8 @@ public sealed class PipelineValidationTests
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a"}], "outputs": {"y": "a.y"}}""", "a step is a model step")]
     [InlineData("""{"inputs": ["x"], "steps": [], "outputs": {}}""", "'outputs' is empty")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "s", "switch": {"on": "a.y"}, "then": "a.y", "else": "a.y"}], "outputs": {"y": "s.output"}}""", "needs a test")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "t", "template": "resize", "from": "pipeline.x"}], "outputs": {"y": "t.output"}}""", "unknown template 'resize'")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "t", "template": "top_k", "from": "pipeline.x", "k": 0}], "outputs": {"y": "t.scores"}}""", "'k' must be a whole number")]
     public void MalformedDefinitionsAreRefusedWhileParsing(string json, string reason)
     {
         var error = Should.Throw<InvalidDataException>(() => PipelineJson.Parse(Encoding.UTF8.GetBytes(json)));
