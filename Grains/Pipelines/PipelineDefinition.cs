@@ -6,7 +6,8 @@ namespace Cluster.Pipelines;
 /// <param name="Inputs">Names of the pipeline's inputs; their datatype and shape come from the model inputs they feed.</param>
 /// <param name="Steps">Steps in file order (execution order follows the wiring, not this order).</param>
 /// <param name="Outputs">What the pipeline returns: each a name and the tensor it is taken from.</param>
-public sealed record PipelineDefinition(ImmutableArray<string> Inputs, ImmutableArray<PipelineStep> Steps, ImmutableArray<PipelineOutput> Outputs)
+/// <param name="DeclaredInputs">Inputs whose datatype and shape the file states (needed when they feed no model step, e.g. raw pixels to a normalize step).</param>
+public sealed record PipelineDefinition(ImmutableArray<string> Inputs, ImmutableArray<PipelineStep> Steps, ImmutableArray<PipelineOutput> Outputs, ImmutableDictionary<string, Models.TensorSpec>? DeclaredInputs = null)
 {
     /// <summary>The step with this name, or null.</summary>
     public PipelineStep? FindStep(string name) => Steps.FirstOrDefault(s => s.Name == name);
@@ -95,15 +96,21 @@ public sealed record SwitchStep(string Name, TensorRef On, SwitchTest Test, doub
 }
 
 /// <summary>
-/// A built-in post-processing step run as a small ONNX graph of standard operators inside the
-/// pipeline grain: <c>top_k</c> (TopK, then LabelEncoder to class names) over scores shaped
-/// [rows, classes]. Outputs: <c>scores</c> FP32 [rows, k], <c>indices</c> INT64 [rows, k] and, when
-/// <see cref="Labels"/> are given, <c>labels</c> BYTES [rows, k].
+/// A built-in pre- or post-processing step run as a small ONNX graph of standard operators inside
+/// the pipeline grain. <c>top_k</c> (TopK, then LabelEncoder to class names) over scores shaped
+/// [rows, classes]: outputs <c>scores</c> FP32 [rows, k], <c>indices</c> INT64 [rows, k] and, when
+/// <see cref="Labels"/> are given, <c>labels</c> BYTES [rows, k]. <c>normalize</c> over FP32 or UINT8
+/// [rows, channels, ...]: channel reorder (<see cref="Channels"/>), then (x · scale − mean) / std per
+/// channel, output <c>output</c> FP32 of the same shape.
 /// </summary>
-public sealed record TemplateStep(string Name, string Template, TensorRef From, int K, ImmutableArray<string> Labels) : PipelineStep(Name)
+public sealed record TemplateStep(string Name, string Template, TensorRef From, int K, ImmutableArray<string> Labels,
+    ImmutableArray<double> Mean = default, ImmutableArray<double> Std = default, ImmutableArray<long> Channels = default, double Scale = 1) : PipelineStep(Name)
 {
-    /// <summary>The one template there is so far.</summary>
+    /// <summary>Top-k scores with optional class names.</summary>
     public const string TopK = "top_k";
+
+    /// <summary>Channel reorder, scale and per-channel mean and standard deviation.</summary>
+    public const string Normalize = "normalize";
 
     /// <inheritdoc />
     public override IEnumerable<TensorRef> Reads => [From];

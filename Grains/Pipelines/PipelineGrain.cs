@@ -94,7 +94,7 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
     {
         if (!_templates.TryGetValue(step.Name, out var session))
         {
-            session = new OnnxModelSession(new InferenceSession(StepTemplates.Build(step)), "CPUExecutionProvider");
+            session = new OnnxModelSession(new InferenceSession(StepTemplates.Build(step, input.DataType, input.Shape.Length)), "CPUExecutionProvider");
             _templates[step.Name] = session;
         }
         return session.RunTimed([input], []).Outputs;

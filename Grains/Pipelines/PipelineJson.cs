@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Cluster.Models;
+using Cluster.Tensors;
 
 namespace Cluster.Pipelines;
 
@@ -31,14 +33,30 @@ public static class PipelineJson
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Invalid("the file must hold a JSON object with 'inputs', 'steps' and 'outputs'");
             Known(root, "the file", "inputs", "steps", "outputs");
-            ImmutableArray<string> inputs = [.. Array(root, "inputs", "the file").Select(e => Text(e, "an entry of 'inputs'"))];
+            var declared = ImmutableDictionary.CreateBuilder<string, TensorSpec>(StringComparer.Ordinal);
+            ImmutableArray<string> inputs = [.. Array(root, "inputs", "the file").Select(e => InputName(e, declared))];
             ImmutableArray<PipelineStep> steps = [.. Array(root, "steps", "the file").Select(Step)];
             var outputs = Property(root, "outputs", "the file");
             if (outputs.ValueKind != JsonValueKind.Object) throw Invalid("'outputs' must be an object: output name → \"step.tensor\"");
             ImmutableArray<PipelineOutput> selected = [.. outputs.EnumerateObject().Select(o => new PipelineOutput(o.Name, Ref(o.Value, $"output '{o.Name}'")))];
             if (selected.IsEmpty) throw Invalid("'outputs' is empty; a pipeline returns at least one tensor");
-            return new PipelineDefinition(inputs, steps, selected);
+            return new PipelineDefinition(inputs, steps, selected, declared.ToImmutable());
         }
+    }
+
+    /// <summary>An input is a name, or <c>{"name", "datatype", "shape"}</c> stating its type.</summary>
+    private static string InputName(JsonElement input, ImmutableDictionary<string, TensorSpec>.Builder declared)
+    {
+        if (input.ValueKind != JsonValueKind.Object) return Text(input, "an entry of 'inputs'");
+        Known(input, "an entry of 'inputs'", "name", "datatype", "shape");
+        var name = Text(Property(input, "name", "an entry of 'inputs'"), "an input's 'name'");
+        var where = $"input '{name}'";
+        var typeName = Text(Property(input, "datatype", where), $"{where} 'datatype'");
+        if (!TensorDataTypes.TryParse(typeName, out var type)) throw Invalid($"{where}: unknown datatype '{typeName}'");
+        ImmutableArray<long> shape = [.. Array(input, "shape", where).Select(d => (long)Number(d, $"{where} 'shape'"))];
+        if (shape.Any(d => d < -1)) throw Invalid($"{where}: dimensions are ≥ 0, or -1 for any size");
+        declared[name] = new TensorSpec(name, type, shape);
+        return name;
     }
 
     private static PipelineStep Step(JsonElement step, int index)
@@ -84,15 +102,29 @@ public static class PipelineJson
         }
         if (step.TryGetProperty("template", out var template))
         {
-            Known(step, where, "name", "template", "from", "k", "labels");
             var kind = Text(template, $"{where} 'template'");
-            if (kind != TemplateStep.TopK) throw Invalid($"{where}: unknown template '{kind}' (top_k)");
+            if (kind == TemplateStep.Normalize) return Normalize(step, name, where);
+            if (kind != TemplateStep.TopK) throw Invalid($"{where}: unknown template '{kind}' (top_k, normalize)");
+            Known(step, where, "name", "template", "from", "k", "labels");
             var k = step.TryGetProperty("k", out var kValue) ? Number(kValue, $"{where} 'k'") : 1;
             if (k < 1 || k != Math.Floor(k) || k > 4096) throw Invalid($"{where}: 'k' must be a whole number from 1 to 4096");
             ImmutableArray<string> labels = step.TryGetProperty("labels", out _) ? [.. Array(step, "labels", where).Select(l => l.ValueKind == JsonValueKind.String ? l.GetString()! : throw Invalid($"{where}: 'labels' must be strings"))] : [];
             return new TemplateStep(name, kind, Ref(Property(step, "from", where), $"{where} 'from'"), (int)k, labels);
         }
         throw Invalid($"{where}: a step is a model step ('model'), a combine step ('combine'), a switch step ('switch') or a template step ('template')");
+    }
+
+    private static TemplateStep Normalize(JsonElement step, string name, string where)
+    {
+        Known(step, where, "name", "template", "from", "mean", "std", "channels", "scale");
+        ImmutableArray<double> Numbers(string field, double missing) => step.TryGetProperty(field, out _)
+            ? [.. Array(step, field, where).Select(n => Number(n, $"{where} '{field}'"))]
+            : [missing];
+        var std = Numbers("std", 1);
+        if (std.Any(v => v == 0 || !double.IsFinite(v))) throw Invalid($"{where}: 'std' values must be finite and not 0");
+        ImmutableArray<long> channels = step.TryGetProperty("channels", out _) ? [.. Numbers("channels", 0).Select(c => (long)c)] : [];
+        var scale = step.TryGetProperty("scale", out var s) ? Number(s, $"{where} 'scale'") : 1;
+        return new TemplateStep(name, TemplateStep.Normalize, Ref(Property(step, "from", where), $"{where} 'from'"), 0, [], Numbers("mean", 0), std, channels, scale);
     }
 
     private static TensorRef Ref(JsonElement element, string where)

@@ -15,7 +15,7 @@ public static class PipelineValidator
     public static ModelSignature Validate(PipelineDefinition definition, IReadOnlyDictionary<string, ModelSignature> signatures)
     {
         var order = PipelineGraph.Order(definition);
-        var inputs = new Dictionary<string, TensorSpec>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, TensorSpec>(definition.DeclaredInputs ?? ImmutableDictionary<string, TensorSpec>.Empty, StringComparer.Ordinal);
         var outputs = new Dictionary<string, ImmutableArray<TensorSpec>>(StringComparer.Ordinal);
         TensorSpec? SpecOf(TensorRef read, string where)
         {
@@ -34,7 +34,7 @@ public static class PipelineValidator
                 if (!read.IsPipelineInput) continue;
                 if (inputs.TryGetValue(read.Tensor, out var known))
                 {
-                    inputs[read.Tensor] = Connect(known, target, $"pipeline input '{read.Tensor}' feeds step '{step.Name}' input '{name}' and another step") with { Name = read.Tensor };
+                    inputs[read.Tensor] = Connect(known, target, $"pipeline input '{read.Tensor}' feeds step '{step.Name}' input '{name}' (as declared, or as another step takes it)") with { Name = read.Tensor };
                 }
                 else
                 {
@@ -48,7 +48,7 @@ public static class PipelineValidator
         }
         foreach (var input in definition.Inputs)
         {
-            if (!inputs.ContainsKey(input)) throw Invalid($"pipeline input '{input}' feeds no model step, so its datatype and shape are unknown");
+            if (!inputs.ContainsKey(input)) throw Invalid($"pipeline input '{input}' feeds no model step, so its datatype and shape are unknown; declare them in 'inputs' as {{\"name\": \"{input}\", \"datatype\": ..., \"shape\": [...]}}");
         }
         foreach (var step in order)
         {

@@ -54,6 +54,7 @@ public static class StepOutputTypes
     public static System.Collections.Immutable.ImmutableArray<TensorSpec> Template(TemplateStep step, TensorSpec scores)
     {
         var where = $"step '{step.Name}'";
+        if (step.Template == TemplateStep.Normalize) return [Normalize(step, scores, where)];
         if (scores.DataType != TensorDataType.FP32 || scores.Shape.Length != 2)
         {
             throw PipelineValidator.Invalid($"{where}: 'top_k' reads FP32 scores shaped [rows, classes], not {scores.DataType.ProtocolName()} {ShapeMath.Format(scores.Shape.AsSpan())}");
@@ -72,6 +73,25 @@ public static class StepOutputTypes
             .. step.Labels.IsEmpty ? Array.Empty<TensorSpec>() : [new TensorSpec(StepTemplates.LabelsOutput, TensorDataType.Bytes, [.. shape])],
         ];
         return [.. outputs];
+    }
+
+    private static TensorSpec Normalize(TemplateStep step, TensorSpec input, string where)
+    {
+        if (input.DataType is not (TensorDataType.FP32 or TensorDataType.UInt8) || input.Shape.Length < 2)
+        {
+            throw PipelineValidator.Invalid($"{where}: 'normalize' reads FP32 or UINT8 shaped [rows, channels, ...], not {input.DataType.ProtocolName()} {ShapeMath.Format(input.Shape.AsSpan())}");
+        }
+        var channels = input.Shape[1];
+        foreach (var (field, count) in new[] { ("mean", step.Mean.Length), ("std", step.Std.Length), ("channels", step.Channels.IsEmpty ? 1 : step.Channels.Length) })
+        {
+            // One value applies to every channel; otherwise one per channel.
+            if (count != 1 && channels >= 0 && count != channels) throw PipelineValidator.Invalid($"{where}: '{field}' has {count} values for {channels} channels of {step.From}");
+        }
+        if (step.Channels.Any(c => c < 0 || (channels >= 0 && c >= channels)))
+        {
+            throw PipelineValidator.Invalid($"{where}: 'channels' must list channel indices of {step.From} (0 to {channels - 1})");
+        }
+        return new TensorSpec(CombineStep.OutputName, TensorDataType.FP32, input.Shape);
     }
 
     private static TensorSpec Concat(CombineStep step, IReadOnlyList<TensorSpec> sources, string where)

@@ -18,8 +18,44 @@ public static class StepTemplates
     /// <summary>Their class names, BYTES [rows, k] (unknown indices read "?").</summary>
     public const string LabelsOutput = "labels";
 
-    /// <summary>The graph of <paramref name="step"/>.</summary>
-    public static byte[] Build(TemplateStep step)
+    /// <summary>Output of a normalize step.</summary>
+    public const string Normalized = CombineStep.OutputName;
+
+    /// <summary>The graph of <paramref name="step"/> for an input of <paramref name="type"/> and <paramref name="rank"/>.</summary>
+    public static byte[] Build(TemplateStep step, TensorDataType type, int rank) =>
+        step.Template == TemplateStep.Normalize ? Normalize(step, type, rank) : TopK(step);
+
+    private static byte[] Normalize(TemplateStep step, TensorDataType type, int rank)
+    {
+        var any = Enumerable.Repeat(-1L, rank).ToArray();
+        // Per-channel constants shaped [C, 1, ...] broadcast over [rows, C, ...].
+        long[] PerChannel(int count) => [count, .. Enumerable.Repeat(1L, rank - 2)];
+        var builder = new OnnxGraphBuilder($"template_{step.Template}")
+            .Input(Input, type, any)
+            .Output(Normalized, TensorDataType.FP32, any)
+            .Initializer("scale", [(float)step.Scale], 1)
+            .Initializer("mean", [.. step.Mean.Select(v => (float)v)], PerChannel(step.Mean.Length))
+            .Initializer("std", [.. step.Std.Select(v => (float)v)], PerChannel(step.Std.Length));
+        var current = Input;
+        if (type != TensorDataType.FP32)
+        {
+            builder.Node("Cast", [current], ["as_float"], ("to", 1L));
+            current = "as_float";
+        }
+        if (!step.Channels.IsEmpty)
+        {
+            builder.Initializer("order", [.. step.Channels], step.Channels.Length)
+                .Node("Gather", [current, "order"], ["reordered"], ("axis", 1L));
+            current = "reordered";
+        }
+        return builder
+            .Node("Mul", [current, "scale"], ["scaled"])
+            .Node("Sub", ["scaled", "mean"], ["centred"])
+            .Node("Div", ["centred", "std"], [Normalized])
+            .ToBytes();
+    }
+
+    private static byte[] TopK(TemplateStep step)
     {
         var builder = new OnnxGraphBuilder($"template_{step.Template}")
             .Input(Input, TensorDataType.FP32, -1, -1)

@@ -40,4 +40,33 @@ public sealed class PipelineTemplateTests(GrainClusterFixture fixture) : IDispos
         response.Output("label").ToStrings().ShouldBe([.. ranked.SelectMany(r => r.Select(c => Classes[c]))]);
         response.Output("label").Shape.ShouldBe([3L, 2L]);
     }
+
+    [Fact]
+    public async Task NormalizeReordersChannelsScalesAndStandardisesRawPixelsBeforeTheModel()
+    {
+        var (identity, _) = await _bed.AddModel("images", new Cluster.Modeling.OnnxGraphBuilder("images")
+            .Input("pixels", TensorDataType.FP32, -1, 3, 2, 2)
+            .Output("same", TensorDataType.FP32, -1, 3, 2, 2)
+            .Node("Identity", ["pixels"], ["same"])
+            .ToBytes());
+        var pipeline = PipelineTestBed.Unique("preprocess");
+        var info = await _bed.AddPipeline(pipeline, "1", $$$"""
+            {"inputs": [{"name": "image", "datatype": "UINT8", "shape": [-1, 3, 2, 2]}], "steps": [
+              {"name": "norm", "template": "normalize", "from": "pipeline.image", "channels": [2, 1, 0],
+               "scale": 0.00392156862745098, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
+              {"name": "model", "model": "{{{identity}}}", "inputs": {"pixels": "norm.output"}}
+            ], "outputs": {"pixels": "model.same"}}
+            """);
+        byte[] image = [.. Enumerable.Range(0, 12).Select(i => (byte)(i * 21))];
+
+        var response = await fixture.Grains.GetGrain<Cluster.Grains.IRouterGrain>(pipeline)
+            .Infer(new Cluster.Inference.InferenceRequest(null, [TensorData.From<byte>("image", image, 1, 3, 2, 2)], []), null);
+
+        info.Status.ShouldBe(VersionStatus.Ready, info.Reason);
+        info.Signature!.Inputs.Single().DataType.ShouldBe(TensorDataType.UInt8);
+        float[] mean = [0.485f, 0.456f, 0.406f], std = [0.229f, 0.224f, 0.225f];
+        int[] order = [2, 1, 0];
+        var expected = Enumerable.Range(0, 12).Select(i => (image[order[i / 4] * 4 + i % 4] * (float)(1 / 255.0) - mean[i / 4]) / std[i / 4]).ToArray();
+        response.Output("pixels").ToArray<float>().ShouldBe(expected, tolerance: 1e-5f);
+    }
 }

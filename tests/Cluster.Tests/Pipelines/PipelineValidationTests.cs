@@ -145,6 +145,10 @@ public sealed class PipelineValidationTests
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y", "k": 3}], "outputs": {"y": "t.scores"}}""", "'k' is 3 but a.y has 2 classes")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y", "labels": ["a", "b", "c"]}], "outputs": {"y": "t.labels"}}""", "3 labels for 2 classes of a.y")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "t", "template": "top_k", "from": "a.y"}], "outputs": {"y": "t.labels"}}""", "step 't' has no output 'labels'")]
+    [InlineData("""{"inputs": ["x", "img"], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}, {"name": "n", "template": "normalize", "from": "pipeline.img"}], "outputs": {"y": "a.y", "z": "n.output"}}""", "pipeline input 'img' feeds no model step")]
+    [InlineData("""{"inputs": [{"name": "img", "datatype": "UINT8", "shape": [-1, 3, 4, 4]}], "steps": [{"name": "n", "template": "normalize", "from": "pipeline.img", "mean": [0.5, 0.5]}], "outputs": {"z": "n.output"}}""", "'mean' has 2 values for 3 channels")]
+    [InlineData("""{"inputs": [{"name": "img", "datatype": "UINT8", "shape": [-1, 3, 4, 4]}], "steps": [{"name": "n", "template": "normalize", "from": "pipeline.img", "channels": [2, 1, 3]}], "outputs": {"z": "n.output"}}""", "'channels' must list channel indices")]
+    [InlineData("""{"inputs": [{"name": "x", "datatype": "FP64", "shape": [-1, 2]}], "steps": [{"name": "a", "model": "m", "inputs": {"x": "pipeline.x"}}], "outputs": {"y": "a.y"}}""", "datatype FP64 does not match FP32")]
     public void WiringMistakesAreRefusedWithTheirReason(string json, string reason)
     {
         var steps = PipelineJson.Parse(Encoding.UTF8.GetBytes(json)).Steps.OfType<ModelStep>().Select(s => (s.Name, Pairs)).Distinct().ToArray();
