@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cluster.Errors;
 using Cluster.Inference;
+using Cluster.Telemetry;
 using Cluster.Tensors;
 
 namespace Cluster.Pipelines;
@@ -67,6 +68,22 @@ public sealed class PipelineExecutor(
         }
 
         private async Task<ImmutableArray<TensorData>> Execute(PipelineStep step)
+        {
+            // One span per step, under the pipeline's route span; a model step's own route span nests inside it.
+            using var span = InferenceTracing.Start("pipeline.step", owner._pipeline, null);
+            span?.SetTag("cluster.step", step.Name);
+            try
+            {
+                return await ExecuteStep(step);
+            }
+            catch (Exception ex)
+            {
+                span.Fail(ex);
+                throw;
+            }
+        }
+
+        private async Task<ImmutableArray<TensorData>> ExecuteStep(PipelineStep step)
         {
             switch (step)
             {

@@ -23,11 +23,12 @@ public sealed class PipelineTestBed(IGrainFactory grains) : IDisposable
     public IModelVersionGrain Version(string model, string version) => grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version));
 
     /// <summary>Registers an ONNX model as version 1 of a fresh model; returns its name and file (for ONNX Runtime run directly).</summary>
-    public async Task<(string Name, string Path)> AddModel(string prefix, byte[] onnx)
+    public async Task<(string Name, string Path)> AddModel(string prefix, byte[] onnx, string? configJson = null)
     {
         var name = Unique(prefix);
         var path = _repository.Add(name, "1", onnx);
-        var info = await Version(name, "1").Register(new VersionRegistration("1", path, Convert.ToHexStringLower(SHA256.HashData(onnx)), ModelConfig.Default));
+        var config = configJson is null ? ModelConfig.Default : Cluster.Repository.ModelConfigFile.Parse(configJson);
+        var info = await Version(name, "1").Register(new VersionRegistration("1", path, Convert.ToHexStringLower(SHA256.HashData(onnx)), config));
         info.Status.ShouldBe(VersionStatus.Ready, info.Reason);
         return (name, path);
     }
