@@ -151,6 +151,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
     public async Task<BatchingStats> GetBatchingStats(string? version)
     {
         var entry = await Resolve(version);
+        // A pipeline version has no batch worker (its steps batch in their own models'); asking would activate an idle one.
+        if (entry.Registration.Kind == VersionKind.Pipeline) return new BatchingStats("pipeline", 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         return await Worker(entry.Version).GetStats();
     }
 

@@ -45,6 +45,9 @@ public sealed class PipelineHttpTests(PipelineSiloFixture silo) : IClassFixture<
         unsureStatus.ShouldBe(HttpStatusCode.OK, unsure.ToString());
         Floats(Output(unsure, "probabilities")).ShouldBe(DirectOnnx.RunFloat(silo.LargePath, "x", uncertain, [1, 4])["probabilities"], tolerance: 1e-6f);
         sure.GetProperty("model_name").GetString().ShouldBe("cascade");
+        // The pipeline counts its own requests (pushed about once a second); its batching is its steps'.
+        var stats = await Poll.For(async () => (await Get(silo.Http, "/v2/models/cascade/stats")).Body, s => s.GetProperty("model_stats")[0].GetProperty("execution_count").GetInt64() >= 2, TimeSpan.FromSeconds(15));
+        stats.GetProperty("model_stats")[0].GetProperty("batching").GetProperty("mode").GetString().ShouldBe("pipeline");
     }
 
     [Fact]
