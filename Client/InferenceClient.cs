@@ -132,14 +132,6 @@ public sealed partial class InferenceClient : IAsyncDisposable
     public Task<ModelVersionInfo> UploadVersionAsync(string model, string version, byte[] onnx, string? label = null, ModelConfig? config = null) =>
         Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Upload(onnx, config, label);
 
-    /// <summary>
-    /// Uploads a pipeline definition (the text of a <c>pipeline.json</c>, docs/API.md "Pipelines") as a new
-    /// version; it is validated against the models its steps call before this returns. A definition
-    /// that does not validate throws <see cref="Errors.InvalidInferenceRequestException"/> with the reason, and nothing is registered.
-    /// </summary>
-    public Task<ModelVersionInfo> UploadPipelineAsync(string pipeline, string version, string definitionJson, string? label = null, ModelConfig? config = null) =>
-        UploadVersionAsync(pipeline, version, System.Text.Encoding.UTF8.GetBytes(definitionJson), label, config);
-
     /// <summary>Loads an unloaded or failed version again.</summary>
     public Task<ModelVersionInfo> LoadVersionAsync(string model, string version) => Acting<IModelVersionGrain>(GrainKeys.Version(model, version)).Load();
 
