@@ -6,5 +6,6 @@ namespace Cluster.Models;
 /// <param name="Sha256">Hex SHA-256 of the artifact, recorded so a changed file is noticed.</param>
 /// <param name="Config">Serving settings.</param>
 /// <param name="ConfigProblem">Why the settings file could not be read: the version is registered but not served, with this as its reason.</param>
+/// <param name="Kind">Whether the artifact is an ONNX model or a pipeline definition.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.VersionRegistration")]
-public sealed record VersionRegistration(string Version, string ArtifactPath, string Sha256, ModelConfig Config, string? ConfigProblem = null);
+public sealed record VersionRegistration(string Version, string ArtifactPath, string Sha256, ModelConfig Config, string? ConfigProblem = null, VersionKind Kind = VersionKind.Model);

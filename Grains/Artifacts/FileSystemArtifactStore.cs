@@ -15,11 +15,11 @@ public sealed class FileSystemArtifactStore(IOptions<ModelRepositoryOptions> rep
 
     public Task PublishAsync(VersionRegistration registration, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public async Task<(string Path, string Sha256)> StoreAsync(string model, string version, byte[] onnx, CancellationToken cancellationToken = default)
+    public async Task<(string Path, string Sha256)> StoreAsync(string model, string version, byte[] onnx, string fileName, CancellationToken cancellationToken = default)
     {
         var folder = Path.Combine(Root, model, version);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, ModelRepositoryScanner.ModelFileName);
+        var path = Path.Combine(folder, fileName);
         await AtomicFile.WriteAsync(path, onnx, cancellationToken);
         return (path, Convert.ToHexStringLower(SHA256.HashData(onnx)));
     }

@@ -17,10 +17,11 @@ public sealed partial class PostgresArtifactStore(IOptions<ArtifactOptions> opti
 
     private string ConnectionString => _options.ConnectionString ?? throw new InvalidOperationException("Artifacts:ConnectionString is not set.");
 
-    public async Task<(string Path, string Sha256)> StoreAsync(string model, string version, byte[] onnx, CancellationToken cancellationToken = default)
+    public async Task<(string Path, string Sha256)> StoreAsync(string model, string version, byte[] onnx, string fileName, CancellationToken cancellationToken = default)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
         Directory.CreateDirectory(_options.CacheDirectory);
+        // Content-addressed: the cache names bytes by hash whatever they hold, so another silo finds them where GetLocalPathAsync looks.
         var cached = Path.Combine(_options.CacheDirectory, sha256 + ".onnx");
         await AtomicFile.WriteAsync(cached, onnx, cancellationToken);
         await PublishAsync(new VersionRegistration(version, cached, sha256, ModelConfig.Default), cancellationToken);

@@ -45,6 +45,8 @@ public static class InferenceSiloBuilderExtensions
         silo.AddPlacementDirector<ReplicaPlacement, ReplicaPlacementDirector>();
         silo.Services.TryAddSingleton<InferenceSilos>();
         silo.Services.TryAddSingleton<Versions.VersionReplicas>();
+        silo.Services.TryAddSingleton<Pipelines.PipelineLoader>();
+        silo.Services.TryAddSingleton<Pipelines.PipelineInstruments>();
         silo.Services.TryAddSingleton<Memory.MemoryLedger>();
         if (hostsReplicas) silo.Services.AddHostedService<Memory.MemoryReporter>();
         silo.Services.AddOptions<Cost.CostOptions>().BindConfiguration(Cost.CostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -33,7 +33,7 @@ public sealed partial class ModelRepositoryLoader(
             var (entries, problems) = ModelRepositoryScanner.Scan(root);
             foreach (var problem in problems) LogSkipped(logger, problem);
             LogScanned(logger, root, entries.Count);
-            await Task.WhenAll(entries.Select(entry => Register(entry, stoppingToken)));
+            await RegisterInOrder(entries, entry => Register(entry, stoppingToken));
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -65,8 +65,8 @@ public sealed partial class ModelRepositoryLoader(
                 var removed = known.Keys.Where(k => !current.ContainsKey(k)).ToArray();
                 foreach (var entry in changed) LogPolledChange(logger, entry.Model, entry.Version);
                 // A version folder that appeared may be an upload, already registered; only an edited config.json forces a new registration.
-                await Task.WhenAll(changed.Select(entry => Register(entry, stoppingToken,
-                    skipIfRegistered: !known.TryGetValue(Key(entry), out var seen) || seen.Config == current[Key(entry)].Config)));
+                await RegisterInOrder(changed, entry => Register(entry, stoppingToken,
+                    skipIfRegistered: !known.TryGetValue(Key(entry), out var seen) || seen.Config == current[Key(entry)].Config));
                 foreach (var key in removed) await Remove(key);
                 known = current;
             }
@@ -75,6 +75,13 @@ public sealed partial class ModelRepositoryLoader(
                 LogScanFailed(logger, root, ex);
             }
         }
+    }
+
+    /// <summary>Models first, all in parallel, then pipelines: a pipeline is validated against the models its steps call, so they must be loaded.</summary>
+    private static async Task RegisterInOrder(IReadOnlyList<ModelRepositoryEntry> entries, Func<ModelRepositoryEntry, Task> register)
+    {
+        await Task.WhenAll(entries.Where(e => e.Kind == VersionKind.Model).Select(register));
+        await Task.WhenAll(entries.Where(e => e.Kind == VersionKind.Pipeline).Select(register));
     }
 
     private async Task Remove(string key)
@@ -104,7 +111,7 @@ public sealed partial class ModelRepositoryLoader(
         }
         // An upload lands in the repository folder too; re-registering it would reload a serving version.
         if (skipIfRegistered && (await grains.GetGrain<IModelGrain>(entry.Model).GetInfo()).FindVersion(entry.Version)?.Registration.Sha256 == sha256) return;
-        var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config, entry.ConfigProblem);
+        var registration = new VersionRegistration(entry.Version, entry.ArtifactPath, sha256, entry.Config, entry.ConfigProblem, entry.Kind);
         await artifacts.PublishAsync(registration, cancellationToken);
         var info = await grains.GetGrain<IModelVersionGrain>(Key(entry)).Register(registration);
         if (info.Status == VersionStatus.Ready) LogReady(logger, entry.Model, entry.Version, info.ExecutionProvider ?? "?");

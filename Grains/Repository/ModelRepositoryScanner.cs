@@ -3,7 +3,7 @@ using Cluster.Models;
 namespace Cluster.Repository;
 
 /// <summary>
-/// Lists the versions in a repository folder. A folder that breaks the layout is reported as a
+/// Lists the versions in a repository folder (each a <c>model.onnx</c> or a <c>pipeline.json</c>). A folder that breaks the layout is reported as a
 /// problem and skipped, so one bad model never stops the others from serving. A model whose
 /// config.json is wrong keeps its versions, each carrying the reason: they are registered as not
 /// ready, so the user sees why (as Triton's repository index shows UNAVAILABLE) rather than "unknown model".
@@ -12,6 +12,9 @@ public static class ModelRepositoryScanner
 {
     /// <summary>File name of a version's model.</summary>
     public const string ModelFileName = "model.onnx";
+
+    /// <summary>File name of a version that is a pipeline of other models.</summary>
+    public const string PipelineFileName = Pipelines.PipelineLoader.FileName;
 
     /// <summary>File name of a model's serving settings.</summary>
     public const string ConfigFileName = "config.json";
@@ -46,8 +49,11 @@ public static class ModelRepositoryScanner
             {
                 var version = Path.GetFileName(versionDir);
                 var artifact = Path.Combine(versionDir, ModelFileName);
+                var pipeline = Path.Combine(versionDir, PipelineFileName);
                 if (!ModelVersions.TryParse(version, out _)) problems.Add($"'{model}/{version}': version folders are positive integers.");
-                else if (!File.Exists(artifact)) problems.Add($"'{model}/{version}': no {ModelFileName}.");
+                else if (File.Exists(artifact) && File.Exists(pipeline)) problems.Add($"'{model}/{version}': both {ModelFileName} and {PipelineFileName}; a version is one or the other.");
+                else if (File.Exists(pipeline)) entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(pipeline), config, configProblem, VersionKind.Pipeline));
+                else if (!File.Exists(artifact)) problems.Add($"'{model}/{version}': no {ModelFileName} (or {PipelineFileName}).");
                 else entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config, configProblem));
             }
         }

@@ -30,6 +30,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
     private readonly Dictionary<string, IBatchWorkerGrain> _workers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IPipelineGrain> _pipelines = new(StringComparer.Ordinal);
     private readonly ResponseCache _cache = new();
     private readonly ShadowMirror _shadows = new();
     private readonly List<BanditAssignment> _assignments = [];
@@ -109,8 +110,10 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                     return new InferenceResponse(Model, entry.Version, request.Id, answered = cached);
                 }
             }
-            batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken);
-            var outputs = answered = batched.Outputs;
+            // A pipeline version has no batch worker of its own: its grain calls each step's router, which batches.
+            var outputs = answered = entry.Registration.Kind == VersionKind.Pipeline
+                ? (await Pipeline(entry.Version).Run(request, entry, cancellationToken)).Outputs
+                : (batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken)).Outputs;
             if (config.Quality is { } quality) RecordPrediction(entry, request, outputs, quality);
             if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
             var shadows = MirrorToShadows(request, entry.Version, outputs, capture);
@@ -148,6 +151,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
     public async Task<BatchingStats> GetBatchingStats(string? version)
     {
         var entry = await Resolve(version);
+        // A pipeline version has no batch worker (its steps batch in their own models'); asking would activate an idle one.
+        if (entry.Registration.Kind == VersionKind.Pipeline) return new BatchingStats("pipeline", 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         return await Worker(entry.Version).GetStats();
     }
 
@@ -159,6 +164,16 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             _workers[version] = worker;
         }
         return worker;
+    }
+
+    private IPipelineGrain Pipeline(string version)
+    {
+        if (!_pipelines.TryGetValue(version, out var pipeline))
+        {
+            pipeline = GrainFactory.GetGrain<IPipelineGrain>(GrainKeys.Version(Model, version));
+            _pipelines[version] = pipeline;
+        }
+        return pipeline;
     }
 
     private async Task<ModelVersionInfo> Resolve(string? version)

@@ -14,6 +14,7 @@ namespace Cluster.Versions;
 /// </summary>
 public sealed partial class ModelVersionGrain(
     VersionReplicas replicas,
+    Pipelines.PipelineLoader pipelines,
     IArtifactStore artifacts,
     Audit.IAuditLog audit,
     TimeProvider time,
@@ -54,8 +55,10 @@ public sealed partial class ModelVersionGrain(
         {
             throw new ConflictException($"Model '{_model}' already has version {_version}; upload a new version number (or delete this one first).");
         }
-        var (path, sha256) = await artifacts.StoreAsync(_model, _version, onnx);
-        var info = await RegisterNow(new VersionRegistration(_version, path, sha256, config ?? ModelConfig.Default));
+        // One upload call takes either kind of artifact: a pipeline definition is JSON, an ONNX file a protobuf message.
+        var kind = Pipelines.PipelineLoader.IsDefinition(onnx) ? VersionKind.Pipeline : VersionKind.Model;
+        var (path, sha256) = await artifacts.StoreAsync(_model, _version, onnx, kind == VersionKind.Pipeline ? Pipelines.PipelineLoader.FileName : Repository.ModelRepositoryScanner.ModelFileName);
+        var info = await RegisterNow(new VersionRegistration(_version, path, sha256, config ?? ModelConfig.Default, Kind: kind));
         if (info.Status != VersionStatus.Ready)
         {
             await Forget(force: true);
@@ -90,7 +93,7 @@ public sealed partial class ModelVersionGrain(
         var unloaded = entry with { Status = VersionStatus.Unloaded, Reason = null };
         await Record(unloaded);
         await Task.Delay(DrainTime, time);
-        await replicas.Unload(GrainFactory, _model, entry);
+        await UnloadReplicas(entry);
         LogUnloaded(logger, _model, _version);
         await audit.Append("version.unload", _model, $"version {_version} {entry.Status}", $"version {_version} Unloaded");
         return unloaded;
@@ -156,6 +159,7 @@ public sealed partial class ModelVersionGrain(
         // A version whose config.json is wrong is listed with the reason, and nothing loads until the file is fixed.
         var loaded = registration.ConfigProblem is { } problem
             ? loading with { Status = VersionStatus.Failed, Reason = problem, Replicas = 0, ReplicaSilos = [] }
+            : registration.Kind == VersionKind.Pipeline ? await pipelines.Load(GrainFactory, _model, loading)
             : await replicas.Load(GrainFactory, _model, loading);
         await Record(loaded);
         // A reload starts again from the initial count; replicas an autoscaler had added beyond it would otherwise hold sessions nobody calls.
@@ -171,6 +175,7 @@ public sealed partial class ModelVersionGrain(
     private async Task<ModelVersionInfo> ScaleNow(int count, string reason, TimeSpan drain)
     {
         var entry = Existing();
+        if (entry.Registration.Kind == VersionKind.Pipeline) throw new ConflictException($"Version {_version} of '{_model}' is a pipeline; it has no replicas of its own (scale the models its steps call).");
         if (entry.Status != VersionStatus.Ready) throw new ConflictException($"Version {_version} of '{_model}' is {entry.Status.ToString().ToLowerInvariant()}; only a ready version can be scaled.");
         if (count == entry.Replicas) return entry;
         ModelVersionInfo scaled;
@@ -204,10 +209,14 @@ public sealed partial class ModelVersionGrain(
         var entry = await Catalog.RemoveVersion(_version, force);
         _info = null;
         if (entry.Status == VersionStatus.Ready) await Task.Delay(DrainTime, time);
-        await replicas.Unload(GrainFactory, _model, entry);
+        await UnloadReplicas(entry);
         await artifacts.RemoveAsync(_model, entry.Registration);
         return entry;
     }
+
+    // A pipeline version has no replicas; activating replica grains just to unload them would only waste activations.
+    private Task UnloadReplicas(ModelVersionInfo entry) =>
+        entry.Registration.Kind == VersionKind.Pipeline ? Task.CompletedTask : replicas.Unload(GrainFactory, _model, entry);
 
     private async Task Record(ModelVersionInfo info)
     {

@@ -9,6 +9,12 @@ internal static class ModelMetadataJsonWriter
 {
     public const string Platform = "onnxruntime_onnx";
 
+    /// <summary>The platform a pipeline version reports: Triton's name for a graph of models.</summary>
+    public const string PipelinePlatform = "ensemble";
+
+    /// <summary>The platform <paramref name="version"/> is served on.</summary>
+    public static string PlatformOf(ModelVersionInfo version) => version.Registration.Kind == VersionKind.Pipeline ? PipelinePlatform : Platform;
+
     public static void Write(Utf8JsonWriter writer, ModelInfo model, ModelVersionInfo version)
     {
         writer.WriteStartObject();
@@ -16,7 +22,7 @@ internal static class ModelMetadataJsonWriter
         writer.WriteStartArray("versions");
         foreach (var v in model.Versions) writer.WriteStringValue(v.Version);
         writer.WriteEndArray();
-        writer.WriteString("platform", Platform);
+        writer.WriteString("platform", PlatformOf(version));
         TensorSpecJson.Write(writer, "inputs", version.Signature?.Inputs ?? []);
         TensorSpecJson.Write(writer, "outputs", version.Signature?.Outputs ?? []);
         writer.WriteStartObject("parameters");

@@ -48,7 +48,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         Authorize(context, request.Name);
         var info = await grains.GetGrain<IModelGrain>(request.Name).GetInfo();
         var entry = await Find(request.Name, request.Version);
-        var response = new ModelMetadataResponse { Name = request.Name, Platform = "onnxruntime_onnx" };
+        var response = new ModelMetadataResponse { Name = request.Name, Platform = ModelMetadataJsonWriter.PlatformOf(entry) };
         response.Versions.AddRange(info.Versions.Select(v => v.Version));
         foreach (var spec in entry.Signature?.Inputs ?? []) response.Inputs.Add(Metadata(spec));
         foreach (var spec in entry.Signature?.Outputs ?? []) response.Outputs.Add(Metadata(spec));
