@@ -11,7 +11,8 @@ using Microsoft.ML.OnnxRuntime;
 // and HTTP JSON, batching off / fixed / adaptive, at concurrency 1, 8 and 64, on a tiny MLP and the
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
 // (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison;
-// --step-load: only the autoscaling step load; --paging: only the memory-budget paging run;
+// --step-load: only the autoscaling step load; --paging: only the memory-budget paging run; --pipeline-cost: only a
+// two-step pipeline against the client calling both models;
 // --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
 // batch size on the cores taskset gives, no silo; the split-core protocol run and the capture/tracing cost run
 // (RUN=observability) are protocols-split-cores.sh).
@@ -86,6 +87,8 @@ if (args.Contains("--json-parse"))
 }
 
 var stepLoad = args.Contains("--step-load");
+var pipelineCost = args.Contains("--pipeline-cost");
+if (pipelineCost) PipelineCost.WriteRepository(repository);
 var paging = args.Contains("--paging");
 if (stepLoad)
 {
@@ -100,7 +103,7 @@ if (paging)
         File.WriteAllBytes(Path.Combine(repository, Paging.Name(i), "1", "model.onnx"), heavy);
     }
 }
-foreach (var model in paging ? [] : new[] { tiny, cls })
+foreach (var model in paging || pipelineCost ? [] : new[] { tiny, cls })
 {
     foreach (var (mode, config) in model.Configs)
     {
@@ -167,6 +170,15 @@ if (stepLoad || paging)
     return 0;
 }
 
+if (pipelineCost)
+{
+    var pipelineReport = new Report();
+    await PipelineCost.Measure(pipelineReport, client, warmup, duration);
+    Console.Write(pipelineReport.Text);
+    if (output is not null) await File.WriteAllTextAsync(output, pipelineReport.Text);
+    await app.StopAsync();
+    return 0;
+}
 if (args.Contains("--stats-cost"))
 {
     var costReport = new Report();
