@@ -13,7 +13,24 @@ public static class HeadlessChromium
     /// <summary>Saves a PNG of the page as rendered.</summary>
     public static Task Screenshot(string url, string path, TimeSpan budget) => Run(url, budget, $"--screenshot={path}", "--window-size=1280,900");
 
+    /// <summary>
+    /// Runs Chromium once more when it dies of a signal: under a loaded CI machine headless Chromium has
+    /// segfaulted (exit 139) before rendering anything, which says nothing about the page. A page that
+    /// renders wrongly still fails, and so does a browser that crashes twice.
+    /// </summary>
     private static async Task<string> Run(string url, TimeSpan budget, params string[] action)
+    {
+        try
+        {
+            return await RunOnce(url, budget, action);
+        }
+        catch (ChromiumCrashedException)
+        {
+            return await RunOnce(url, budget, action);
+        }
+    }
+
+    private static async Task<string> RunOnce(string url, TimeSpan budget, string[] action)
     {
         if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing; install Debian's chromium package (./test.sh does).");
         var profile = Path.Combine(Path.GetTempPath(), "cluster-chromium-" + Guid.NewGuid().ToString("N"));
@@ -38,7 +55,11 @@ public static class HeadlessChromium
         {
             // A profile folder left in temp is harmless.
         }
+        // 128 + n: killed by signal n (139: SIGSEGV).
+        if (process.ExitCode > 128) throw new ChromiumCrashedException($"chromium died with {process.ExitCode}: {await errors}");
         if (process.ExitCode != 0) throw new InvalidOperationException($"chromium exited with {process.ExitCode}: {await errors}");
         return await output;
     }
+
+    private sealed class ChromiumCrashedException(string message) : InvalidOperationException(message);
 }
