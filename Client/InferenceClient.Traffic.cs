@@ -38,9 +38,7 @@ public sealed partial class InferenceClient
     /// <remarks>Through the gateway the windows carry counts and latency histograms; output distributions and input profiles are the drift API's.</remarks>
     public async Task<Statistics.VersionStatistics> GetStatisticsAsync(string model, string? version = null)
     {
-        var info = await GetModelAsync(model);
-        var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
-        return await StatisticsOf(model, entry.Version);
+        return await StatisticsOf(model, await VersionOf(model, version));
     }
 
     /// <summary>
@@ -65,16 +63,19 @@ public sealed partial class InferenceClient
         return arms.Zip(statistics).ToImmutableDictionary(a => a.First, a => a.Second, StringComparer.Ordinal);
     }
 
+    /// <summary>The version number <paramref name="version"/> (a number, a label, or null for the default) names.</summary>
+    private async Task<string> VersionOf(string model, string? version) =>
+        (await GetModelAsync(model)).Resolve(version)?.Version ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
+
     private Task<Statistics.VersionStatistics> StatisticsOf(string model, string version) =>
         _gateway?.GetStatistics(model, version) ?? Cluster().GetGrain<IModelStatsGrain>(GrainKeys.Version(model, version)).Get();
 
     /// <summary>How a shadow version's answers compared with the primary's, since it was first mirrored to.</summary>
     public async Task<Statistics.ShadowComparison> GetShadowComparisonAsync(string model, string version)
     {
-        var info = await GetModelAsync(model);
-        var entry = info.Resolve(version) ?? throw new Errors.ModelNotFoundException($"Model '{model}' has no version or label '{version}'.");
+        var resolved = await VersionOf(model, version);
         return _gateway is not null
-            ? await _gateway.GetShadowComparison(model, entry.Version)
-            : await Cluster().GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, entry.Version)).Get();
+            ? await _gateway.GetShadowComparison(model, resolved)
+            : await Cluster().GetGrain<IShadowStatsGrain>(GrainKeys.Version(model, resolved)).Get();
     }
 }

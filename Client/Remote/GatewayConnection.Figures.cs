@@ -41,7 +41,7 @@ internal sealed partial class GatewayConnection
         v.GetProperty("version").GetString()!,
         v.GetProperty("task").GetString() == "regression" ? Models.QualityTask.Regression : Models.QualityTask.Classification,
         v.GetProperty("labelled").GetInt64(),
-        Number(v, "accuracy"),
+        JsonFields.Number(v, "accuracy"),
         v.TryGetProperty("classes", out var classes) && classes.ValueKind == JsonValueKind.Array
             ? [.. classes.EnumerateArray().Select(c => new ClassQuality(c.GetProperty("class").GetInt32(), c.TryGetProperty("name", out var n) ? n.GetString() : null,
                 c.GetProperty("support").GetInt64(), c.GetProperty("precision").GetDouble(), c.GetProperty("recall").GetDouble(), c.GetProperty("f1").GetDouble()))]
@@ -49,15 +49,12 @@ internal sealed partial class GatewayConnection
         v.TryGetProperty("confusion", out var confusion) && confusion.ValueKind == JsonValueKind.Array
             ? [.. confusion.EnumerateArray().Select(c => new ConfusionCell(c.GetProperty("actual").GetInt32(), c.GetProperty("predicted").GetInt32(), c.GetProperty("count").GetInt64()))]
             : [],
-        Number(v, "expected_calibration_error"),
-        Number(v, "mae"),
-        Number(v, "rmse"),
-        Number(v, "mean_error"),
+        JsonFields.Number(v, "expected_calibration_error"),
+        JsonFields.Number(v, "mae"),
+        JsonFields.Number(v, "rmse"),
+        JsonFields.Number(v, "mean_error"),
         [.. v.GetProperty("segments").EnumerateArray().Select(s => new SegmentQuality(s.GetProperty("segment").GetString()!, s.GetProperty("labelled").GetInt64(),
-            Number(s, "accuracy"), Number(s, "mae"), Number(s, "positive_rate"), Number(s, "true_positive_rate")))],
-        Number(v, "positive_rate_disparity"),
-        Number(v, "true_positive_rate_disparity"));
-
-    private static double? Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+            JsonFields.Number(s, "accuracy"), JsonFields.Number(s, "mae"), JsonFields.Number(s, "positive_rate"), JsonFields.Number(s, "true_positive_rate")))],
+        JsonFields.Number(v, "positive_rate_disparity"),
+        JsonFields.Number(v, "true_positive_rate_disparity"));
 }

@@ -45,15 +45,13 @@ internal sealed partial class GatewayConnection
             TimeSpan.FromMilliseconds(batching.GetProperty("observed_p95_ms").GetDouble()),
             batching.GetProperty("queued").GetInt32(),
             batching.GetProperty("in_flight_batches").GetInt32(),
-            Long(batching, "requests"),
-            Long(batching, "batches"),
-            Long(batching, "rows_computed"),
-            Long(batching, "rejected"),
-            Long(batching, "expired"),
-            Long(batching, "cancelled"),
-            Long(batching, "failed"),
-            Long(batching, "retried"));
+            JsonFields.Long(batching, "requests"),
+            JsonFields.Long(batching, "batches"),
+            JsonFields.Long(batching, "rows_computed"),
+            JsonFields.Long(batching, "rejected"),
+            JsonFields.Long(batching, "expired"),
+            JsonFields.Long(batching, "cancelled"),
+            JsonFields.Long(batching, "failed"),
+            JsonFields.Long(batching, "retried"));
     }
-
-    private static long Long(JsonElement element, string name) => element.GetProperty(name).GetInt64();
 }

@@ -86,10 +86,7 @@ internal sealed partial class GatewayConnection : IAsyncDisposable
             using var response = await _http.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             var answered = response.IsSuccessStatusCode || (acceptServiceUnavailable && response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body.Length > 0);
-            if (!answered)
-            {
-                throw GatewayErrors.FromHttp(response.StatusCode, GatewayErrors.Message(body, response.StatusCode), response.Headers.RetryAfter?.Delta);
-            }
+            if (!answered) throw Refusal(response, body);
             return body.Length == 0 ? null : JsonDocument.Parse(body);
         }, cancellationToken);
 
@@ -102,8 +99,7 @@ internal sealed partial class GatewayConnection : IAsyncDisposable
             if (answer.IsSuccessStatusCode) return answer;
             using (answer)
             {
-                var body = await answer.Content.ReadAsByteArrayAsync(token);
-                throw GatewayErrors.FromHttp(answer.StatusCode, GatewayErrors.Message(body, answer.StatusCode), answer.Headers.RetryAfter?.Delta);
+                throw Refusal(answer, await answer.Content.ReadAsByteArrayAsync(token));
             }
         }, cancellationToken);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
@@ -119,6 +115,9 @@ internal sealed partial class GatewayConnection : IAsyncDisposable
         await _channel.ShutdownAsync();
         _channel.Dispose();
     }
+
+    private static Exception Refusal(HttpResponseMessage response, byte[] body) =>
+        GatewayErrors.FromHttp(response.StatusCode, GatewayErrors.Message(body, response.StatusCode), response.Headers.RetryAfter?.Delta);
 
     private static SocketsHttpHandler Handler(GatewayClientOptions options)
     {

@@ -20,7 +20,7 @@ internal static class ModelJsonReader
             ? l.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
             : ImmutableDictionary<string, string>.Empty;
         return new ModelInfo(
-            Text(model, "name"),
+            JsonFields.Text(model, "name"),
             model.GetProperty("revision").GetInt64(),
             model.TryGetProperty("default_version", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
             [.. model.GetProperty("versions").EnumerateArray().Select(Version)],
@@ -30,15 +30,15 @@ internal static class ModelJsonReader
 
     public static ModelVersionInfo Version(JsonElement version)
     {
-        var number = Text(version, "version");
+        var number = JsonFields.Text(version, "version");
         var config = version.TryGetProperty("config", out var c) ? Config(c) : ModelConfig.Default;
         return new ModelVersionInfo(
             number,
-            Status(Text(version, "status")),
-            Optional(version, "reason"),
+            Status(JsonFields.Text(version, "status")),
+            JsonFields.OptionalText(version, "reason"),
             version.TryGetProperty("inputs", out var inputs) && version.TryGetProperty("outputs", out var outputs) ? new ModelSignature(Specs(inputs), Specs(outputs)) : null,
-            Optional(version, "execution_provider"),
-            new VersionRegistration(number, ArtifactPath: "", Text(version, "sha256"), config),
+            JsonFields.OptionalText(version, "execution_provider"),
+            new VersionRegistration(number, ArtifactPath: "", JsonFields.Text(version, "sha256"), config),
             Replicas: version.TryGetProperty("replicas_serving", out var r) ? r.GetInt32() : 0);
     }
 
@@ -49,11 +49,11 @@ internal static class ModelJsonReader
             ? w.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
             : ImmutableDictionary<string, double>.Empty;
         var shadows = traffic.TryGetProperty("shadows", out var s) && s.ValueKind == JsonValueKind.Array
-            ? [.. s.EnumerateArray().Select(t => new ShadowTarget(Text(t, "version"), t.GetProperty("fraction").GetDouble()))]
+            ? [.. s.EnumerateArray().Select(t => new ShadowTarget(JsonFields.Text(t, "version"), t.GetProperty("fraction").GetDouble()))]
             : ImmutableArray<ShadowTarget>.Empty;
         var sticky = !traffic.TryGetProperty("sticky", out var k) || k.ValueKind != JsonValueKind.False;
         var bandit = traffic.TryGetProperty("bandit", out var b) && b.ValueKind == JsonValueKind.Object ? new Bandits.BanditSettings(b.GetProperty("exploration").GetDouble()) : null;
-        return new TrafficPolicy(weights, sticky, shadows, Optional(traffic, "rollout"), bandit);
+        return new TrafficPolicy(weights, sticky, shadows, JsonFields.OptionalText(traffic, "rollout"), bandit);
     }
 
     private static ModelConfig Config(JsonElement config)
@@ -61,7 +61,7 @@ internal static class ModelJsonReader
         var batching = config.TryGetProperty("dynamic_batching", out var b) && b.ValueKind == JsonValueKind.True
             ? BatchingConfig.Off with { Enabled = true }
             : BatchingConfig.Off;
-        var device = Optional(config, "device");
+        var device = JsonFields.OptionalText(config, "device");
         return ModelConfig.Default with
         {
             MaxBatchSize = config.GetProperty("max_batch_size").GetInt32(),
@@ -94,25 +94,20 @@ internal static class ModelJsonReader
         capture.GetProperty("retention_days").GetInt32());
 
     private static QualityConfig Quality(JsonElement quality) => new(
-        Text(quality, "task") == "regression" ? QualityTask.Regression : QualityTask.Classification,
-        Optional(quality, "output"),
+        JsonFields.Text(quality, "task") == "regression" ? QualityTask.Regression : QualityTask.Classification,
+        JsonFields.OptionalText(quality, "output"),
         [.. quality.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!)],
-        Text(quality, "segment"),
+        JsonFields.Text(quality, "segment"),
         quality.GetProperty("retention_hours").GetInt32());
 
     private static ImmutableArray<TensorSpec> Specs(JsonElement specs) => [.. specs.EnumerateArray().Select(spec =>
     {
-        var datatype = Text(spec, "datatype");
+        var datatype = JsonFields.Text(spec, "datatype");
         if (!TensorDataTypes.TryParse(datatype, out var type)) throw new InferenceFailedException($"The gateway described a tensor with an unknown datatype '{datatype}'.");
-        return new TensorSpec(Text(spec, "name"), type, [.. spec.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())]);
+        return new TensorSpec(JsonFields.Text(spec, "name"), type, [.. spec.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())]);
     })];
 
     private static VersionStatus Status(string status) => Enum.TryParse<VersionStatus>(status, ignoreCase: true, out var parsed)
         ? parsed
         : throw new InferenceFailedException($"The gateway reported an unknown version status '{status}'.");
-
-    private static string Text(JsonElement element, string name) => element.GetProperty(name).GetString()!;
-
-    private static string? Optional(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

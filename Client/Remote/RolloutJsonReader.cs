@@ -29,7 +29,7 @@ internal static class RolloutJsonReader
             rollout.GetProperty("target_version").GetString()!,
             baseline,
             [.. rollout.GetProperty("steps").EnumerateArray().Select(s => new RolloutStep(s.GetProperty("weight").GetDouble(), TimeSpan.FromSeconds(s.GetProperty("duration_seconds").GetDouble())))],
-            new RolloutGates(Number(gates, "max_error_rate"), Number(gates, "max_p99_latency_ratio"), Number(gates, "max_drift_score"), gates.GetProperty("min_requests").GetInt64()));
+            new RolloutGates(JsonFields.Number(gates, "max_error_rate"), JsonFields.Number(gates, "max_p99_latency_ratio"), JsonFields.Number(gates, "max_drift_score"), gates.GetProperty("min_requests").GetInt64()));
         return new RolloutInfo(
             rollout.GetProperty("id").GetString()!,
             rollout.GetProperty("model").GetString()!,
@@ -55,14 +55,11 @@ internal static class RolloutJsonReader
         figures.GetProperty("target_p99_ms").GetDouble(),
         figures.GetProperty("baseline_requests").GetInt64(),
         figures.GetProperty("baseline_p99_ms").GetDouble(),
-        Number(figures, "p99_latency_ratio"),
-        Number(figures, "drift_score"));
+        JsonFields.Number(figures, "p99_latency_ratio"),
+        JsonFields.Number(figures, "drift_score"));
 
     private static RolloutPhase Phase(string state) =>
         Enum.GetValues<RolloutPhase>().FirstOrDefault(p => p.Name() == state) is var phase && phase.Name() == state
             ? phase
             : throw new InferenceFailedException($"The gateway reported an unknown rollout state '{state}'.");
-
-    private static double? Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }

@@ -18,7 +18,7 @@ internal static class ApiDescriptionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOpenApi("v1", options =>
         {
-            options.ShouldInclude = description => ApiOperations.ByRoute.ContainsKey($"{description.HttpMethod} /{description.RelativePath}");
+            options.ShouldInclude = description => ApiOperations.ByRoute.ContainsKey(ApiOperations.KeyOf(description));
             options.AddDocumentTransformer<ApiDocumentTransformer>();
             options.AddOperationTransformer<ApiOperationTransformer>();
         });

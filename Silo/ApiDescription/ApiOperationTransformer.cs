@@ -13,8 +13,7 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var description = context.Description;
-        var key = $"{description.HttpMethod} /{description.RelativePath}";
+        var key = ApiOperations.KeyOf(context.Description);
         if (!ApiOperations.ByRoute.TryGetValue(key, out var api)) return;
         operation.Summary = api.Summary;
         operation.Tags = new HashSet<OpenApiTagReference> { new(ApiTags.Of(key), context.Document) };

@@ -19,6 +19,9 @@ internal static class ApiOperations
 {
     private const string OnnxBytes = "application/octet-stream";
 
+    /// <summary>The table's key of a described endpoint: "METHOD /route".</summary>
+    public static string KeyOf(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description) => $"{description.HttpMethod} /{description.RelativePath}";
+
     public static readonly FrozenDictionary<string, ApiOperation> ByRoute = new Dictionary<string, ApiOperation>(StringComparer.Ordinal)
     {
         // KServe v2 (Open Inference Protocol)
