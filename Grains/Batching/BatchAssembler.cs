@@ -28,6 +28,15 @@ public static class BatchAssembler
         return new ReplicaBatch(inputs.MoveToImmutable(), rowCounts, first.RequestedOutputs);
     }
 
+    /// <summary>
+    /// Returns the arrays <see cref="Join"/> made for <paramref name="batch"/> once its run has answered; a batch of one
+    /// request carries that request's own inputs, which belong to whoever sent it.
+    /// </summary>
+    public static void Release(ReplicaBatch batch)
+    {
+        if (batch.RowCounts.Length > 1) TensorBuffers.Return(batch.Inputs);
+    }
+
     /// <summary>Splits batch outputs back per request, in the order of <paramref name="rowCounts"/>.</summary>
     public static ImmutableArray<ImmutableArray<TensorData>> Split(ImmutableArray<TensorData> outputs, ImmutableArray<int> rowCounts)
     {
@@ -72,8 +81,8 @@ public static class BatchAssembler
 
     private static TensorData Concatenate(TensorData template, TensorData[] parts)
     {
-        // Every byte is copied in below, so the array need not be zeroed first.
-        var data = GC.AllocateUninitializedArray<byte>(checked((int)parts.Sum(p => (long)p.Data.Length)));
+        // Every byte is copied in below; the batch worker returns the array once the batch has run (Release).
+        var data = TensorBuffers.Rent(checked((int)parts.Sum(p => (long)p.Data.Length)));
         long rows = 0;
         var offset = 0;
         foreach (var part in parts)

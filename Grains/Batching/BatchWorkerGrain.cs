@@ -135,13 +135,15 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             var result = await RunOnReplica(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
+            var rows = joined.RowCounts.Sum();
+            // Before the callers hear back: a caller returns its input arrays for reuse once answered, and the drift profile reads them.
+            if (Recording) RecordBatch(batch, joined, result, rows, done);
+            BatchAssembler.Release(joined);
             for (var i = 0; i < batch.Requests.Count; i++)
             {
                 var pending = batch.Requests[i];
                 pending.Completion.TrySetResult(new BatchedOutputs(outputs[i], pending.QueueTime, result.ComputeTime));
             }
-            var rows = joined.RowCounts.Sum();
-            if (Recording) RecordBatch(batch, joined, result, rows, done);
             _scheduler.Completed(batch, rows, result.ComputeTime, done);
         }
         catch (Exception ex)

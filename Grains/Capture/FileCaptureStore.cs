@@ -24,7 +24,7 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
             var folder = Path.Combine(_root, group.Key.Model);
             Directory.CreateDirectory(folder);
             // Sequential writes through a FileStream: a gathered RandomAccess write of the same batch measured 8× the CPU here.
-            // A reader meanwhile sees whole lines, or a last line still being written, which it skips.
+            // A reader meanwhile sees whole lines, and leaves a last line still being written (CompleteLines).
             await using (var file = new FileStream(Path.Combine(folder, group.Key.Day + Extension), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 4096))
             {
                 foreach (var record in group)
@@ -54,8 +54,8 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         var sent = 0;
         foreach (var day in days)
         {
-            using var reader = new StreamReader(new FileStream(Path.Combine(folder, day + Extension), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            await using var file = new FileStream(Path.Combine(folder, day + Extension), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await foreach (var line in CompleteLines.ReadAsync(file, cancellationToken))
             {
                 if (!CaptureLineFields.TryRead(line, out var version, out var completedAt)) continue;
                 if (query.Version is not null && version != query.Version) continue;

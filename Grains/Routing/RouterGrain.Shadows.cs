@@ -21,6 +21,8 @@ public sealed partial class RouterGrain
         {
             if (entry.Version == primaryVersion) continue;
             if (Random.Shared.NextDouble() >= fraction || !_shadows.TryBegin(entry.Version)) continue;
+            // The shadow runs on after the caller is answered, when lent input arrays go back for reuse.
+            if (sent == 0) (request, primaryOutputs) = (TensorBuffers.Keep(request), TensorBuffers.Keep(primaryOutputs));
             _ = RunShadow(request, entry, primaryOutputs, capture);
             sent++;
         }

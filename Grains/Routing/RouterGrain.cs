@@ -115,7 +115,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
                 ? (await Pipeline(entry.Version).Run(request, entry, cancellationToken)).Outputs
                 : (batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken)).Outputs;
             if (config.Quality is { } quality) RecordPrediction(entry, request, outputs, quality);
-            if (cacheKey is not null) _cache.Add(cacheKey, outputs, config.ResponseCacheEntries);
+            if (cacheKey is not null) _cache.Add(cacheKey, TensorBuffers.Keep(outputs), config.ResponseCacheEntries);
             var shadows = MirrorToShadows(request, entry.Version, outputs, capture);
             if (shadows > 0) span?.SetTag("cluster.shadows", shadows);
             if (probability > 0)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Cluster.Errors;
+using Cluster.Tensors;
 
 namespace Cluster.Silo.Inference;
 
@@ -30,8 +31,8 @@ internal sealed class BinarySection(long length, bool exact = true)
                     : $"Input '{input}' claims {size} binary bytes; only {Unclaimed} remain in the body."
                 : $"Input '{input}' claims {size} binary bytes, more than a request body may hold (Gateway:MaxRequestBodyBytes).");
         }
-        // Every byte is written before anyone reads it, so the array need not be zeroed first.
-        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
+        // Every byte is written before anyone reads it; the gateway returns the array once the request is answered.
+        var bytes = TensorBuffers.Rent((int)size);
         _claims.Add((input, bytes));
         _claimed += size;
         return bytes;

@@ -42,7 +42,7 @@ internal static class BinaryTensorData
     /// </summary>
     public static async Task WriteResponse(HttpResponse http, InferenceResponse response, Func<string, bool> binary)
     {
-        var header = new ArrayBufferWriter<byte>();
+        using var header = new PooledBufferWriter();
         await using (var writer = new Utf8JsonWriter(header))
         {
             await InferenceResponseJsonWriter.Write(writer, response, binary);

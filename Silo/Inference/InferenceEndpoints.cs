@@ -4,6 +4,7 @@ using Cluster.Models;
 using Cluster.Repository;
 using Cluster.Silo.Gateway;
 using Cluster.Telemetry;
+using Cluster.Tensors;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Inference;
@@ -79,10 +80,19 @@ internal static class InferenceEndpoints
             request = request with { RoutingKey = key.ToString() };
         }
         var response = await routers.For(model).Infer(request, version, http.RequestAborted);
-        InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
-        using var write = InferenceTracing.Start("write", model, response.ModelVersion);
-        if (parsed.AnyBinary(response)) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
-        else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
+        try
+        {
+            InferenceResponseJsonWriter.EnsureJsonCanHold(response, parsed.IsBinary);
+            using var write = InferenceTracing.Start("write", model, response.ModelVersion);
+            if (parsed.AnyBinary(response)) await BinaryTensorData.WriteResponse(http.Response, response, parsed.IsBinary);
+            else await JsonResults.Stream(http.Response, StatusCodes.Status200OK, w => InferenceResponseJsonWriter.Write(w, response, body: http.Response.BodyWriter, cancellationToken: http.RequestAborted));
+        }
+        finally
+        {
+            // The call answered, so nothing in the cluster reads the input arrays any more (what keeps them took copies);
+            // an output may be one of them (a pipeline can answer with its input), hence after the write.
+            TensorBuffers.Return(request.Inputs);
+        }
     }
 
     private static async Task<ParsedInferenceRequest> ReadJson(HttpRequest request, int maxDepth)

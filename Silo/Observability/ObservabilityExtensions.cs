@@ -10,7 +10,7 @@ using Orleans.Dashboard;
 namespace Cluster.Silo.Observability;
 
 /// <summary>
-/// Health probes, Prometheus metrics (meters <c>Cluster.Inference</c>, <c>Cluster.Triton</c>, <c>Cluster.Alerts</c> and Orleans', through
+/// Health probes, Prometheus metrics (meters <c>Cluster.Inference</c>, <c>Cluster.Triton</c>, <c>Cluster.Alerts</c>, Orleans' and .NET's runtime meter, through
 /// OpenTelemetry), statistics, drift and alerts, the status page and the Orleans dashboard.
 /// </summary>
 internal static class ObservabilityExtensions
@@ -21,7 +21,9 @@ internal static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService("cluster-silo"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(InferenceInstruments.MeterName, TritonMetrics.MeterName, Cluster.Alerts.AlertInstruments.MeterName, "Microsoft.Orleans").AddPrometheusExporter();
+                // "System.Runtime" is .NET's own meter (GC collections by generation, bytes allocated, thread pool): what an
+                // operator checks first when a silo's CPU goes somewhere other than inference.
+                metrics.AddMeter(InferenceInstruments.MeterName, TritonMetrics.MeterName, Cluster.Alerts.AlertInstruments.MeterName, "Microsoft.Orleans", "System.Runtime").AddPrometheusExporter();
                 if (telemetry.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
             })
             // Always on, even with nothing to export: spans carry the W3C context through grain calls and give every response its trace id.

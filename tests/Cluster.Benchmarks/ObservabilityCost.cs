@@ -40,8 +40,8 @@ internal static class ObservabilityCost
         if (onlyArm is not null)
         {
             // One arm for the whole duration, to profile the silo meanwhile (TARGET="capture 1.0").
-            var (single, cpuPerCall) = await SplitCores.MeasureServed(onlyArm, arms[Array.IndexOf(names, onlyArm)], siloPid, warmup, duration);
-            Console.WriteLine($"{onlyArm}: {single.Throughput:F0} req/s, silo CPU {cpuPerCall:F3} ms per request");
+            var single = await SplitCores.MeasureServed(onlyArm, arms[Array.IndexOf(names, onlyArm)], siloPid, http, warmup, duration);
+            Console.WriteLine($"{onlyArm}: {single.Result.Throughput:F0} req/s, silo CPU {single.CpuMsPerCall:F3} ms per request");
             return 0;
         }
         var before = await CaptureCounts(http);
@@ -60,7 +60,7 @@ internal static class ObservabilityCost
             for (var k = 0; k < arms.Length; k++)
             {
                 var i = (k + round) % arms.Length;
-                var (result, cpuPerCall) = await SplitCores.MeasureServed(names[i], arms[i], siloPid, warmup, duration);
+                var (result, cpuPerCall, _, _) = await SplitCores.MeasureServed(names[i], arms[i], siloPid, http, warmup, duration);
                 throughput[i].Add(result.Throughput);
                 cpu[i].Add(cpuPerCall);
                 served[i] += result.Completed;
@@ -88,10 +88,6 @@ internal static class ObservabilityCost
     private static async Task<(double Written, double Dropped)> CaptureCounts(HttpClient http)
     {
         var metrics = await http.GetStringAsync("/metrics");
-        return (Sum(metrics, "cluster_capture_written_total"), Sum(metrics, "cluster_capture_dropped_total"));
+        return (PrometheusText.Sum(metrics, "cluster_capture_written_total"), PrometheusText.Sum(metrics, "cluster_capture_dropped_total"));
     }
-
-    private static double Sum(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
-            .Sum(l => double.Parse(l[(l.IndexOf('}') is var close and >= 0 ? close + 1 : name.Length)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
 }

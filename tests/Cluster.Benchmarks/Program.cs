@@ -44,16 +44,18 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["capture"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": true, "outputs": true}}""",
     ["capturemeta"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": false, "outputs": false}}""",
 }, seed: 2);
-// Split-core protocol runs (protocols-split-cores.sh): the model folder for a separate silo, raw ONNX Runtime alone, or the load generator alone.
+// Split-core protocol runs (protocols-split-cores.sh): the model folder for a separate silo, raw ONNX Runtime alone, or the load generator alone;
+// --model tiny measures the MLP instead of the classifier (the serving path's fixed cost per request).
+var splitModel = ArgText("--model") == "tiny" ? tiny : cls;
 if (ArgText("--write-repository") is { } modelFolder)
 {
     if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "capture", "capturemeta");
-    else SplitCores.WriteRepository(cls, modelFolder);
+    else SplitCores.WriteRepository(splitModel, modelFolder);
     return 0;
 }
 if (args.Contains("--raw-only"))
 {
-    SplitCores.PrintRaw(cls, warmup, duration, Protocols.Concurrency);
+    SplitCores.PrintRaw(splitModel, warmup, duration, Protocols.Concurrency);
     return 0;
 }
 if (args.Contains("--batch-curve"))
@@ -75,7 +77,7 @@ if (ArgText("--external") is { } rawCores)
     {
         return await ObservabilityCost.RunAsync(cls, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
     }
-    return await SplitCores.RunAsync(cls, rawCores, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
+    return await SplitCores.RunAsync(splitModel, rawCores, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
 }
 
 if (args.Contains("--json-parse"))

@@ -9,7 +9,8 @@
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
-# baseline on the same silo instead of the protocols (ObservabilityCost.cs).
+# baseline on the same silo instead of the protocols (ObservabilityCost.cs). MODEL=tiny measures the built-in MLP instead of
+# the classifier: ONNX Runtime's share is a few microseconds, so the silo's CPU per request is the serving path's fixed cost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-0}
@@ -21,10 +22,10 @@ bench=tests/Cluster.Benchmarks/bin/Release/net10.0/linux-x64/Cluster.Benchmarks
 repo=$(mktemp -d)
 log=$(mktemp)
 captures=$(mktemp -d)
-run_args=()
+run_args=(--model "${MODEL:-cls}")
 silo_run_args=()
 if [ "${RUN:-}" = observability ]; then
-  run_args=(--observability)
+  run_args+=(--observability)
   silo_run_args=(--Telemetry:OtlpEndpoint=http://127.0.0.1:14317 --Telemetry:SampleRatio=1 --Capture:Directory="$captures")
   # Spans leave every 0.5 s instead of OpenTelemetry's 5 s, so their export is paid within the traced arm's own rounds.
   export OTEL_BSP_SCHEDULE_DELAY=500

@@ -28,7 +28,7 @@ internal static class FlatNumberArray
         var available = body.Length - start;
         if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
         {
-            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)(elements * type.ElementSize())));
+            var bytes = TensorBuffers.Rent(checked((int)(elements * type.ElementSize())));
             var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes);
             if (close >= 0)
             {
@@ -38,6 +38,7 @@ internal static class FlatNumberArray
                 reader.Read();
                 return bytes;
             }
+            TensorBuffers.Return(bytes);
         }
         return TensorJsonData.ReadArray(ref reader, name, type, elements, available);
     }

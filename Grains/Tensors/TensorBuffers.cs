@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Cluster.Inference;
+
+namespace Cluster.Tensors;
+
+/// <summary>
+/// Reusable arrays for tensor bytes large enough to land on the large object heap (an image tensor
+/// of 110 KB, a batch of them). A fresh one per request brings gen-2 collections and page faults on
+/// new pages; a served model sees the same sizes again and again, so arrays are kept by exact length
+/// (a tensor's array is its data, so it cannot be longer).
+/// <para>
+/// Ownership: whoever rents an array lends it out with the call that carries it (the gateway with
+/// its request, the batch worker with a joined batch) and returns it once that call has answered.
+/// Anything that keeps a tensor after the call that lent it answers (a capture record, a shadow
+/// copy, a cached response) takes it through <see cref="Keep(TensorData)"/>, which copies lent
+/// bytes. An array is returned only when its call succeeded: after a failure or a cancellation a
+/// queued request may still hold it, so it is left to the GC instead.
+/// </para>
+/// </summary>
+public static class TensorBuffers
+{
+    /// <summary>Arrays smaller than this come and go in gen 0 more cheaply than any pool (the runtime's large-object threshold).</summary>
+    public const int MinPooledBytes = 85_000;
+
+    private const int MaxPerLength = 64;
+    private const long MaxPooledBytes = 256L * 1024 * 1024;
+
+    // Arrays lent out and not yet returned; weak, so one a failure left behind is collected as usual.
+    private static readonly ConditionalWeakTable<byte[], object> Lent = new();
+    private static readonly Dictionary<int, Stack<byte[]>> Free = [];
+    private static readonly Lock Gate = new();
+    private static readonly object Marker = new();
+    private static long _pooledBytes;
+    private static long _rented;
+    private static long _reused;
+
+    /// <summary>Arrays handed out by <see cref="Rent"/> so far, and how many of them were reused.</summary>
+    public static (long Rented, long Reused) Counts => (Interlocked.Read(ref _rented), Interlocked.Read(ref _reused));
+
+    /// <summary>An array of exactly <paramref name="length"/> bytes, not zeroed: the caller writes every byte before anyone reads one.</summary>
+    public static byte[] Rent(int length)
+    {
+        if (length < MinPooledBytes) return GC.AllocateUninitializedArray<byte>(length);
+        byte[]? array = null;
+        lock (Gate)
+        {
+            if (Free.TryGetValue(length, out var stack) && stack.TryPop(out array)) _pooledBytes -= length;
+        }
+        Interlocked.Increment(ref _rented);
+        if (array is null) array = GC.AllocateUninitializedArray<byte>(length);
+        else Interlocked.Increment(ref _reused);
+        Lent.AddOrUpdate(array, Marker);
+        return array;
+    }
+
+    /// <summary>Takes back an array <see cref="Rent"/> lent; anything else (a small array, one returned already) is ignored.</summary>
+    public static void Return(byte[] array)
+    {
+        if (!Lent.Remove(array)) return;
+        lock (Gate)
+        {
+            if (_pooledBytes + array.Length > MaxPooledBytes) return;
+            if (!Free.TryGetValue(array.Length, out var stack)) Free[array.Length] = stack = new Stack<byte[]>();
+            if (stack.Count >= MaxPerLength) return;
+            stack.Push(array);
+            _pooledBytes += array.Length;
+        }
+    }
+
+    /// <summary>Returns the arrays of <paramref name="tensors"/> (see <see cref="Return(byte[])"/>).</summary>
+    public static void Return(ImmutableArray<TensorData> tensors)
+    {
+        if (tensors.IsDefault) return;
+        foreach (var tensor in tensors) Return(tensor.Data);
+    }
+
+    /// <summary>Whether <paramref name="array"/> is lent out and will be reused once its call answers.</summary>
+    public static bool IsLent(byte[] array) => array.Length >= MinPooledBytes && Lent.TryGetValue(array, out _);
+
+    /// <summary><paramref name="tensor"/> safe to keep after the call that lent it answers: its own copy when its bytes are lent.</summary>
+    public static TensorData Keep(TensorData tensor) => IsLent(tensor.Data) ? tensor with { Data = (byte[])tensor.Data.Clone() } : tensor;
+
+    /// <summary><paramref name="tensors"/> safe to keep (see <see cref="Keep(TensorData)"/>); the same array when none is lent.</summary>
+    public static ImmutableArray<TensorData> Keep(ImmutableArray<TensorData> tensors)
+    {
+        if (tensors.IsDefault) return tensors;
+        foreach (var tensor in tensors)
+        {
+            if (IsLent(tensor.Data)) return [.. tensors.Select(Keep)];
+        }
+        return tensors;
+    }
+
+    /// <summary><paramref name="request"/> safe to keep (see <see cref="Keep(TensorData)"/>).</summary>
+    public static InferenceRequest Keep(InferenceRequest request)
+    {
+        var inputs = Keep(request.Inputs);
+        return inputs == request.Inputs ? request : request with { Inputs = inputs };
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Cluster.Models;
+using Cluster.Tests.Support;
+using Shouldly;
+using static Cluster.Tests.EndToEnd.HttpJson;
+
+namespace Cluster.Tests.EndToEnd;
+
+/// <summary>
+/// The gateway lends large input arrays (the PaddleOCR classifier's 110 KB image) to the cluster and reuses them once a request
+/// is answered. What outlives the answer, a capture record and a shadow's copy, must still hold the bytes its own request sent,
+/// while the next requests reuse the arrays.
+/// </summary>
+public sealed class PooledTensorTests(ServingFixture serving)
+{
+    private const int Requests = 24;
+    private static readonly long[] Shape = [1, 3, 48, 192];
+
+    [Fact]
+    public async Task CapturedAndShadowedRequestsKeepTheirOwnInputsWhileLaterRequestsReuseTheArrays()
+    {
+        var model = $"pool-{Guid.NewGuid():N}"[..12];
+        var classifier = await File.ReadAllBytesAsync(serving.PaddlePath, TestContext.Current.CancellationToken);
+        await serving.Client.UploadVersionAsync(model, "1", classifier);
+        await serving.Client.UploadVersionAsync(model, "2", classifier);
+        var (status, body) = await PutRaw(serving.Http, $"/api/models/{model}/config",
+            """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 2000}, "capture": {"fraction": 1.0}}""");
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        await serving.Client.SetTrafficAsync(model, new Dictionary<string, double> { ["1"] = 100 }, shadows: [new ShadowTarget("2", 1)]);
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/versions/1/ready")).Status == HttpStatusCode.OK);
+
+        // Each request a different image; four at a time, so some share batches (whose joined arrays are lent too).
+        var images = Enumerable.Range(0, Requests).Select(Image).ToArray();
+        var answers = new (float[] Probabilities, string Id)[Requests];
+        for (var start = 0; start < Requests; start += 4)
+        {
+            await Task.WhenAll(Enumerable.Range(start, 4).Select(async i => answers[i] = await Infer(model, $"img-{i}", images[i])));
+        }
+
+        var records = await Poll.For(() => Captures(model), r => r.Length >= Requests);
+        var byId = records.Where(r => r.GetProperty("arm").GetString() == "primary").ToDictionary(r => r.GetProperty("id").GetString()!);
+        for (var i = 0; i < Requests; i++)
+        {
+            var record = byId[$"img-{i}"];
+            Floats(record.GetProperty("inputs")[0]).ShouldBe(images[i], $"record img-{i} holds the image its request sent");
+            Floats(record.GetProperty("outputs")[0]).ShouldBe(answers[i].Probabilities);
+        }
+        // The shadow is the same model: on the request's own bytes it agrees with the primary to the last bit.
+        var shadow = await Poll.For(() => serving.Client.GetShadowComparisonAsync(model, "2"),
+            c => c.Mirrored >= Requests && c.Latency.Count + c.Failed >= c.Mirrored);
+        shadow.Failed.ShouldBe(0);
+        shadow.Outputs.Values.Single().MaxAbsDifference.ShouldBe(0);
+    }
+
+    private static float[] Image(int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, 3 * 48 * 192).Select(_ => (float)random.NextDouble())];
+    }
+
+    private async Task<(float[], string)> Infer(string model, string id, float[] image)
+    {
+        var header = JsonSerializer.Serialize(new
+        {
+            id,
+            inputs = new[] { new { name = "x", datatype = "FP32", shape = Shape, parameters = new { binary_data_size = image.Length * 4 } } },
+        });
+        var answer = await BinaryHttp.Send(serving.Http, $"/v2/models/{model}/infer", header, MemoryMarshal.AsBytes(image.AsSpan()).ToArray());
+        answer.Status.ShouldBe(HttpStatusCode.OK, answer.Json.ToString());
+        answer.Json.GetProperty("id").GetString().ShouldBe(id);
+        return (Floats(answer.Json.GetProperty("outputs")[0]), id);
+    }
+
+    private async Task<JsonElement[]> Captures(string model)
+    {
+        // Asked while the writer may be appending a record: the export must still be whole lines of JSON.
+        var text = await serving.Http.GetStringAsync($"/api/models/{model}/captures", TestContext.Current.CancellationToken);
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+    }
+}
