@@ -48,7 +48,8 @@ public sealed class TwoSiloTracingFixture : IAsyncLifetime
             .Build();
         _repository.Add("batched", "1", DemoMlp.Build(), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 300000}}""");
         var siloPort = FreePorts.Next();
-        string[] common = ["--Dashboard:Enabled=false", "--Inference:Device=cpu", $"--Cluster:ServiceId=tracing-{Guid.NewGuid():N}", "--Cluster:ClusterId=tracing"];
+        // The in-memory exporter stands in for an OTLP endpoint, so grain calls are traced as they would be when exporting.
+        string[] common = ["--Telemetry:TraceGrainCalls=true", "--Dashboard:Enabled=false", "--Inference:Device=cpu", $"--Cluster:ServiceId=tracing-{Guid.NewGuid():N}", "--Cluster:ClusterId=tracing"];
         _inference = SiloApplication.Build([.. common, "--Silo:Roles=inference", $"--Silo:SiloPort={siloPort}", $"--Silo:GatewayPort={FreePorts.Next()}",
             $"--Models:Repository={_repository.Root}", $"--Gateway:Urls=http://127.0.0.1:{FreePorts.Next()}"]);
         await _inference.StartAsync();
