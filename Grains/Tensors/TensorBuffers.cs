@@ -78,8 +78,17 @@ public static class TensorBuffers
     /// <summary>Whether <paramref name="array"/> is lent out and will be reused once its call answers.</summary>
     public static bool IsLent(byte[] array) => array.Length >= MinPooledBytes && Lent.TryGetValue(array, out _);
 
-    /// <summary><paramref name="tensor"/> safe to keep after the call that lent it answers: its own copy when its bytes are lent.</summary>
-    public static TensorData Keep(TensorData tensor) => IsLent(tensor.Data) ? tensor with { Data = (byte[])tensor.Data.Clone() } : tensor;
+    /// <summary>
+    /// <paramref name="tensor"/> safe to keep after the call that lent it answers: when its bytes are lent, a copy in an array
+    /// rented for the keeper, who may return it once done (the capture writer does, after formatting) or leave it to the GC.
+    /// </summary>
+    public static TensorData Keep(TensorData tensor)
+    {
+        if (!IsLent(tensor.Data)) return tensor;
+        var copy = Rent(tensor.Data.Length);
+        tensor.Data.CopyTo(copy, 0);
+        return tensor with { Data = copy };
+    }
 
     /// <summary><paramref name="tensors"/> safe to keep (see <see cref="Keep(TensorData)"/>); the same array when none is lent.</summary>
     public static ImmutableArray<TensorData> Keep(ImmutableArray<TensorData> tensors)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Cluster.Capture;
+using Cluster.Tensors;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Capture;
@@ -55,6 +56,9 @@ internal sealed partial class CaptureWriter(
                 buffer.CountDropped(captured.Model, 1);
                 LogFormatFailed(logger, captured.Model, ex.Message);
             }
+            // The record's copies of lent tensors (TensorBuffers.Keep) are its own; formatted, they go back for reuse.
+            TensorBuffers.Return(captured.Request.Inputs);
+            TensorBuffers.Return(captured.Outputs);
         }
         if (batch.Count == 0) return taken;
         try

@@ -66,7 +66,10 @@ public sealed class TensorBuffersTests
         var kept = TensorBuffers.Keep(pooled);
         kept.Data.ShouldNotBeSameAs(lent);
         kept.Data.ShouldBe(lent);
-        TensorBuffers.IsLent(kept.Data).ShouldBeFalse();
+        TensorBuffers.IsLent(kept.Data).ShouldBeTrue("the copy is rented for its keeper, who may return it once done");
+        TensorBuffers.Return(lent);
+        TensorBuffers.Rent(length).ShouldBeSameAs(lent, "the original went back to the pool; the copy is still the keeper's");
+        kept.Data.ShouldBe(pooled.Data);
         TensorBuffers.Keep(owned).ShouldBeSameAs(owned);
 
         var request = new InferenceRequest("r", [pooled, owned], []);
