@@ -131,7 +131,7 @@ public sealed class PipelineExecutor(
                         $"Pipeline '{owner._pipeline}' step '{step.Name}' (model '{step.Model}'): the pipeline's deadline of {budget.TotalMilliseconds:0.###} ms passed before the step could start.");
                 }
             }
-            var stepRequest = new InferenceRequest(request.Id, inputs, [], left, request.RoutingKey, request.Parameters);
+            var stepRequest = new InferenceRequest(request.Id, inputs, [], left, request.RoutingKey, request.Parameters, request.TraceId);
             try
             {
                 return await owner._callModel(step, stepRequest, cancellationToken);

@@ -7,9 +7,6 @@ internal static class CaptureExtensions
 {
     public static IServiceCollection AddCapture(this IServiceCollection services) => services.AddHostedService<CaptureWriter>();
 
-    /// <summary>Before the endpoints: inference calls carry the request's trace id for the records they may leave.</summary>
-    public static IApplicationBuilder UseCaptureTrace(this IApplicationBuilder app) => app.UseMiddleware<CaptureTraceMiddleware>();
-
     public static IEndpointRouteBuilder MapCapture(this IEndpointRouteBuilder app)
     {
         CaptureEndpoints.Map(app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Capture));

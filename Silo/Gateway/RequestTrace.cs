@@ -8,6 +8,9 @@ internal static class RequestTrace
 {
     public static Activity? Span(HttpContext http) => http.Features.Get<IHttpActivityFeature>()?.Activity;
 
+    /// <summary>32 hex digits of the request's trace (the one its <c>traceparent</c> answer names); null without a span.</summary>
+    public static string? TraceId(HttpContext http) => Span(http) is { } span ? span.TraceId.ToHexString() : null;
+
     public static string? Traceparent(HttpContext http) => Span(http) is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null;
 
     /// <summary>Names the model and version on the request's span, so traces can be searched by them.</summary>

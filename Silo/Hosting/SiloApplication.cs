@@ -71,7 +71,6 @@ public static class SiloApplication
         app.UseTraceparentResponse();
         app.UseGatewayErrors();
         app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));
-        app.UseCaptureTrace();
         app.MapObservability(gateway: roles.HasFlag(SiloRoles.Gateway), dashboard);
         if (roles.HasFlag(SiloRoles.Gateway))
         {

@@ -73,7 +73,7 @@ internal static class InferenceEndpoints
                 ? await BinaryRequestReader.Read(http.Request, headerLength, limits.MaxRequestBodyBytes, limits.MaxJsonDepth)
                 : await ReadJson(http.Request, limits.MaxJsonDepth);
         }
-        var request = parsed.Request;
+        var request = parsed.Request with { TraceId = RequestTrace.TraceId(http) };
         RequestLimits.Check(request, limits);
         if (request.RoutingKey is null && http.Request.Headers.TryGetValue("X-Routing-Key", out var key) && !string.IsNullOrEmpty(key))
         {

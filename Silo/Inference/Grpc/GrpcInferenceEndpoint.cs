@@ -76,7 +76,8 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
                 [.. request.Outputs.Select(o => o.Name)],
                 timeout,
                 routingKey,
-                others);
+                others,
+                RequestTrace.TraceId(http));
         }
         var response = await routers.For(request.ModelName).Infer(inference, version, context.CancellationToken);
         using var write = InferenceTracing.Start("write", request.ModelName, response.ModelVersion);
