@@ -226,30 +226,6 @@ public abstract class ClientContractTests(ServingFixture serving, InferenceClien
         batching.Requests.ShouldBeGreaterThanOrEqualTo(3);
     }
 
-    [Fact]
-    public async Task ClientStagesANewVersionBehindTheStableLabel()
-    {
-        var model = $"client-staged-{mode}";
-        await client.UploadVersionAsync(model, "1", DemoMlp.Build());
-        await client.SetLabelAsync(model, "stable", "1");
-        var config = Models.ModelConfig.Default with { DefaultVersion = "stable", VersionPolicy = new Models.VersionPolicy(Models.VersionPolicyKind.Latest, 2) };
-
-        var updated = await client.SetConfigAsync(model, config);
-
-        var applied = updated.Versions.Single().Registration.Config;
-        (applied.DefaultVersion, applied.VersionPolicy!.Kind, applied.VersionPolicy.NumVersions).ShouldBe(("stable", Models.VersionPolicyKind.Latest, 2));
-        await Poll.Until(async () => (await client.GetModelAsync(model)).Versions.Single().Status == VersionStatus.Ready);
-        await client.UploadVersionAsync(model, "2", DemoMlp.Build());
-        var staged = await client.GetModelAsync(model);
-        staged.Versions.Select(v => v.Version).ShouldBe(["1", "2"]);
-        staged.DefaultVersion.ShouldBe("1", "the upload is the highest version but the label still points at 1");
-        await ServedBy(model, null, "1");
-
-        await client.SetLabelAsync(model, "stable", "2");
-
-        await ServedBy(model, null, "2");
-    }
-
     /// <summary>Routers pick up label and traffic changes within half a second (their refresh), not at once.</summary>
     private async Task ServedBy(string model, string? version, string expected)
     {
