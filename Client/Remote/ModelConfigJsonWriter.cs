@@ -20,6 +20,8 @@ internal static class ModelConfigJsonWriter
             ["labels"] = new JsonObject([.. config.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))]),
         };
         if (config.Device is { } device) json["device"] = device;
+        if (config.DefaultVersion is { } label) json["default_version"] = label;
+        if (config.VersionPolicy is { } policy) json["version_policy"] = Policy(policy);
         if (config.MemoryBytes > 0) json["memory_bytes"] = config.MemoryBytes;
         if (config.ResponseCacheEntries > 0) json["response_cache"] = new JsonObject { ["max_entries"] = config.ResponseCacheEntries };
         if (config.Batching is { Enabled: true } batching)
@@ -86,4 +88,14 @@ internal static class ModelConfigJsonWriter
         }
         return json;
     }
+
+    private static JsonObject Policy(VersionPolicy policy) => policy.Kind switch
+    {
+        VersionPolicyKind.Latest => new JsonObject { ["latest"] = new JsonObject { ["num_versions"] = policy.NumVersions } },
+        VersionPolicyKind.Specific => new JsonObject
+        {
+            ["specific"] = new JsonObject { ["versions"] = new JsonArray([.. policy.Versions.Select(v => (JsonNode?)long.Parse(v, System.Globalization.CultureInfo.InvariantCulture))]) },
+        },
+        _ => new JsonObject { ["all"] = new JsonObject() },
+    };
 }

@@ -74,7 +74,19 @@ internal static class ModelJsonReader
             Autoscaling = config.TryGetProperty("autoscaling", out var scaling) && scaling.ValueKind == JsonValueKind.Object ? Autoscaling(scaling) : null,
             Capture = config.TryGetProperty("capture", out var capture) && capture.ValueKind == JsonValueKind.Object ? Capture(capture) : null,
             Quality = config.TryGetProperty("quality", out var quality) && quality.ValueKind == JsonValueKind.Object ? Quality(quality) : null,
+            DefaultVersion = JsonFields.OptionalText(config, "default_version") is { } label && label != ModelConfig.HighestVersion ? label : null,
+            VersionPolicy = config.TryGetProperty("version_policy", out var policy) && policy.ValueKind == JsonValueKind.Object ? Policy(policy) : null,
         };
+    }
+
+    private static VersionPolicy Policy(JsonElement policy)
+    {
+        if (policy.TryGetProperty("latest", out var latest)) return new VersionPolicy(VersionPolicyKind.Latest, latest.GetProperty("num_versions").GetInt32());
+        if (policy.TryGetProperty("specific", out var specific))
+        {
+            return new VersionPolicy(VersionPolicyKind.Specific, Versions: [.. specific.GetProperty("versions").EnumerateArray().Select(v => v.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+        return new VersionPolicy(VersionPolicyKind.All);
     }
 
     public static AutoscalingConfig Autoscaling(JsonElement scaling) => new(

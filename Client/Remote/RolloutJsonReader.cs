@@ -18,6 +18,8 @@ internal static class RolloutJsonReader
             max_p99_latency_ratio = plan.Gates.MaxP99LatencyRatio,
             max_drift_score = plan.Gates.MaxDriftScore,
             min_requests = plan.Gates.MinRequests,
+            min_accuracy_delta = plan.Gates.MinAccuracyDelta,
+            min_labels = plan.Gates.MinLabels,
         },
     };
 
@@ -29,7 +31,8 @@ internal static class RolloutJsonReader
             rollout.GetProperty("target_version").GetString()!,
             baseline,
             [.. rollout.GetProperty("steps").EnumerateArray().Select(s => new RolloutStep(s.GetProperty("weight").GetDouble(), TimeSpan.FromSeconds(s.GetProperty("duration_seconds").GetDouble())))],
-            new RolloutGates(JsonFields.Number(gates, "max_error_rate"), JsonFields.Number(gates, "max_p99_latency_ratio"), JsonFields.Number(gates, "max_drift_score"), gates.GetProperty("min_requests").GetInt64()));
+            new RolloutGates(JsonFields.Number(gates, "max_error_rate"), JsonFields.Number(gates, "max_p99_latency_ratio"), JsonFields.Number(gates, "max_drift_score"), gates.GetProperty("min_requests").GetInt64(),
+                JsonFields.Number(gates, "min_accuracy_delta"), gates.GetProperty("min_labels").GetInt64()));
         return new RolloutInfo(
             rollout.GetProperty("id").GetString()!,
             rollout.GetProperty("model").GetString()!,
@@ -56,7 +59,18 @@ internal static class RolloutJsonReader
         figures.GetProperty("baseline_requests").GetInt64(),
         figures.GetProperty("baseline_p99_ms").GetDouble(),
         JsonFields.Number(figures, "p99_latency_ratio"),
-        JsonFields.Number(figures, "drift_score"));
+        JsonFields.Number(figures, "drift_score"),
+        figures.TryGetProperty("quality", out var quality) ? Arm(quality.GetProperty("target")) : null,
+        figures.TryGetProperty("quality", out var baseline) ? Arm(baseline.GetProperty("baseline")) : null,
+        figures.TryGetProperty("quality", out var difference) ? Interval(difference.GetProperty("target_minus_baseline")) : null);
+
+    /// <summary>An arm's quality as the traffic figures and rollouts write it.</summary>
+    public static Quality.ArmQuality Arm(JsonElement arm) =>
+        new(arm.GetProperty("labelled").GetInt64(), JsonFields.Number(arm, "accuracy"), JsonFields.Number(arm, "mae"));
+
+    /// <summary>A difference between arms with its 95 % interval; null where the body has none.</summary>
+    public static Quality.QualityInterval? Interval(JsonElement interval) => interval.ValueKind != JsonValueKind.Object ? null
+        : new(interval.GetProperty("difference").GetDouble(), interval.GetProperty("ci95_low").GetDouble(), interval.GetProperty("ci95_high").GetDouble());
 
     private static RolloutPhase Phase(string state) =>
         Enum.GetValues<RolloutPhase>().FirstOrDefault(p => p.Name() == state) is var phase && phase.Name() == state

@@ -16,6 +16,12 @@ public interface IBanditGrain : IGrainWithStringKey
     /// <summary>A caller's reward in [0, 1] for one request; true when the request is known (or arrives within seconds), false when it is not.</summary>
     [Alias("Feedback")] Task<bool> Feedback(string requestId, double reward);
 
+    /// <summary>
+    /// Rewards derived from ground truth, for the requests the bandit routed; ids it never assigned (requests that named a version,
+    /// or served before the bandit) are skipped without waiting or counting as unmatched. Answers how many were applied.
+    /// </summary>
+    [Alias("Rewards")] Task<int> Rewards(ImmutableArray<BanditReward> rewards);
+
     /// <summary>Arms, probabilities and rewards.</summary>
     [Alias("GetStatus"), ReadOnly] Task<BanditStatus> GetStatus();
 }

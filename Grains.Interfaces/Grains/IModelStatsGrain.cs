@@ -19,6 +19,9 @@ public interface IModelStatsGrain : IGrainWithStringKey
     /// <summary>Totals and windows.</summary>
     [Alias("Get"), ReadOnly] Task<VersionStatistics> Get();
 
+    /// <summary>The last hour, one point per minute that saw requests, oldest first: what the status page's history charts draw.</summary>
+    [Alias("GetHistory"), ReadOnly] Task<System.Collections.Immutable.ImmutableArray<MinutePoint>> GetHistory();
+
     /// <summary>Drift of a window (<c>1m</c>, <c>15m</c>, <c>1h</c>) against the reference.</summary>
     [Alias("GetDrift"), ReadOnly] Task<DriftReport> GetDrift(string window);
 

@@ -16,9 +16,18 @@ namespace Cluster.Models;
 /// <param name="MemoryBytes">Declared memory a replica takes; 0 means measure it while loading.</param>
 /// <param name="Capture">Prediction capture; null (or a fraction of 0) records nothing.</param>
 /// <param name="Quality">Model quality: what a prediction is, for the ground-truth join; null records nothing for it.</param>
+/// <param name="DefaultVersion">
+/// What requests that name no version get: null for the highest ready version, or a label's name
+/// (e.g. <c>stable</c>): the version that label points at, so a new version serves nothing until a
+/// label move, weights or a rollout gives it traffic.
+/// </param>
+/// <param name="VersionPolicy">Which repository versions load at all (Triton's <c>version_policy</c>); null loads every version.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelConfig")]
-public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null, AutoscalingConfig? Autoscaling = null, bool Pinned = false, long MemoryBytes = 0, CaptureConfig? Capture = null, QualityConfig? Quality = null)
+public sealed record ModelConfig(int MaxBatchSize, int Replicas, string? Device, ImmutableDictionary<string, string> Labels, BatchingConfig Batching, bool RequireAccelerator = false, int ResponseCacheEntries = 0, MonitoringConfig? Monitoring = null, AutoscalingConfig? Autoscaling = null, bool Pinned = false, long MemoryBytes = 0, CaptureConfig? Capture = null, QualityConfig? Quality = null, string? DefaultVersion = null, VersionPolicy? VersionPolicy = null)
 {
+    /// <summary>How config.json spells the default rule of today: the highest ready version.</summary>
+    public const string HighestVersion = "highest";
+
     /// <summary>Settings used when a model has no config.json.</summary>
     public static ModelConfig Default { get; } = new(MaxBatchSize: 64, Replicas: 1, Device: null, Labels: ImmutableDictionary<string, string>.Empty, Batching: BatchingConfig.Off);
 

@@ -5,10 +5,11 @@ namespace Cluster.Models;
 /// <summary>A model's catalog: its versions and which one serves by default.</summary>
 /// <param name="Name">Model name.</param>
 /// <param name="Revision">Bumped on every change, so cached copies know when they are stale.</param>
-/// <param name="DefaultVersion">Version used when a request names none: the highest ready version.</param>
+/// <param name="DefaultVersion">Version used when a request names none: the highest ready version, or the version <paramref name="DefaultLabel"/> points at; null when there is none.</param>
 /// <param name="Versions">All registered versions, lowest first.</param>
 /// <param name="Labels">Labels (e.g. <c>stable</c>, <c>canary</c>) and the versions they point at; usable wherever a version is.</param>
 /// <param name="Traffic">The A/B split of requests that name no version; null sends them all to the default version.</param>
+/// <param name="DefaultLabel">The label the default version follows (config <c>default_version</c>); null when it is the highest ready version.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ModelInfo")]
 public sealed record ModelInfo(
     string Name,
@@ -16,7 +17,8 @@ public sealed record ModelInfo(
     string? DefaultVersion,
     ImmutableArray<ModelVersionInfo> Versions,
     ImmutableDictionary<string, string>? Labels = null,
-    TrafficPolicy? Traffic = null)
+    TrafficPolicy? Traffic = null,
+    string? DefaultLabel = null)
 {
     /// <summary>True when the model has at least one version.</summary>
     public bool Exists => !Versions.IsDefaultOrEmpty;

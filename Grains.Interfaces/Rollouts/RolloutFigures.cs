@@ -8,6 +8,9 @@ namespace Cluster.Rollouts;
 /// <param name="BaselineP99Ms">The baseline's p99 latency in milliseconds.</param>
 /// <param name="P99LatencyRatio">Target p99 over baseline p99; null until the baseline served enough requests to compare.</param>
 /// <param name="DriftScore">Largest population stability index over outputs both versions profiled; null when none can be compared.</param>
+/// <param name="TargetQuality">The target's quality on labels for predictions since the rollout began; null without a quality config.</param>
+/// <param name="BaselineQuality">The baseline's, over the same time.</param>
+/// <param name="QualityDifference">Target − baseline accuracy (or MAE) with its 95 % interval; null until both arms have labels enough to say.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.RolloutFigures")]
 public sealed record RolloutFigures(
     long TargetRequests,
@@ -16,4 +19,7 @@ public sealed record RolloutFigures(
     long BaselineRequests,
     double BaselineP99Ms,
     double? P99LatencyRatio,
-    double? DriftScore);
+    double? DriftScore,
+    Quality.ArmQuality? TargetQuality = null,
+    Quality.ArmQuality? BaselineQuality = null,
+    Quality.QualityInterval? QualityDifference = null);

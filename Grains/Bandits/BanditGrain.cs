@@ -45,7 +45,9 @@ public sealed class BanditGrain(
             if (_assignments.TryAdd(assignment.RequestId, (assignment, now))) _order.Enqueue(assignment.RequestId);
             if (_waiting.Remove(assignment.RequestId, out var waiter)) waiter.TrySetResult();
         }
-        while (_order.Count > 0 && (_order.Count > MaxAssignments || time.GetElapsedTime(_assignments[_order.Peek()].At) > KeepAssignments))
+        // An id rewarded already left the map but not the queue: it is dropped from the queue's head like an expired one.
+        while (_order.Count > 0 && (_order.Count > MaxAssignments || !_assignments.TryGetValue(_order.Peek(), out var oldest)
+            || time.GetElapsedTime(oldest.At) > KeepAssignments))
         {
             _assignments.Remove(_order.Dequeue());
         }
@@ -65,17 +67,38 @@ public sealed class BanditGrain(
             state.State.Unmatched++;
             return false;
         }
-        var (assignment, _) = entry;
+        Apply(entry.Assignment, reward);
+        await WriteNowAndThen();
+        return true;
+    }
+
+    public async Task<int> Rewards(ImmutableArray<BanditReward> rewards)
+    {
+        var applied = 0;
+        foreach (var reward in rewards)
+        {
+            // Ground truth covers every served request, most of them never drawn by the bandit: no wait, and not "unmatched".
+            if (!_assignments.Remove(reward.RequestId, out var entry)) continue;
+            Apply(entry.Assignment, reward.Reward);
+            applied++;
+        }
+        if (applied > 0) await WriteNowAndThen();
+        return applied;
+    }
+
+    private void Apply(BanditAssignment assignment, double reward)
+    {
         Exp3.Reward(assignment.Version, reward, assignment.Probability, _settings.Exploration, Math.Max(1, _arms.Length));
         var (count, sum) = state.State.Rewards.GetValueOrDefault(assignment.Version);
         state.State.Rewards[assignment.Version] = (count + 1, sum + reward);
         state.State.Matched++;
-        if (time.GetElapsedTime(_lastWrite) >= WriteEvery)
-        {
-            _lastWrite = time.GetTimestamp();
-            await state.WriteStateAsync();
-        }
-        return true;
+    }
+
+    private async Task WriteNowAndThen()
+    {
+        if (time.GetElapsedTime(_lastWrite) < WriteEvery) return;
+        _lastWrite = time.GetTimestamp();
+        await state.WriteStateAsync();
     }
 
     public Task<BanditStatus> GetStatus()

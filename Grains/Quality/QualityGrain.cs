@@ -32,6 +32,8 @@ public sealed class QualityGrain(IPredictionLog log, TimeProvider time) : Grain,
         var duplicates = read.Length - ids.Count;
         var claims = await log.Claim(model, ids, time.GetUtcNow(), CancellationToken.None);
         var tallies = new Dictionary<string, QualityTally>(StringComparer.Ordinal);
+        // With a bandit on the model, correctness is its reward: one feedback path instead of a second call per request.
+        var rewards = info.Traffic?.Bandit is not null && config.Task == QualityTask.Classification ? ImmutableArray.CreateBuilder<Bandits.BanditReward>() : null;
         var unknown = 0;
         foreach (var claim in claims)
         {
@@ -46,8 +48,10 @@ public sealed class QualityGrain(IPredictionLog log, TimeProvider time) : Grain,
             var (actual, value) = truth[claim.Id];
             if (config.Task == QualityTask.Regression) tally.AddValue(record.PredictedValue, value, record.Segment);
             else tally.AddClass(record.PredictedClass, actual, record.Confidence, record.Segment);
+            rewards?.Add(new Bandits.BanditReward(claim.Id, record.PredictedClass == actual ? 1 : 0));
         }
         await Task.WhenAll(tallies.Select(t => GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(model, t.Key)).Add(t.Value.ToSummary())));
+        if (rewards is { Count: > 0 }) await GrainFactory.GetGrain<IBanditGrain>(model).Rewards(rewards.ToImmutable());
         var matched = tallies.Values.Sum(t => (int)t.Labelled);
         return new GroundTruthResult(read.Length, matched, unknown, duplicates);
     }

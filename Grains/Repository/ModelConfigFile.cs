@@ -14,7 +14,8 @@ namespace Cluster.Repository;
 /// <c>target_queue_per_replica</c>, <c>upscale_delay_s</c>, <c>downscale_delay_s</c>, <c>idle_before_zero_s</c>, <c>predictive</c>), <c>pinned</c>
 /// (never evicted for memory), <c>memory_bytes</c> (a replica's footprint, instead of measuring it) and <c>capture</c> (<c>fraction</c>,
 /// <c>inputs</c>, <c>outputs</c>, <c>redact</c>, <c>retention_days</c>) and <c>quality</c> (<c>task</c>, <c>output</c>, <c>classes</c>,
-/// <c>segment</c>, <c>retention_hours</c>). Unknown keys are an error, so typos surface.
+/// <c>segment</c>, <c>retention_hours</c>), <c>default_version</c> (<c>"highest"</c> or a label's name) and <c>version_policy</c>
+/// (<c>all</c>, <c>latest.num_versions</c> or <c>specific.versions</c>, as Triton spells them). Unknown keys are an error, so typos surface.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -76,7 +77,9 @@ public static class ModelConfigFile
             document.Pinned ?? false,
             document.MemoryBytes ?? 0,
             document.Capture is { } capture ? ToConfig(capture) : null,
-            document.Quality is { } quality ? ToConfig(quality) : null);
+            document.Quality is { } quality ? ToConfig(quality) : null,
+            StagingConfig.DefaultVersion(document.DefaultVersion),
+            StagingConfig.Policy(document.VersionPolicy));
         Validate(config);
         return config;
     }
@@ -183,7 +186,8 @@ public static class ModelConfigFile
     private sealed record Document(
         int? MaxBatchSize, int? Replicas, string? Device, Dictionary<string, string>? Labels, DynamicBatchingDocument? DynamicBatching,
         bool? RequireAccelerator, ResponseCacheDocument? ResponseCache, DriftDocument? Drift, AlertsDocument? Alerts, bool? Statistics,
-        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture, QualityDocument? Quality);
+        AutoscalingDocument? Autoscaling, bool? Pinned, long? MemoryBytes, CaptureDocument? Capture, QualityDocument? Quality,
+        string? DefaultVersion, VersionPolicyDocument? VersionPolicy);
 
     private sealed record QualityDocument(string? Task, string? Output, string[]? Classes, string? Segment, int? RetentionHours);
 

@@ -45,6 +45,7 @@ public static class ModelRepositoryScanner
                 configProblem = ex.Message;
                 problems.Add($"'{model}': {ex.Message}");
             }
+            var found = new List<ModelRepositoryEntry>();
             foreach (var versionDir in Directory.EnumerateDirectories(modelDir))
             {
                 var version = Path.GetFileName(versionDir);
@@ -52,10 +53,13 @@ public static class ModelRepositoryScanner
                 var pipeline = Path.Combine(versionDir, PipelineFileName);
                 if (!ModelVersions.TryParse(version, out _)) problems.Add($"'{model}/{version}': version folders are positive integers.");
                 else if (File.Exists(artifact) && File.Exists(pipeline)) problems.Add($"'{model}/{version}': both {ModelFileName} and {PipelineFileName}; a version is one or the other.");
-                else if (File.Exists(pipeline)) entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(pipeline), config, configProblem, VersionKind.Pipeline));
+                else if (File.Exists(pipeline)) found.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(pipeline), config, configProblem, VersionKind.Pipeline));
                 else if (!File.Exists(artifact)) problems.Add($"'{model}/{version}': no {ModelFileName} (or {PipelineFileName}).");
-                else entries.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config, configProblem));
+                else found.Add(new ModelRepositoryEntry(model, version, Path.GetFullPath(artifact), config, configProblem));
             }
+            // version_policy leaves the other versions on disk, neither registered nor loaded, as Triton does.
+            var admitted = config.VersionPolicy?.Admit([.. found.Select(e => e.Version).Order(ModelVersions.Comparer)]).ToHashSet(StringComparer.Ordinal);
+            entries.AddRange(admitted is null ? found : found.Where(e => admitted.Contains(e.Version)));
         }
         entries.Sort((a, b) => a.Model != b.Model ? string.CompareOrdinal(a.Model, b.Model) : ModelVersions.Comparer.Compare(a.Version, b.Version));
         return (entries, problems);

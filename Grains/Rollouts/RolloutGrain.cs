@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cluster.Errors;
 using Cluster.Grains;
 using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Statistics;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,7 @@ public sealed partial class RolloutGrain(
         RolloutPlanRules.Validate(plan);
         var target = info.Resolve(plan.Target) ?? throw new ModelNotFoundException($"Model '{Model}' has no version or label '{plan.Target}'.");
         if (target.Status != VersionStatus.Ready) throw new ModelNotReadyException($"Version {target.Version} of '{Model}' is {target.Status}, not ready to roll out.");
+        RolloutPlanRules.ValidateFor(plan.Gates, target);
         var baseline = RolloutPlanRules.Baseline(info, plan, target.Version);
         if (info.Traffic?.Rollout is { } holder) throw new ConflictException($"Rollout {holder} of '{Model}' still holds its traffic.");
 
@@ -53,7 +55,7 @@ public sealed partial class RolloutGrain(
         var rollout = new RolloutInfo(id, Model, plan, target.Version, baseline, RolloutPhase.Running, 0, now, null,
             [new RolloutTransition(now, "started", 0, plan.Steps[0].Weight, $"rolling out {target.Version} over {baseline}", null)]);
         state.State.Current = rollout;
-        await Snapshot();
+        await Snapshot(withQuality: target.Registration.Config.Quality is not null);
         await ModelGrain.ApplyRollout(id, Weights(rollout, plan.Steps[0].Weight), release: false);
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -102,9 +104,15 @@ public sealed partial class RolloutGrain(
         if (Current is not { Phase: RolloutPhase.Running } rollout) return;
         // What the rollout decides on its own is done in its name, in the audit log as everywhere.
         Audit.AuditActor.Set($"rollout:{rollout.Id}");
-        var serving = (await ModelGrain.GetInfo()).FindVersion(rollout.TargetVersion) is { Status: VersionStatus.Ready };
+        var targetEntry = (await ModelGrain.GetInfo()).FindVersion(rollout.TargetVersion);
+        var serving = targetEntry is { Status: VersionStatus.Ready };
         var (target, baseline) = await ReadTotals(rollout);
         var figures = RolloutJudge.Compare(target.Minus(state.State.TargetAtStepStart), baseline.Minus(state.State.BaselineAtStepStart));
+        if (targetEntry?.Registration.Config.Quality is { } quality)
+        {
+            var (targetQuality, baselineQuality) = await ReadQuality(rollout);
+            figures = RolloutJudge.WithQuality(figures, targetQuality.Minus(state.State.TargetQualityAtStart), baselineQuality.Minus(state.State.BaselineQualityAtStart), quality.Task);
+        }
         rollout = rollout with { Figures = figures };
         state.State.Current = rollout;
 
@@ -149,11 +157,19 @@ public sealed partial class RolloutGrain(
         return rollout;
     }
 
-    private async Task Snapshot()
+    private async Task Snapshot(bool withQuality)
     {
         var (target, baseline) = await ReadTotals(Current!);
         state.State.TargetAtStepStart = target;
         state.State.BaselineAtStepStart = baseline;
+        (state.State.TargetQualityAtStart, state.State.BaselineQualityAtStart) = withQuality ? await ReadQuality(Current!) : (QualitySums.Empty, QualitySums.Empty);
+    }
+
+    private async Task<(QualitySums Target, QualitySums Baseline)> ReadQuality(RolloutInfo rollout)
+    {
+        var target = GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(Model, rollout.TargetVersion)).Get(QualityReport.Total);
+        var baseline = GrainFactory.GetGrain<IQualityStatsGrain>(GrainKeys.Version(Model, rollout.BaselineVersion)).Get(QualityReport.Total);
+        return (QualitySums.Of(await target), QualitySums.Of(await baseline));
     }
 
     private async Task<(StatsDelta Target, StatsDelta Baseline)> ReadTotals(RolloutInfo rollout)

@@ -1,3 +1,5 @@
+using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Statistics;
 
 namespace Cluster.Rollouts;
@@ -30,9 +32,32 @@ public static class RolloutJudge
         return new RolloutFigures(target.Requests, target.ErrorRate, targetP99, baseline.Requests, baselineP99, ratio, drift);
     }
 
-    /// <summary>Judges figures against the gates: null when they pass (or too few requests were seen to judge), else why they fail.</summary>
+    /// <summary>
+    /// <paramref name="figures"/> with each arm's quality on labels that arrived since the rollout began
+    /// (sums now minus sums at the start) and the target − baseline difference with its 95 % interval.
+    /// </summary>
+    public static RolloutFigures WithQuality(RolloutFigures figures, QualitySums target, QualitySums baseline, QualityTask task) => figures with
+    {
+        TargetQuality = ArmComparison.Of(target, task),
+        BaselineQuality = ArmComparison.Of(baseline, task),
+        QualityDifference = ArmComparison.Difference(target, baseline, task),
+    };
+
+    /// <summary>True while the accuracy gate still waits for labels: until then no step ends.</summary>
+    public static bool AwaitsLabels(RolloutGates gates, RolloutFigures figures) =>
+        gates.MinAccuracyDelta is not null
+        && ((figures.TargetQuality?.Labelled ?? 0) < gates.MinLabels || (figures.BaselineQuality?.Labelled ?? 0) < gates.MinLabels);
+
+    /// <summary>Judges figures against the gates: null when they pass (or too few requests or labels were seen to judge), else why they fail.</summary>
     public static string? Failure(RolloutGates gates, RolloutFigures figures)
     {
+        // Labels count over the whole rollout, so the accuracy gate does not wait for the step's own requests.
+        if (gates.MinAccuracyDelta is { } minDelta && !AwaitsLabels(gates, figures) && figures.QualityDifference is { } difference
+            && figures.TargetQuality?.Accuracy is { } targetAccuracy && figures.BaselineQuality?.Accuracy is { } baselineAccuracy && difference.High < minDelta)
+        {
+            return $"accuracy {targetAccuracy:P1} over {figures.TargetQuality.Labelled} labels against the baseline's {baselineAccuracy:P1} over {figures.BaselineQuality.Labelled}: "
+                + $"difference {difference.Difference:+0.000;-0.000} (95 % interval {difference.Low:+0.000;-0.000} to {difference.High:+0.000;-0.000}) is below the gate of {minDelta:+0.000;-0.000}";
+        }
         if (figures.TargetRequests < Math.Max(1, gates.MinRequests)) return null;
         if (gates.MaxErrorRate is { } maxErrors && figures.TargetErrorRate > maxErrors)
         {
@@ -51,15 +76,18 @@ public static class RolloutJudge
 
     /// <summary>
     /// The next move of a running rollout: back when the target stopped serving or a gate fails;
-    /// on when the step's time is up and the target answered enough requests (promote after the
-    /// last step); else stay.
+    /// on when the step's time is up, the target answered enough requests and, with an accuracy gate,
+    /// each arm has its labels (promote after the last step); else stay.
     /// </summary>
     public static RolloutDecision Decide(RolloutInfo rollout, bool targetServing, RolloutFigures figures, DateTimeOffset now)
     {
         if (!targetServing) return new(RolloutMove.RollBack, rollout.Step, $"target version {rollout.TargetVersion} stopped serving");
         if (Failure(rollout.Plan.Gates, figures) is { } failure) return new(RolloutMove.RollBack, rollout.Step, $"step {rollout.Step + 1}: {failure}");
         var step = rollout.Plan.Steps[rollout.Step];
-        if (now - rollout.StepStartedAt < step.Duration || figures.TargetRequests < rollout.Plan.Gates.MinRequests) return RolloutDecision.Stay(rollout.Step);
+        if (now - rollout.StepStartedAt < step.Duration || figures.TargetRequests < rollout.Plan.Gates.MinRequests || AwaitsLabels(rollout.Plan.Gates, figures))
+        {
+            return RolloutDecision.Stay(rollout.Step);
+        }
         if (rollout.Step + 1 == rollout.Plan.Steps.Length) return new(RolloutMove.Promote, rollout.Step, $"all {rollout.Plan.Steps.Length} steps passed their gates");
         var next = rollout.Step + 1;
         return new(RolloutMove.Advance, next, $"step {rollout.Step + 1} passed its gates; target weight {rollout.Plan.Steps[next].Weight}");

@@ -19,6 +19,17 @@ internal static class RolloutPlanRules
         if (gates.MaxErrorRate is < 0 or > 1) throw new InvalidInferenceRequestException("max_error_rate must be in [0, 1].");
         if (gates.MaxP99LatencyRatio is <= 0) throw new InvalidInferenceRequestException("max_p99_latency_ratio must be positive.");
         if (gates.MaxDriftScore is < 0) throw new InvalidInferenceRequestException("max_drift_score must not be negative.");
+        if (gates.MinAccuracyDelta is < -1 or > 1) throw new InvalidInferenceRequestException("min_accuracy_delta must be in [-1, 1] (a difference of accuracies, e.g. -0.02).");
+        if (gates.MinLabels < 1) throw new InvalidInferenceRequestException("min_labels must be 1 or more.");
+    }
+
+    /// <summary>The accuracy gate compares classifications with their labels, so the target must be a classifier with a quality config.</summary>
+    public static void ValidateFor(RolloutGates gates, ModelVersionInfo target)
+    {
+        if (gates.MinAccuracyDelta is not null && target.Registration.Config.Quality?.Task != QualityTask.Classification)
+        {
+            throw new InvalidInferenceRequestException($"min_accuracy_delta needs a \"quality\" config with \"task\": \"classification\"; version {target.Version} has none.");
+        }
     }
 
     /// <summary>

@@ -17,4 +17,10 @@ public sealed class RolloutState
 
     /// <summary>How far into its step a paused rollout was.</summary>
     [Id(3)] public TimeSpan ElapsedWhenPaused { get; set; }
+
+    /// <summary>The target's quality sums when the rollout began: labels arrive late, so quality is judged over the whole rollout, not a step.</summary>
+    [Id(4)] public Quality.QualitySums TargetQualityAtStart { get; set; } = Quality.QualitySums.Empty;
+
+    /// <summary>The baseline's quality sums when the rollout began.</summary>
+    [Id(5)] public Quality.QualitySums BaselineQualityAtStart { get; set; } = Quality.QualitySums.Empty;
 }

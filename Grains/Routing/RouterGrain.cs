@@ -188,7 +188,10 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             entry = info.Resolve(version);
         }
         if (!info.Exists) throw new ModelNotFoundException($"Unknown model '{Model}'.");
-        return entry ?? throw new ModelNotFoundException($"Model '{Model}' has no version or label '{version}'.");
+        if (entry is not null) return entry;
+        throw new ModelNotFoundException(version is not null
+            ? $"Model '{Model}' has no version or label '{version}'."
+            : $"Model '{Model}' has no default version: default_version follows label '{info.DefaultLabel}', which points at no version; set the label, or give a version traffic with weights or a rollout.");
     }
 
     private IBanditGrain Bandit => GrainFactory.GetGrain<IBanditGrain>(Model);

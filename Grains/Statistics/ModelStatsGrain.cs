@@ -90,6 +90,15 @@ public sealed partial class ModelStatsGrain(
     public Task<VersionStatistics> Get() =>
         Task.FromResult(new VersionStatistics(state.State.Total, Window(1), Window(15), Window(60)));
 
+    public Task<ImmutableArray<MinutePoint>> GetHistory()
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        return Task.FromResult<ImmutableArray<MinutePoint>>([.. state.State.Minutes
+            .Where(m => m.Minute > now - 60)
+            .Select(m => new MinutePoint(DateTimeOffset.FromUnixTimeSeconds(m.Minute * 60), m.Delta.Requests, m.Delta.Failure,
+                m.Delta.Request.Percentile(0.50) * 1000, m.Delta.Request.Percentile(0.99) * 1000))]);
+    }
+
     public Task<DriftReport> GetDrift(string window) =>
         Task.FromResult(DriftReporter.Report(state.State.Reference, state.State.CollectedRows, Window(Minutes(window))));
 

@@ -26,7 +26,9 @@ internal static class ModelJson
                 ? new ConfigBody(config.MaxBatchSize, config.Replicas, config.Device ?? "auto", config.RequireAccelerator, config.Batching.Enabled, config.Pinned,
                     config.MemoryBytes > 0 ? config.MemoryBytes : null, config.Autoscaling is { } scaling ? Autoscaling(scaling) : null,
                     config.Capture is { } capture ? new CaptureBody(capture.Fraction, capture.Inputs, capture.Outputs, capture.Redact.IsDefault ? [] : [.. capture.Redact], capture.RetentionDays) : null,
-                    config.Quality is { } quality ? Quality(quality) : null)
+                    config.Quality is { } quality ? Quality(quality) : null,
+                    config.DefaultVersion ?? ModelConfig.HighestVersion,
+                    config.VersionPolicy is { } policy ? Policy(policy) : null)
                 : null,
             detailed && version.Signature is { } inputs ? Specs(inputs.Inputs) : null,
             detailed && version.Signature is { } outputs ? Specs(outputs.Outputs) : null);
@@ -34,6 +36,13 @@ internal static class ModelJson
 
     private static QualityBody Quality(QualityConfig quality) => new(quality.Task == QualityTask.Classification ? "classification" : "regression",
         quality.Output, quality.Classes.IsDefault ? [] : [.. quality.Classes], quality.Segment, quality.RetentionHours);
+
+    private static VersionPolicyBody Policy(VersionPolicy policy) => policy.Kind switch
+    {
+        VersionPolicyKind.Latest => new(null, new LatestBody(policy.NumVersions), null),
+        VersionPolicyKind.Specific => new(null, null, new SpecificBody([.. policy.Versions.Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture))])),
+        _ => new(new AllBody(), null, null),
+    };
 
     public static AutoscalingBody Autoscaling(AutoscalingConfig scaling) => new(scaling.MinReplicas, scaling.MaxReplicas, scaling.TargetQueuePerReplica,
         scaling.UpscaleDelaySeconds, scaling.DownscaleDelaySeconds, scaling.IdleSecondsBeforeZero, scaling.Predictive);
@@ -64,7 +73,21 @@ internal static class ModelJson
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? MemoryBytes,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AutoscalingBody? Autoscaling,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CaptureBody? Capture,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] QualityBody? Quality);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] QualityBody? Quality,
+        string DefaultVersion,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VersionPolicyBody? VersionPolicy);
+
+    /// <summary>Triton's <c>version_policy</c>: exactly one member is written.</summary>
+    internal sealed record VersionPolicyBody(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AllBody? All,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LatestBody? Latest,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SpecificBody? Specific);
+
+    internal sealed record AllBody;
+
+    internal sealed record LatestBody(int NumVersions);
+
+    internal sealed record SpecificBody(long[] Versions);
 
     /// <summary>The quality block as config.json spells it, with its defaults filled in.</summary>
     internal sealed record QualityBody(string Task, string? Output, string[] Classes, string Segment, int RetentionHours);

@@ -65,6 +65,7 @@ internal static class ObservabilityExtensions
         StatsEndpoints.Map(read);
         DriftEndpoints.Map(read, app.MapGroup("").RequireAuthorization(ApiKeyPolicies.Admin));
         StatusEndpoints.Map(open, read);
+        HistoryEndpoints.Map(open, read);
         if (dashboard) app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiKeyPolicies.Admin);
         return app;
     }

@@ -10,6 +10,7 @@ namespace Cluster.Silo.Observability;
 [JsonSerializable(typeof(DriftEndpoints.ReportBody))]
 [JsonSerializable(typeof(DriftEndpoints.AlertsBody))]
 [JsonSerializable(typeof(StatusEndpoints.StatusBody))]
+[JsonSerializable(typeof(HistoryEndpoints.HistoryBody))]
 [JsonSerializable(typeof(ModelStatsJson.StatsBody))]
 [JsonSerializable(typeof(Cluster.Statistics.VersionStatistics))]
 internal sealed partial class ObservabilityJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ namespace Cluster.Silo.Traffic;
 
 /// <summary>
 /// Reads a rollout plan, <c>{"target": "2", "baseline": "1", "steps": [{"weight": 10, "duration_seconds": 60}],
-/// "gates": {"max_error_rate": 0.01, "max_p99_latency_ratio": 1.5, "max_drift_score": 0.25, "min_requests": 100}}</c>,
+/// "gates": {"max_error_rate": 0.01, "max_p99_latency_ratio": 1.5, "max_drift_score": 0.25, "min_requests": 100,
+/// "min_accuracy_delta": -0.02, "min_labels": 100}}</c>,
 /// and writes a rollout with its figures and history.
 /// </summary>
 internal static class RolloutJson
@@ -40,7 +41,10 @@ internal static class RolloutJson
                 if (g.ValueKind != JsonValueKind.Object) throw new InvalidInferenceRequestException("\"gates\" must be an object.");
                 var minRequests = Number(g, "min_requests") ?? 0;
                 if (minRequests < 0 || minRequests > long.MaxValue / 2 || minRequests != Math.Floor(minRequests)) throw new InvalidInferenceRequestException("min_requests must be a whole number ≥ 0.");
-                gates = new RolloutGates(Number(g, "max_error_rate"), Number(g, "max_p99_latency_ratio"), Number(g, "max_drift_score"), (long)minRequests);
+                var minLabels = Number(g, "min_labels") ?? RolloutGates.DefaultMinLabels;
+                if (minLabels < 1 || minLabels > long.MaxValue / 2 || minLabels != Math.Floor(minLabels)) throw new InvalidInferenceRequestException("min_labels must be a whole number ≥ 1.");
+                gates = new RolloutGates(Number(g, "max_error_rate"), Number(g, "max_p99_latency_ratio"), Number(g, "max_drift_score"), (long)minRequests,
+                    Number(g, "min_accuracy_delta"), (long)minLabels);
             }
             return new RolloutPlan(target, String(root, "baseline"), steps.ToImmutable(), gates);
         }
@@ -63,13 +67,14 @@ internal static class RolloutJson
             rollout.CurrentWeight,
             rollout.StepStartedAt,
             [.. rollout.Plan.Steps.Select(step => new StepBody(step.Weight, step.Duration.TotalSeconds))],
-            new GatesBody(gates.MaxErrorRate, gates.MaxP99LatencyRatio, gates.MaxDriftScore, gates.MinRequests),
+            new GatesBody(gates.MaxErrorRate, gates.MaxP99LatencyRatio, gates.MaxDriftScore, gates.MinRequests, gates.MinAccuracyDelta, gates.MinLabels),
             Figures(rollout.Figures),
             [.. rollout.History.Select(t => new TransitionBody(t.At, t.Event, t.Step, t.Weight, t.Reason, Figures(t.Figures)))]);
     }
 
     private static FiguresBody? Figures(RolloutFigures? figures) => figures is null ? null : new(
-        figures.TargetRequests, figures.TargetErrorRate, figures.TargetP99Ms, figures.BaselineRequests, figures.BaselineP99Ms, figures.P99LatencyRatio, figures.DriftScore);
+        figures.TargetRequests, figures.TargetErrorRate, figures.TargetP99Ms, figures.BaselineRequests, figures.BaselineP99Ms, figures.P99LatencyRatio, figures.DriftScore,
+        figures.TargetQuality is null ? null : new QualityFiguresBody(QualityJson.Arm(figures.TargetQuality), QualityJson.Arm(figures.BaselineQuality!), QualityJson.Interval(figures.QualityDifference)));
 
     /// <summary>A rollout with its plan, the figures of its current step (null before any) and its history.</summary>
     internal sealed record RolloutBody(
@@ -92,7 +97,9 @@ internal static class RolloutJson
         double? MaxErrorRate,
         [property: JsonPropertyName("max_p99_latency_ratio")] double? MaxP99LatencyRatio,
         double? MaxDriftScore,
-        long MinRequests);
+        long MinRequests,
+        double? MinAccuracyDelta,
+        long MinLabels);
 
     internal sealed record FiguresBody(
         long TargetRequests,
@@ -101,7 +108,11 @@ internal static class RolloutJson
         long BaselineRequests,
         [property: JsonPropertyName("baseline_p99_ms")] double BaselineP99Ms,
         [property: JsonPropertyName("p99_latency_ratio")] double? P99LatencyRatio,
-        double? DriftScore);
+        double? DriftScore,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] QualityFiguresBody? Quality);
+
+    /// <summary>Each arm's quality on labels since the rollout began, and target − baseline with its 95 % interval (null until both have labels).</summary>
+    internal sealed record QualityFiguresBody(QualityJson.ArmQualityBody Target, QualityJson.ArmQualityBody Baseline, QualityJson.IntervalBody? TargetMinusBaseline);
 
     internal sealed record TransitionBody(DateTimeOffset At, string Event, int Step, double TargetWeight, string Reason, FiguresBody? Figures);
 
