@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Cluster.Errors;
 using Cluster.Inference;
 using Cluster.Telemetry;
@@ -34,7 +35,7 @@ public sealed class PipelineExecutor(
     /// <summary>The pipeline's outputs for <paramref name="request"/>, in definition order, limited to its requested outputs when it names any.</summary>
     public async Task<ImmutableArray<TensorData>> Run(InferenceRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var run = new Evaluation(this, request, timeout, _time.GetTimestamp(), cancellationToken);
+        var run = new Evaluation(this, request, timeout, _time.GetTimestamp(), Activity.Current, cancellationToken);
         var selected = _definition.Outputs
             .Where(o => request.RequestedOutputs.IsDefaultOrEmpty || request.RequestedOutputs.Contains(o.Name))
             .ToArray();
@@ -42,7 +43,7 @@ public sealed class PipelineExecutor(
         return [.. tensors.Select((t, i) => t with { Name = selected[i].Name })];
     }
 
-    private sealed class Evaluation(PipelineExecutor owner, InferenceRequest request, TimeSpan? timeout, long started, CancellationToken cancellationToken)
+    private sealed class Evaluation(PipelineExecutor owner, InferenceRequest request, TimeSpan? timeout, long started, Activity? pipelineSpan, CancellationToken cancellationToken)
     {
         private readonly Dictionary<string, Task<ImmutableArray<TensorData>>> _steps = new(StringComparer.Ordinal);
 
@@ -69,8 +70,9 @@ public sealed class PipelineExecutor(
 
         private async Task<ImmutableArray<TensorData>> Execute(PipelineStep step)
         {
-            // One span per step, under the pipeline's route span; a model step's own route span nests inside it.
-            using var span = InferenceTracing.Start("pipeline.step", owner._pipeline, null);
+            // One span per step, each a child of the pipeline's span even when a later step's read started it
+            // (evaluation runs from the outputs back); a model step's own route span nests inside its step's.
+            using var span = InferenceTracing.StartUnder(pipelineSpan, "pipeline.step", owner._pipeline, null);
             span?.SetTag("cluster.step", step.Name);
             try
             {

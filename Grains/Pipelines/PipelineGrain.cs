@@ -4,6 +4,7 @@ using Cluster.Tensors;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Statistics;
+using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Pipelines;
@@ -43,6 +44,8 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
     public async Task<InferenceResponse> Run(InferenceRequest request, ModelVersionInfo version, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        // The span every step's span hangs under: one per pipeline request, on the silo that runs it.
+        using var span = InferenceTracing.Start("pipeline", _pipeline, _version);
         var config = version.Registration.Config;
         _monitoring = config.Monitoring ?? MonitoringConfig.Default;
         try
@@ -60,8 +63,9 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
             }
             return new InferenceResponse(_pipeline, _version, request.Id, outputs);
         }
-        catch
+        catch (Exception ex)
         {
+            span.Fail(ex);
             _stats.RecordFailures(1);
             throw;
         }
