@@ -77,7 +77,7 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
         var definition = await loader.Read(registration);
         _templates.Dispose();
         _templates = new TemplateSessions();
-        var executor = new PipelineExecutor(_pipeline, definition, CallStep, (step, input) => _templates.Run(step, input), (step, then) => instruments.RecordBranch(_pipeline, _version, step.Name, then), time);
+        var executor = new PipelineExecutor(_pipeline, definition, CallStep, (step, input) => _templates.Run(step, input), (step, then, otherwise) => instruments.RecordBranch(_pipeline, _version, step.Name, then, otherwise), time);
         _executor = (registration.Sha256, executor);
         return executor;
     }
