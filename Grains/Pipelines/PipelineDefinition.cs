@@ -103,12 +103,18 @@ public sealed record SwitchStep(string Name, TensorRef On, SwitchTest Test, doub
 /// to UINT8 pixels [rows, height, width, 3] (ONNX Runtime Extensions' DecodeImage).
 /// <c>resize</c>: bilinear to <see cref="Height"/> × <see cref="Width"/>, FP32 channels first.
 /// <c>center_crop</c>: the middle <see cref="Height"/> × <see cref="Width"/> of [rows, channels, H, W].
+/// <c>tokenize</c>: texts to BERT input ids, token types and attention mask, padded to <see cref="MaxLength"/>
+/// (ONNX Runtime Extensions' BertTokenizer over <see cref="Vocab"/>).
 /// </summary>
 /// <param name="Layout">A resize step's input layout: <c>NHWC</c> (as decoded) or <c>NCHW</c>.</param>
 /// <param name="Color">A decode step's channel order: <c>bgr</c> (as OpenCV, and so PaddleOCR) or <c>rgb</c>.</param>
+/// <param name="Vocab">A tokenize step's WordPiece vocabulary, token i having id i.</param>
+/// <param name="MaxLength">A tokenize step's sequence length: longer texts are cut (keeping the closing [SEP]), shorter ones padded.</param>
+/// <param name="LowerCase">Whether a tokenize step lower-cases texts first (uncased BERT models).</param>
 public sealed record TemplateStep(string Name, string Template, TensorRef From, int K, ImmutableArray<string> Labels,
     ImmutableArray<double> Mean = default, ImmutableArray<double> Std = default, ImmutableArray<long> Channels = default, double Scale = 1,
-    int Height = 0, int Width = 0, string Layout = TemplateStep.ChannelsLast, string Color = TemplateStep.Bgr) : PipelineStep(Name)
+    int Height = 0, int Width = 0, string Layout = TemplateStep.ChannelsLast, string Color = TemplateStep.Bgr,
+    ImmutableArray<string> Vocab = default, int MaxLength = 0, bool LowerCase = true) : PipelineStep(Name)
 {
     /// <summary>Top-k scores with optional class names.</summary>
     public const string TopK = "top_k";
@@ -124,6 +130,9 @@ public sealed record TemplateStep(string Name, string Template, TensorRef From, 
 
     /// <summary>The centred height × width window of an image.</summary>
     public const string CenterCrop = "center_crop";
+
+    /// <summary>Texts to BERT inputs.</summary>
+    public const string Tokenize = "tokenize";
 
     /// <summary>Pixels as [rows, height, width, channels], as images are decoded.</summary>
     public const string ChannelsLast = "NHWC";

@@ -32,6 +32,7 @@ public static class StepTemplates
         TemplateStep.DecodeImage => ImageTemplates.Decode(step),
         TemplateStep.Resize => ImageTemplates.Resize(step, type),
         TemplateStep.CenterCrop => ImageTemplates.CenterCrop(step, type, rank),
+        TemplateStep.Tokenize => Tokenizer.Graph(step),
         _ => TopK(step),
     };
 

@@ -21,6 +21,7 @@ internal sealed class TemplateSessions : IDisposable
     public ImmutableArray<TensorData> Run(TemplateStep step, TensorData input)
     {
         if (step.Template == TemplateStep.DecodeImage) return [Decode(step, input)];
+        if (step.Template == TemplateStep.Tokenize) return Tokenizer.Run(step, Session(step, TensorDataType.Bytes, 1), input);
         if (step.Template == TemplateStep.CenterCrop && (input.Shape[^2] < step.Height || input.Shape[^1] < step.Width))
         {
             // Slice would clamp the window and return a smaller image than the next step expects.
