@@ -13,6 +13,7 @@ public sealed class OnnxGraphBuilder(string graphName)
     /// <summary>The domain of the classic machine-learning operators (LabelEncoder, …).</summary>
     public const string MlDomain = "ai.onnx.ml";
 
+
     private readonly GraphProto _graph = new() { Name = graphName };
 
     /// <summary>Declares a graph input.</summary>
@@ -57,6 +58,10 @@ public sealed class OnnxGraphBuilder(string graphName)
     public OnnxGraphBuilder MlNode(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes) =>
         Node(MlDomain, opType, inputs, outputs, attributes);
 
+    /// <summary>Adds a custom operator of another domain (opset 1), e.g. ONNX Runtime Extensions' DecodeImage in <c>com.microsoft.extensions</c>.</summary>
+    public OnnxGraphBuilder CustomNode(string domain, string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes) =>
+        Node(domain, opType, inputs, outputs, attributes);
+
     private OnnxGraphBuilder Node(string domain, string opType, string[] inputs, string[] outputs, (string Name, object Value)[] attributes)
     {
         var node = new NodeProto { Domain = domain, OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };
@@ -67,12 +72,13 @@ public sealed class OnnxGraphBuilder(string graphName)
         return this;
     }
 
-    /// <summary>Serializes the model (IR version 8, default domain opset 17, <see cref="MlDomain"/> opset 2 when used).</summary>
+    /// <summary>Serializes the model (IR version 8, default domain opset 17, <see cref="MlDomain"/> opset 2 and any custom domain opset 1 when used).</summary>
     public byte[] ToBytes()
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "cluster", Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         if (_graph.Node.Any(n => n.Domain == MlDomain)) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = 2 });
+        foreach (var domain in _graph.Node.Select(n => n.Domain).Where(d => d is not ("" or MlDomain)).Distinct()) model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = 1 });
         return model.ToByteArray();
     }
 

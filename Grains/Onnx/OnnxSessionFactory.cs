@@ -27,6 +27,7 @@ public sealed class OnnxSessionFactory(ExecutionProviderSelector selector) : IMo
         var (options, provider) = selector.Create(wanted);
         using (options)
         {
+            if (OrtExtensions.IsUsedBy(path)) OrtExtensions.Register(options);
             try
             {
                 return new OnnxModelSession(new InferenceSession(path, options), provider);

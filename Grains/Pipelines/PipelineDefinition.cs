@@ -96,21 +96,55 @@ public sealed record SwitchStep(string Name, TensorRef On, SwitchTest Test, doub
 }
 
 /// <summary>
-/// A built-in pre- or post-processing step run as a small ONNX graph of standard operators inside
-/// the pipeline grain. <c>top_k</c> (TopK, then LabelEncoder to class names) over scores shaped
-/// [rows, classes]: outputs <c>scores</c> FP32 [rows, k], <c>indices</c> INT64 [rows, k] and, when
-/// <see cref="Labels"/> are given, <c>labels</c> BYTES [rows, k]. <c>normalize</c> over FP32 or UINT8
-/// [rows, channels, ...]: channel reorder (<see cref="Channels"/>), then (x · scale − mean) / std per
-/// channel, output <c>output</c> FP32 of the same shape.
+/// A built-in pre- or post-processing step run as a small ONNX graph inside the pipeline grain
+/// (<see cref="StepTemplates"/> builds them; docs/API.md lists what each reads and returns).
+/// <c>top_k</c>: TopK over scores [rows, classes], class names by LabelEncoder. <c>normalize</c>:
+/// channel reorder, then (x · scale − mean) / std per channel. <c>decode_image</c>: JPEG or PNG bytes
+/// to UINT8 pixels [rows, height, width, 3] (ONNX Runtime Extensions' DecodeImage).
+/// <c>resize</c>: bilinear to <see cref="Height"/> × <see cref="Width"/>, FP32 channels first.
+/// <c>center_crop</c>: the middle <see cref="Height"/> × <see cref="Width"/> of [rows, channels, H, W].
+/// <c>tokenize</c>: texts to BERT input ids, token types and attention mask, padded to <see cref="MaxLength"/>
+/// (ONNX Runtime Extensions' BertTokenizer over <see cref="Vocab"/>).
 /// </summary>
+/// <param name="Layout">A resize step's input layout: <c>NHWC</c> (as decoded) or <c>NCHW</c>.</param>
+/// <param name="Color">A decode step's channel order: <c>bgr</c> (as OpenCV, and so PaddleOCR) or <c>rgb</c>.</param>
+/// <param name="Vocab">A tokenize step's WordPiece vocabulary, token i having id i.</param>
+/// <param name="MaxLength">A tokenize step's sequence length: longer texts are cut (keeping the closing [SEP]), shorter ones padded.</param>
+/// <param name="LowerCase">Whether a tokenize step lower-cases texts first (uncased BERT models).</param>
 public sealed record TemplateStep(string Name, string Template, TensorRef From, int K, ImmutableArray<string> Labels,
-    ImmutableArray<double> Mean = default, ImmutableArray<double> Std = default, ImmutableArray<long> Channels = default, double Scale = 1) : PipelineStep(Name)
+    ImmutableArray<double> Mean = default, ImmutableArray<double> Std = default, ImmutableArray<long> Channels = default, double Scale = 1,
+    int Height = 0, int Width = 0, string Layout = TemplateStep.ChannelsLast, string Color = TemplateStep.Bgr,
+    ImmutableArray<string> Vocab = default, int MaxLength = 0, bool LowerCase = true) : PipelineStep(Name)
 {
     /// <summary>Top-k scores with optional class names.</summary>
     public const string TopK = "top_k";
 
     /// <summary>Channel reorder, scale and per-channel mean and standard deviation.</summary>
     public const string Normalize = "normalize";
+
+    /// <summary>JPEG or PNG bytes to pixels.</summary>
+    public const string DecodeImage = "decode_image";
+
+    /// <summary>Bilinear resize to a fixed height and width.</summary>
+    public const string Resize = "resize";
+
+    /// <summary>The centred height × width window of an image.</summary>
+    public const string CenterCrop = "center_crop";
+
+    /// <summary>Texts to BERT inputs.</summary>
+    public const string Tokenize = "tokenize";
+
+    /// <summary>Pixels as [rows, height, width, channels], as images are decoded.</summary>
+    public const string ChannelsLast = "NHWC";
+
+    /// <summary>Pixels as [rows, channels, height, width], as networks read them.</summary>
+    public const string ChannelsFirst = "NCHW";
+
+    /// <summary>Blue, green, red: OpenCV's order.</summary>
+    public const string Bgr = "bgr";
+
+    /// <summary>Red, green, blue.</summary>
+    public const string Rgb = "rgb";
 
     /// <inheritdoc />
     public override IEnumerable<TensorRef> Reads => [From];

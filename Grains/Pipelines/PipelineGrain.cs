@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using Cluster.Grains;
-using Cluster.Onnx;
 using Cluster.Tensors;
-using Microsoft.ML.OnnxRuntime;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Statistics;
+using Cluster.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Pipelines;
@@ -22,8 +21,8 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
 {
     private readonly Dictionary<string, IRouterGrain> _routers = new(StringComparer.Ordinal);
     private readonly StatsCollector _stats = new();
-    // Template steps' graphs, by step name, for the definition _executor was made from.
-    private readonly Dictionary<string, IModelSession> _templates = new(StringComparer.Ordinal);
+    // Template steps' sessions, for the definition _executor was made from.
+    private TemplateSessions _templates = new();
     private (string Sha256, PipelineExecutor Executor)? _executor;
     private MonitoringConfig _monitoring = MonitoringConfig.Default;
     private string _pipeline = "";
@@ -38,13 +37,15 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        DisposeTemplates();
+        _templates.Dispose();
         return PushStats(cancellationToken);
     }
 
     public async Task<InferenceResponse> Run(InferenceRequest request, ModelVersionInfo version, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        // The span every step's span hangs under: one per pipeline request, on the silo that runs it.
+        using var span = InferenceTracing.Start("pipeline", _pipeline, _version);
         var config = version.Registration.Config;
         _monitoring = config.Monitoring ?? MonitoringConfig.Default;
         try
@@ -62,8 +63,9 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
             }
             return new InferenceResponse(_pipeline, _version, request.Id, outputs);
         }
-        catch
+        catch (Exception ex)
         {
+            span.Fail(ex);
             _stats.RecordFailures(1);
             throw;
         }
@@ -73,8 +75,9 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
     {
         if (_executor is { } cached && cached.Sha256 == registration.Sha256) return cached.Executor;
         var definition = await loader.Read(registration);
-        DisposeTemplates();
-        var executor = new PipelineExecutor(_pipeline, definition, CallStep, RunTemplate, (step, then) => instruments.RecordBranch(_pipeline, _version, step.Name, then), time);
+        _templates.Dispose();
+        _templates = new TemplateSessions();
+        var executor = new PipelineExecutor(_pipeline, definition, CallStep, (step, input) => _templates.Run(step, input), (step, then, otherwise) => instruments.RecordBranch(_pipeline, _version, step.Name, then, otherwise), time);
         _executor = (registration.Sha256, executor);
         return executor;
     }
@@ -87,23 +90,6 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
             _routers[step.Model] = router;
         }
         return router.Infer(request, step.Version, cancellationToken);
-    }
-
-    // Template graphs are tiny (TopK, LabelEncoder): running them inline on this activation costs microseconds, less than a hop to a replica.
-    private ImmutableArray<TensorData> RunTemplate(TemplateStep step, TensorData input)
-    {
-        if (!_templates.TryGetValue(step.Name, out var session))
-        {
-            session = new OnnxModelSession(new InferenceSession(StepTemplates.Build(step, input.DataType, input.Shape.Length)), "CPUExecutionProvider");
-            _templates[step.Name] = session;
-        }
-        return session.RunTimed([input], []).Outputs;
-    }
-
-    private void DisposeTemplates()
-    {
-        foreach (var session in _templates.Values) session.Dispose();
-        _templates.Clear();
     }
 
     /// <summary>Once a second: this silo's requests of the pipeline to the version's stats grain.</summary>

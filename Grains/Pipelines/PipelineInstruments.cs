@@ -12,12 +12,14 @@ public sealed class PipelineInstruments
     public PipelineInstruments(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(InferenceInstruments.MeterName);
-        _branches = meter.CreateCounter<long>("cluster.pipeline.switch.branches", description: "Requests a pipeline's switch step sent down each branch (then, else).");
+        _branches = meter.CreateCounter<long>("cluster.pipeline.switch.branches", description: "Rows a pipeline's switch step sent down each branch (then, else); each row of a batched request goes its own way.");
     }
 
-    /// <summary>Counts one decision of a switch step.</summary>
-    public void RecordBranch(string pipeline, string version, string step, bool then)
+    /// <summary>Counts the rows one request's switch step sent down each branch.</summary>
+    public void RecordBranch(string pipeline, string version, string step, int thenRows, int elseRows)
     {
-        if (_branches.Enabled) _branches.Add(1, new("model", pipeline), new("version", version), new("step", step), new("branch", then ? "then" : "else"));
+        if (!_branches.Enabled) return;
+        if (thenRows > 0) _branches.Add(thenRows, new("model", pipeline), new("version", version), new("step", step), new("branch", "then"));
+        if (elseRows > 0) _branches.Add(elseRows, new("model", pipeline), new("version", version), new("step", step), new("branch", "else"));
     }
 }

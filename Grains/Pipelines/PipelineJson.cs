@@ -104,7 +104,9 @@ public static class PipelineJson
         {
             var kind = Text(template, $"{where} 'template'");
             if (kind == TemplateStep.Normalize) return Normalize(step, name, where);
-            if (kind != TemplateStep.TopK) throw Invalid($"{where}: unknown template '{kind}' (top_k, normalize)");
+            if (kind is TemplateStep.DecodeImage or TemplateStep.Resize or TemplateStep.CenterCrop) return Image(step, name, kind, where);
+            if (kind == TemplateStep.Tokenize) return Tokenize(step, name, where);
+            if (kind != TemplateStep.TopK) throw Invalid($"{where}: unknown template '{kind}' (top_k, normalize, decode_image, resize, center_crop, tokenize)");
             Known(step, where, "name", "template", "from", "k", "labels");
             var k = step.TryGetProperty("k", out var kValue) ? Number(kValue, $"{where} 'k'") : 1;
             if (k < 1 || k != Math.Floor(k) || k > 4096) throw Invalid($"{where}: 'k' must be a whole number from 1 to 4096");
@@ -125,6 +127,48 @@ public static class PipelineJson
         ImmutableArray<long> channels = step.TryGetProperty("channels", out _) ? [.. Numbers("channels", 0).Select(c => (long)c)] : [];
         var scale = step.TryGetProperty("scale", out var s) ? Number(s, $"{where} 'scale'") : 1;
         return new TemplateStep(name, TemplateStep.Normalize, Ref(Property(step, "from", where), $"{where} 'from'"), 0, [], Numbers("mean", 0), std, channels, scale);
+    }
+
+    private static TemplateStep Image(JsonElement step, string name, string kind, string where)
+    {
+        var from = Ref(Property(step, "from", where), $"{where} 'from'");
+        if (kind == TemplateStep.DecodeImage)
+        {
+            Known(step, where, "name", "template", "from", "color");
+            var color = step.TryGetProperty("color", out var c) ? Text(c, $"{where} 'color'") : TemplateStep.Bgr;
+            if (color is not (TemplateStep.Bgr or TemplateStep.Rgb)) throw Invalid($"{where}: 'color' is '{TemplateStep.Bgr}' or '{TemplateStep.Rgb}', not '{color}'");
+            return new TemplateStep(name, kind, from, 0, [], Color: color);
+        }
+        var layout = TemplateStep.ChannelsLast;
+        if (kind == TemplateStep.Resize)
+        {
+            Known(step, where, "name", "template", "from", "height", "width", "layout");
+            layout = step.TryGetProperty("layout", out var l) ? Text(l, $"{where} 'layout'") : TemplateStep.ChannelsLast;
+            if (layout is not (TemplateStep.ChannelsLast or TemplateStep.ChannelsFirst)) throw Invalid($"{where}: 'layout' is '{TemplateStep.ChannelsLast}' or '{TemplateStep.ChannelsFirst}', not '{layout}'");
+        }
+        else
+        {
+            Known(step, where, "name", "template", "from", "height", "width");
+        }
+        int Size(string field)
+        {
+            var value = Number(Property(step, field, where), $"{where} '{field}'");
+            return value is >= 1 and <= 65536 && value == Math.Floor(value) ? (int)value : throw Invalid($"{where}: '{field}' must be a whole number from 1 to 65536");
+        }
+        return new TemplateStep(name, kind, from, 0, [], Height: Size("height"), Width: Size("width"), Layout: layout);
+    }
+
+    private static TemplateStep Tokenize(JsonElement step, string name, string where)
+    {
+        Known(step, where, "name", "template", "from", "vocab", "max_length", "lower_case");
+        ImmutableArray<string> vocab = [.. Array(step, "vocab", where).Select(t => Text(t, $"{where}: a 'vocab' entry"))];
+        var missing = Tokenizer.Special.Where(t => !vocab.Contains(t)).ToArray();
+        if (missing.Length > 0) throw Invalid($"{where}: 'vocab' lacks {string.Join(", ", missing)}");
+        if (vocab.Any(t => t.Contains('\n', StringComparison.Ordinal))) throw Invalid($"{where}: a 'vocab' token holds a line break");
+        var length = Number(Property(step, "max_length", where), $"{where} 'max_length'");
+        if (length is < 2 or > 8192 || length != Math.Floor(length)) throw Invalid($"{where}: 'max_length' must be a whole number from 2 to 8192");
+        var lower = !step.TryGetProperty("lower_case", out var l) || (l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.GetBoolean() : throw Invalid($"{where}: 'lower_case' must be true or false"));
+        return new TemplateStep(name, TemplateStep.Tokenize, Ref(Property(step, "from", where), $"{where} 'from'"), 0, [], Vocab: vocab, MaxLength: (int)length, LowerCase: lower);
     }
 
     private static TensorRef Ref(JsonElement element, string where)

@@ -55,6 +55,8 @@ public static class StepOutputTypes
     {
         var where = $"step '{step.Name}'";
         if (step.Template == TemplateStep.Normalize) return [Normalize(step, scores, where)];
+        if (step.Template is TemplateStep.DecodeImage or TemplateStep.Resize or TemplateStep.CenterCrop) return [ImageOutputTypes.Of(step, scores, where)];
+        if (step.Template == TemplateStep.Tokenize) return Tokenizer.Outputs(step, scores, where);
         if (scores.DataType != TensorDataType.FP32 || scores.Shape.Length != 2)
         {
             throw PipelineValidator.Invalid($"{where}: 'top_k' reads FP32 scores shaped [rows, classes], not {scores.DataType.ProtocolName()} {ShapeMath.Format(scores.Shape.AsSpan())}");

@@ -21,9 +21,20 @@ public static class StepTemplates
     /// <summary>Output of a normalize step.</summary>
     public const string Normalized = CombineStep.OutputName;
 
-    /// <summary>The graph of <paramref name="step"/> for an input of <paramref name="type"/> and <paramref name="rank"/>.</summary>
-    public static byte[] Build(TemplateStep step, TensorDataType type, int rank) =>
-        step.Template == TemplateStep.Normalize ? Normalize(step, type, rank) : TopK(step);
+    /// <summary>
+    /// The graph of <paramref name="step"/> for an input of <paramref name="type"/> and <paramref name="rank"/>.
+    /// A decode step's graph reads one encoded image as UINT8 [bytes]: ONNX has no operator that turns
+    /// a string into its bytes, so the step runs it once per image (<see cref="TemplateSessions"/>).
+    /// </summary>
+    public static byte[] Build(TemplateStep step, TensorDataType type, int rank) => step.Template switch
+    {
+        TemplateStep.Normalize => Normalize(step, type, rank),
+        TemplateStep.DecodeImage => ImageTemplates.Decode(step),
+        TemplateStep.Resize => ImageTemplates.Resize(step, type),
+        TemplateStep.CenterCrop => ImageTemplates.CenterCrop(step, type, rank),
+        TemplateStep.Tokenize => Tokenizer.Graph(step),
+        _ => TopK(step),
+    };
 
     private static byte[] Normalize(TemplateStep step, TensorDataType type, int rank)
     {

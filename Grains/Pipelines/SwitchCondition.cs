@@ -2,29 +2,26 @@ using Cluster.Tensors;
 
 namespace Cluster.Pipelines;
 
-/// <summary>
-/// Decides a switch step for one request: the condition holds when it holds for any row, so a
-/// request is answered by the 'then' branch as soon as one of its rows needs it.
-/// </summary>
+/// <summary>Decides a switch step for each row of a request: rows the test holds for go down 'then', the others down 'else'.</summary>
 public static class SwitchCondition
 {
-    /// <summary>True when <paramref name="step"/>'s test holds for some row of <paramref name="scores"/>.</summary>
-    public static bool Holds(SwitchStep step, TensorData scores)
+    /// <summary>Per row of <paramref name="scores"/> ([rows, classes], or [classes] for one row): whether <paramref name="step"/>'s test holds.</summary>
+    public static bool[] Rows(SwitchStep step, TensorData scores)
     {
         var values = TensorCombiner.Doubles(scores);
         var classes = (int)scores.Shape[^1];
-        if (classes == 0) return false;
-        for (var row = 0; row + classes <= values.Length; row += classes)
+        if (classes == 0) return new bool[scores.Shape.Length == 1 ? 1 : (int)scores.Shape[0]];
+        var holds = new bool[values.Length / classes];
+        for (var row = 0; row < holds.Length; row++)
         {
-            var span = values.AsSpan(row, classes);
+            var span = values.AsSpan(row * classes, classes);
             var argmax = TensorMath.ArgMax<double>(span);
-            var holds = step.Test switch
+            holds[row] = step.Test switch
             {
                 SwitchTest.MaxBelow => span[argmax] < step.Value,
                 _ => argmax == (int)step.Value,
             };
-            if (holds) return true;
         }
-        return false;
+        return holds;
     }
 }

@@ -28,6 +28,21 @@ public static class InferenceTracing
         return span;
     }
 
+    /// <summary>
+    /// Starts a span of ours under <paramref name="parent"/> rather than the current span: for work
+    /// that runs in another piece of work's async flow but belongs beside it (a pipeline step first
+    /// read by a later step is still a child of the pipeline, not of that step).
+    /// </summary>
+    public static Activity? StartUnder(Activity? parent, string name, string model, string? version)
+    {
+        if (parent is not { Recorded: true }) return null;
+        var span = Source.StartActivity(name, ActivityKind.Internal, parent.Context);
+        if (span is null) return null;
+        span.SetTag("cluster.model", model);
+        if (version is not null) span.SetTag("cluster.version", version);
+        return span;
+    }
+
     /// <summary>Marks a span failed with the error's type and message (OpenTelemetry's error status).</summary>
     public static void Fail(this Activity? span, Exception error)
     {

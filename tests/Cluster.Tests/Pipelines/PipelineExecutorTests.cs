@@ -30,7 +30,7 @@ public sealed class PipelineExecutorTests
             return Task.FromResult(new InferenceResponse(step.Model, "1", null, [TensorData.From<float>("y", [.. x.Select(v => v * 2)], 1, x.Length)]));
         },
         (_, _) => throw new InvalidOperationException("no templates here"),
-        (step, then) => branches?.Add((step.Name, then)),
+        (step, then, otherwise) => branches?.Add((step.Name, then > 0 && otherwise == 0)),
         _time);
 
     private static InferenceRequest Request(params float[] x) => new(null, [TensorData.From<float>("x", x, 1, x.Length)], []);

@@ -164,7 +164,7 @@ public sealed class PipelineValidationTests
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "a"}], "outputs": {"y": "a.y"}}""", "a step is a model step")]
     [InlineData("""{"inputs": ["x"], "steps": [], "outputs": {}}""", "'outputs' is empty")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "s", "switch": {"on": "a.y"}, "then": "a.y", "else": "a.y"}], "outputs": {"y": "s.output"}}""", "needs a test")]
-    [InlineData("""{"inputs": ["x"], "steps": [{"name": "t", "template": "resize", "from": "pipeline.x"}], "outputs": {"y": "t.output"}}""", "unknown template 'resize'")]
+    [InlineData("""{"inputs": ["x"], "steps": [{"name": "t", "template": "rotate", "from": "pipeline.x"}], "outputs": {"y": "t.output"}}""", "unknown template 'rotate' (top_k, normalize, decode_image, resize, center_crop, tokenize)")]
     [InlineData("""{"inputs": ["x"], "steps": [{"name": "t", "template": "top_k", "from": "pipeline.x", "k": 0}], "outputs": {"y": "t.scores"}}""", "'k' must be a whole number")]
     public void MalformedDefinitionsAreRefusedWhileParsing(string json, string reason)
     {

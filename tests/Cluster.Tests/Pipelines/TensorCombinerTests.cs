@@ -69,15 +69,33 @@ public sealed class TensorCombinerTests
     }
 
     [Theory]
-    [InlineData(SwitchTest.MaxBelow, 0.65, true)]     // row maxima 0.7 and 0.6: the second row is below
-    [InlineData(SwitchTest.MaxBelow, 0.6, false)]     // neither is below 0.6
-    [InlineData(SwitchTest.ArgmaxEquals, 0, true)]    // row argmaxes 1 and 0
-    [InlineData(SwitchTest.ArgmaxEquals, 1, true)]
-    [InlineData(SwitchTest.ArgmaxEquals, 2, false)]
-    public void ASwitchHoldsWhenAnyRowMeetsItsTest(SwitchTest test, double value, bool holds)
+    [InlineData(SwitchTest.MaxBelow, 0.65, false, true)]     // row maxima 0.7 and 0.6: the second row is below
+    [InlineData(SwitchTest.MaxBelow, 0.6, false, false)]     // neither is below 0.6
+    [InlineData(SwitchTest.MaxBelow, 0.9, true, true)]
+    [InlineData(SwitchTest.ArgmaxEquals, 0, false, true)]    // row argmaxes 1 and 0
+    [InlineData(SwitchTest.ArgmaxEquals, 1, true, false)]
+    [InlineData(SwitchTest.ArgmaxEquals, 2, false, false)]
+    public void ASwitchDecidesEachRowByItsOwnScores(SwitchTest test, double value, bool first, bool second)
     {
         var step = new SwitchStep("s", new TensorRef("a", "p"), test, value, new TensorRef("b", "y"), new TensorRef("a", "y"));
 
-        SwitchCondition.Holds(step, A).ShouldBe(holds);
+        SwitchCondition.Rows(step, A).ShouldBe([first, second]);
+    }
+
+    [Fact]
+    public void RowsSplitAndMergeBackInRowOrderForNumbersAndBytes()
+    {
+        var numbers = TensorData.From<long>("n", [0, 1, 10, 11, 20, 21, 30, 31], 4, 2);
+        var texts = TensorData.FromStrings("t", ["a", "bb", "", "dddd"], 4);
+        int[] odd = [1, 3], even = [0, 2];
+
+        var merged = RowSlicer.Merge(RowSlicer.Take(numbers, odd, 4, "n"), odd, RowSlicer.Take(numbers, even, 4, "n"), even, "s");
+        var mergedTexts = RowSlicer.Merge(RowSlicer.Take(texts, even, 4, "t"), even, RowSlicer.Take(texts, odd, 4, "t"), odd, "s");
+
+        RowSlicer.Take(numbers, odd, 4, "n").ToArray<long>().ShouldBe([10L, 11, 30, 31]);
+        merged.ToArray<long>().ShouldBe(numbers.ToArray<long>());
+        merged.Shape.ShouldBe([4L, 2]);
+        mergedTexts.ToStrings().ShouldBe(["a", "bb", "", "dddd"]);
+        Should.Throw<Cluster.Errors.InvalidInferenceRequestException>(() => RowSlicer.Take(numbers, odd, 3, "pipeline input 'n'")).Message.ShouldContain("pipeline input 'n' is shaped [4,2], not 3 rows");
     }
 }

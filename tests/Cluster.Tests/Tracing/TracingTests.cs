@@ -25,9 +25,9 @@ public sealed class TracingTests(TwoSiloTracingFixture cluster) : IClassFixture<
         return ActivityTraceId.CreateFromString(parts[1]);
     }
 
-    private async Task<ActivityTraceId> Infer(float seed, string? traceparent = null)
+    private async Task<ActivityTraceId> Infer(float seed, string? traceparent = null, string model = "batched")
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/v2/models/batched/infer") { Content = JsonContent(Body(seed)) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"/v2/models/{model}/infer") { Content = JsonContent(Body(seed)) };
         if (traceparent is not null) message.Headers.Add("traceparent", traceparent);
         using var response = await cluster.Http.SendAsync(message);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
@@ -112,6 +112,30 @@ public sealed class TracingTests(TwoSiloTracingFixture cluster) : IClassFixture<
 
         TraceIdOf(call.GetTrailers().GetValue("traceparent").ShouldNotBeNull()).ShouldBe(caller);
         (await TraceSpans(caller, "parse", "compute")).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task APipelineRequestHasOneSpanPerStepAllChildrenOfThePipelineSpan()
+    {
+        var trace = await Infer(3f, model: TwoSiloTracingFixture.Pipeline);
+
+        var spans = await Poll.For(() => Task.FromResult(cluster.Spans.Where(s => s.TraceId == trace).ToArray()),
+            found => found.Count(s => s.OperationName == "pipeline.step") == 4 && found.Count(s => s.OperationName == "route") == 3, TimeSpan.FromSeconds(15));
+
+        var pipeline = spans.Single(s => s.OperationName == "pipeline");
+        pipeline.GetTagItem("cluster.model").ShouldBe(TwoSiloTracingFixture.Pipeline);
+        pipeline.GetTagItem("cluster.version").ShouldBe("1");
+        var route = spans.Single(s => s.OperationName == "route" && (string?)s.GetTagItem("cluster.model") == TwoSiloTracingFixture.Pipeline);
+        Ancestors(pipeline, spans).ShouldContain(route.SpanId);
+        var steps = spans.Where(s => s.OperationName == "pipeline.step").ToArray();
+        steps.Select(s => (string?)s.GetTagItem("cluster.step")).ShouldBe(["first", "second", "mean", "top"], ignoreOrder: true);
+        // Direct children, though the steps run from the outputs back (top reads mean, which reads first and second).
+        steps.ShouldAllBe(s => s.ParentSpanId == pipeline.SpanId);
+        foreach (var model in steps.Where(s => (string?)s.GetTagItem("cluster.step") is "first" or "second"))
+        {
+            var stepRoute = spans.Single(s => s.OperationName == "route" && s.ParentSpanId != default && Ancestors(s, spans).Contains(model.SpanId));
+            stepRoute.GetTagItem("cluster.model").ShouldBe("batched", "a model step's call goes through that model's router, inside its step's span");
+        }
     }
 
     private static List<ActivitySpanId> Ancestors(Activity span, Activity[] trace)

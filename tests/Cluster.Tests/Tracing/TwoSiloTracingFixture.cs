@@ -15,6 +15,7 @@ namespace Cluster.Tests.Tracing;
 /// A cluster of two silos in this process (so an in-memory exporter sees both): an inference silo
 /// holding the replicas and a gateway silo serving HTTP and gRPC, which reaches the replicas only
 /// through grain calls to the other silo. Both are the real silo application, on localhost clustering.
+/// The repository holds one model and a pipeline over it.
 /// </summary>
 public sealed class TwoSiloTracingFixture : IAsyncLifetime
 {
@@ -23,6 +24,9 @@ public sealed class TwoSiloTracingFixture : IAsyncLifetime
     private TracerProvider? _tracer;
     private WebApplication? _inference;
     private WebApplication? _gateway;
+
+    /// <summary>A pipeline of four steps over the model: two calls of it, their average, its top class.</summary>
+    public const string Pipeline = "traced-pipeline";
 
     public HttpClient Http { get; private set; } = null!;
     public int GrpcPort { get; private set; }
@@ -47,6 +51,16 @@ public sealed class TwoSiloTracingFixture : IAsyncLifetime
             .AddInMemoryExporter(_spans)
             .Build();
         _repository.Add("batched", "1", DemoMlp.Build(), """{"max_batch_size": 8, "dynamic_batching": {"max_queue_delay_microseconds": 300000}}""");
+        var pipeline = Path.Combine(_repository.Root, Pipeline, "1");
+        Directory.CreateDirectory(pipeline);
+        await File.WriteAllTextAsync(Path.Combine(pipeline, "pipeline.json"), """
+            {"inputs": ["x"], "steps": [
+              {"name": "first", "model": "batched", "inputs": {"x": "pipeline.x"}},
+              {"name": "second", "model": "batched", "inputs": {"x": "pipeline.x"}},
+              {"name": "mean", "combine": "average", "from": ["first.probabilities", "second.probabilities"]},
+              {"name": "top", "template": "top_k", "from": "mean.output", "k": 1}
+            ], "outputs": {"class": "top.indices"}}
+            """);
         var siloPort = FreePorts.Next();
         // The in-memory exporter stands in for an OTLP endpoint, so grain calls are traced as they would be when exporting.
         string[] common = ["--Telemetry:TraceGrainCalls=true", "--Dashboard:Enabled=false", "--Inference:Device=cpu", $"--Cluster:ServiceId=tracing-{Guid.NewGuid():N}", "--Cluster:ClusterId=tracing"];
@@ -64,7 +78,8 @@ public sealed class TwoSiloTracingFixture : IAsyncLifetime
         await Poll.Until(async () =>
         {
             using var ready = await Http.GetAsync("/v2/models/batched/ready");
-            return ready.IsSuccessStatusCode;
+            using var pipelineReady = await Http.GetAsync($"/v2/models/{Pipeline}/ready");
+            return ready.IsSuccessStatusCode && pipelineReady.IsSuccessStatusCode;
         }, limit: TimeSpan.FromSeconds(60));
     }
 
