@@ -44,8 +44,7 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["capture"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": true, "outputs": true}}""",
     ["capturemeta"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": false, "outputs": false}}""",
 }, seed: 2);
-// Split-core protocol runs (protocols-split-cores.sh): the model folder for a separate silo, raw ONNX Runtime alone, or the load generator alone;
-// --model tiny measures the MLP instead of the classifier (the serving path's fixed cost per request).
+// Split-core protocol runs (protocols-split-cores.sh): the model folder, raw ONNX Runtime alone, or the load generator alone (--model tiny: the MLP).
 var splitModel = ArgText("--model") == "tiny" ? tiny : cls;
 if (ArgText("--write-repository") is { } modelFolder)
 {
