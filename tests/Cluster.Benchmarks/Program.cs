@@ -12,8 +12,7 @@ using Microsoft.ML.OnnxRuntime;
 // PaddleOCR classifier. Usage: dotnet run -c Release --project tests/Cluster.Benchmarks [-- --seconds 3 --out file.md]
 // (--stats-cost: only the statistics on/off comparison; --protocols: only the protocol comparison;
 // --step-load: only the autoscaling step load; --paging: only the memory-budget paging run; --pipeline-cost: only a
-// two-step pipeline against the client calling both models;
-// --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
+// two-step pipeline against the client calling both models; --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
 // batch size on the cores taskset gives, no silo; the split-core protocol run and the capture/tracing cost run
 // (RUN=observability) are protocols-split-cores.sh).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync(args);
