@@ -258,7 +258,6 @@ foreach (var (model, fixedMode, rate, target) in new[] { (tiny, "slowfixed", 500
     }
 }
 report.Line();
-
 await StatisticsCost.Measure(report, client, [tiny, cls], warmup, duration);
 await Protocols.Measure(report, cls, client, http, grpc, warmup, duration);
 
@@ -274,7 +273,6 @@ foreach (var model in new[] { "tiny", "cls" })
     var added = all[(model, "client", "adaptive", 1)].Percentile(0.5) - all[(model, "client", "off", 1)].Percentile(0.5);
     report.Line($"- {model}, concurrency 1, adaptive p50 − unbatched p50 (client): {Report.F(added, 3)} ms (target ≤ 0.2 ms)");
 }
-
 if (output is not null) await File.WriteAllTextAsync(output, report.Text);
 await app.StopAsync();
 Directory.Delete(repository, recursive: true);
