@@ -33,7 +33,8 @@ internal sealed class Report
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        // An even count (four rounds) has two middle values; the median is their mean.
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     public static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
