@@ -36,7 +36,20 @@ public static class OrtExtensions
     public static void Register(SessionOptions options) => options.RegisterOrtExtensions();
 
     // Reads only the model's top-level fields and skips the graph, so a large model is not parsed to find its imports.
+    // A file that is not a model says no: ONNX Runtime then refuses it with its own reason, which is what the user sees.
     private static bool IsUsedBy(CodedInputStream input)
+    {
+        try
+        {
+            return ImportsExtensions(input);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ImportsExtensions(CodedInputStream input)
     {
         using (input)
         {

@@ -29,6 +29,9 @@ public sealed class OrtExtensionsTests(GrainClusterFixture fixture) : IDisposabl
         OrtExtensions.IsUsedBy(new OnnxGraphBuilder("decode").Input("b", TensorDataType.UInt8, -1).Output("p", TensorDataType.UInt8, -1, -1, 3)
             .CustomNode(OrtExtensions.ExtensionsDomain, "DecodeImage", ["b"], ["p"]).ToBytes()).ShouldBeTrue();
         OrtExtensions.IsUsedBy(PipelineModels.Classifier(1)).ShouldBeFalse();
+        // Not a model at all: no, so ONNX Runtime refuses the file with its own reason.
+        OrtExtensions.IsUsedBy("this is not an onnx model"u8.ToArray()).ShouldBeFalse();
+        OrtExtensions.IsUsedBy([0x0c, 0x0c, 0xff]).ShouldBeFalse();
         OrtExtensions.IsUsedBy(new OnnxGraphBuilder("ml").Input("i", TensorDataType.Int64, -1).Output("o", TensorDataType.Bytes, -1)
             .MlNode("LabelEncoder", ["i"], ["o"], ("keys_int64s", new long[] { 0 }), ("values_strings", new[] { "a" })).ToBytes()).ShouldBeFalse("ai.onnx.ml is ONNX Runtime's own");
     }
