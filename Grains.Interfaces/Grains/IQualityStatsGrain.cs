@@ -14,4 +14,7 @@ public interface IQualityStatsGrain : IGrainWithStringKey
     /// back into the minute the window starts in), or of everything labelled (<see cref="QualityReport.Total"/>).
     /// </summary>
     [Alias("Get"), ReadOnly] Task<QualitySummary> Get(string window);
+
+    /// <summary>The last hour's minutes in which labels arrived, oldest first, each with the sums of its labels.</summary>
+    [Alias("GetHistory"), ReadOnly] Task<System.Collections.Immutable.ImmutableArray<QualityMinute>> GetHistory();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Cluster.Grains;
 using Cluster.Models;
 
@@ -41,6 +42,14 @@ public sealed class QualityStatsGrain(
         // Windows are by when labels arrived, in calendar minutes: "the last minute" reaches into the previous one, so it is never empty just after a minute turns.
         var now = time.GetUtcNow().ToUnixTimeSeconds() / 60;
         return Task.FromResult(Sum(state.State.Minutes.Where(m => m.Minute >= now - span).Select(m => m.Summary)));
+    }
+
+    public Task<ImmutableArray<QualityMinute>> GetHistory()
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        return Task.FromResult<ImmutableArray<QualityMinute>>([.. state.State.Minutes
+            .Where(m => m.Minute > now - 60)
+            .Select(m => new QualityMinute(DateTimeOffset.FromUnixTimeSeconds(m.Minute * 60), m.Summary))]);
     }
 
     private static QualitySummary Sum(IEnumerable<QualitySummary> summaries)

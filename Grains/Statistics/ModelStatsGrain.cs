@@ -96,7 +96,14 @@ public sealed partial class ModelStatsGrain(
         return Task.FromResult<ImmutableArray<MinutePoint>>([.. state.State.Minutes
             .Where(m => m.Minute > now - 60)
             .Select(m => new MinutePoint(DateTimeOffset.FromUnixTimeSeconds(m.Minute * 60), m.Delta.Requests, m.Delta.Failure,
-                m.Delta.Request.Percentile(0.50) * 1000, m.Delta.Request.Percentile(0.99) * 1000))]);
+                m.Delta.Request.Percentile(0.50) * 1000, m.Delta.Request.Percentile(0.99) * 1000, MinuteDrift(m.Delta)))]);
+    }
+
+    /// <summary>The score of one minute against the reference, as <see cref="GetDrift"/> scores a window; null when nothing in it was profiled.</summary>
+    private double? MinuteDrift(StatsDelta minute)
+    {
+        var report = DriftReporter.Report(state.State.Reference, state.State.CollectedRows, minute);
+        return report.Features.IsEmpty && report.Outputs.IsEmpty ? null : report.Score;
     }
 
     public Task<DriftReport> GetDrift(string window) =>

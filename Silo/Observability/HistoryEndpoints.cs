@@ -1,13 +1,16 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json.Serialization;
 using Cluster.Grains;
+using Cluster.Models;
+using Cluster.Quality;
 using Cluster.Silo.Gateway;
 
 namespace Cluster.Silo.Observability;
 
 /// <summary>
 /// <c>GET /api/models/{m}/history</c>: each version's last hour per minute from its statistics grain's ring (requests, errors,
-/// p50/p99), so the status page draws history recorded before it was opened; and uPlot, the charting library the page draws it
+/// p50/p99, drift score) and, with a quality config, its quality statistics grain's ring (accuracy or MAE of the labels that arrived), so the status page draws history recorded before it was opened; and uPlot, the charting library the page draws it
 /// with, served from the silo itself (fetched from npm at build time and embedded, never from a CDN at run time).
 /// </summary>
 internal static class HistoryEndpoints
@@ -26,9 +29,22 @@ internal static class HistoryEndpoints
     {
         var info = await ModelLookup.Existing(grains, model);
         var histories = await Task.WhenAll(info.Versions.Select(v => grains.GetGrain<IModelStatsGrain>(GrainKeys.Version(model, v.Version)).GetHistory()));
+        var qualities = await Task.WhenAll(info.Versions.Select(v => v.Registration.Config.Quality is null
+            ? Task.FromResult<ImmutableArray<QualityMinute>?>(null)
+            : Quality(grains.GetGrain<IQualityStatsGrain>(GrainKeys.Version(model, v.Version)))));
         var body = new HistoryBody(info.Name, [.. info.Versions.Select((v, i) => new VersionHistoryBody(v.Version,
-            [.. histories[i].Select(p => new MinuteBody(p.Minute.ToUnixTimeSeconds(), p.Requests, p.Errors, p.P50Ms, p.P99Ms))]))]);
+            [.. histories[i].Select(p => new MinuteBody(p.Minute.ToUnixTimeSeconds(), p.Requests, p.Errors, p.P50Ms, p.P99Ms, p.DriftScore))],
+            qualities[i] is { } minutes ? [.. minutes.Select(q => QualityBody(v.Version, v.Registration.Config.Quality!, q))] : null))]);
         await JsonResults.Write(http.Response, StatusCodes.Status200OK, body, ObservabilityJsonContext.Default.HistoryBody);
+    }
+
+    private static async Task<ImmutableArray<QualityMinute>?> Quality(IQualityStatsGrain grain) => await grain.GetHistory();
+
+    /// <summary>A minute's figures, derived from its sums as <c>/api/models/{m}/quality</c> derives a window's.</summary>
+    private static QualityMinuteBody QualityBody(string version, QualityConfig config, QualityMinute minute)
+    {
+        var figures = QualityFigures.Of(version, config, minute.Summary);
+        return new QualityMinuteBody(minute.Minute.ToUnixTimeSeconds(), figures.Labelled, figures.Accuracy, figures.Mae);
     }
 
     private static async Task Resource(HttpContext http, string name, string contentType)
@@ -44,7 +60,8 @@ internal static class HistoryEndpoints
     /// <summary>A model's versions, each with its minutes of the last hour that saw requests, oldest first.</summary>
     internal sealed record HistoryBody(string Model, VersionHistoryBody[] Versions);
 
-    internal sealed record VersionHistoryBody(string Version, MinuteBody[] Minutes);
+    /// <summary><c>quality</c>: the minutes in which labels arrived, oldest first; null for a version without a quality config.</summary>
+    internal sealed record VersionHistoryBody(string Version, MinuteBody[] Minutes, QualityMinuteBody[]? Quality);
 
     /// <summary>A minute: <c>t</c> its start in Unix seconds (what uPlot's time axis takes).</summary>
     internal sealed record MinuteBody(
@@ -52,5 +69,9 @@ internal static class HistoryEndpoints
         long Requests,
         long Errors,
         [property: JsonPropertyName("p50_ms")] double P50Ms,
-        [property: JsonPropertyName("p99_ms")] double P99Ms);
+        [property: JsonPropertyName("p99_ms")] double P99Ms,
+        double? DriftScore);
+
+    /// <summary>A minute of labels: <c>accuracy</c> for a classifier, <c>mae</c> for a regression, the other null.</summary>
+    internal sealed record QualityMinuteBody([property: JsonPropertyName("t")] long Start, long Labelled, double? Accuracy, double? Mae);
 }

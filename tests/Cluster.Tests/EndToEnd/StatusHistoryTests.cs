@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using Cluster.Models;
+using Cluster.Quality;
+using Cluster.Tensors;
 using System.Text.RegularExpressions;
 using Cluster.Tests.Support;
 using Shouldly;
@@ -45,6 +49,83 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
         section.ShouldContain("<canvas", Case.Sensitive);
         section.ShouldContain("demo-mlp · requests per minute");
     }
+
+    [Fact]
+    public async Task TheHistoryChartsShowDriftAndAccuracyRecordedBeforeThePageWasOpened()
+    {
+        var model = $"hist-{Guid.NewGuid():N}"[..14];
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Identity(TensorDataType.FP32), config: ModelConfig.Default with
+        {
+            Monitoring = new MonitoringConfig(ReferenceRows: 200),
+            Quality = new QualityConfig(QualityTask.Classification, Classes: ["cat", "dog", "fish"]),
+        });
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
+        var random = new Random(7);
+        var sample = Enumerable.Range(0, 900).Select(_ => (float)random.NextDouble()).ToArray();
+        var (status, reference) = await Post(serving.Http, $"/api/models/{model}/versions/1/reference", new { inputs = new[] { Tensor("input", "FP32", [300, 3], sample) } });
+        status.ShouldBe(HttpStatusCode.OK, reference.ToString());
+        for (var i = 0; i < 25; i++)
+        {
+            var shifted = Enumerable.Range(0, 24).Select(_ => 5 + (float)random.NextDouble()).ToArray();
+            (await Post(serving.Http, $"/v2/models/{model}/infer", new { inputs = new[] { Tensor("input", "FP32", [8, 3], shifted) } })).Status.ShouldBe(HttpStatusCode.OK);
+        }
+        // Argmax: cat, fish, dog; labelled cat, fish, cat, so two of the three are right.
+        string[] ids = [await Infer(model, [0.9f, 0.05f, 0.05f]), await Infer(model, [0.1f, 0.1f, 0.8f]), await Infer(model, [0.2f, 0.7f, 0.1f])];
+        var (labelled, result) = await PostRaw(serving.Http, $"/api/models/{model}/ground-truth",
+            $$"""{"labels": [{"id": "{{ids[0]}}", "label": "cat"}, {"id": "{{ids[1]}}", "label": "fish"}, {"id": "{{ids[2]}}", "label": "cat"}]}""");
+        labelled.ShouldBe(HttpStatusCode.OK, result.ToString());
+
+        // Statistics arrive with the workers' once-a-second pushes: wait until two reads a second apart agree.
+        var previous = "";
+        var history = await Poll.For(async () =>
+        {
+            var (_, body) = await Get(serving.Http, $"/api/models/{model}/history");
+            var (same, text) = (previous == body.ToString(), body.ToString());
+            previous = text;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return (Same: same, Body: body);
+        }, read => read.Same && Drift(read.Body).DefaultIfEmpty(0).Max() > 0.25 && Requests(read.Body) >= 28, TimeSpan.FromSeconds(30));
+        var quality = history.Body.GetProperty("versions")[0].GetProperty("quality").EnumerateArray().ToList();
+        quality.Select(q => q.GetProperty("labelled").GetInt64()).ShouldBe([3], "one post of labels arrives in one minute");
+        quality[0].GetProperty("accuracy").GetDouble().ShouldBe(2.0 / 3);
+        quality[0].GetProperty("mae").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+
+        var dom = await HeadlessChromium.DumpDom($"http://127.0.0.1:{serving.Silo.HttpPort}/", TimeSpan.FromSeconds(5));
+
+        var section = Section().Matches(dom).Select(m => m.Value).FirstOrDefault(s => s.Contains($"data-model=\"{model}\"", StringComparison.Ordinal));
+        section.ShouldNotBeNull("the page drew a history section for the model: " + dom[..Math.Min(dom.Length, 2000)]);
+        Numbers(Attribute(section, "drift")).ShouldBe(Drift(history.Body), "the drift chart holds every minute's score, recorded before the page opened");
+        Attribute(section, "quality-figure").ShouldBe("accuracy");
+        Numbers(Attribute(section, "quality")).ShouldBe([2.0 / 3], "the accuracy chart holds the minute the labels arrived in");
+        section.ShouldContain($"{model} · drift score (PSI)");
+        section.ShouldContain($"{model} · accuracy of labels per minute");
+    }
+
+    private async Task<string> Infer(string model, float[] row)
+    {
+        var (status, body) = await Post(serving.Http, $"/v2/models/{model}/infer", new { inputs = new[] { Tensor("input", "FP32", [1, 3], row) } });
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("id").GetString()!;
+    }
+
+    private static long Requests(JsonElement history) =>
+        history.GetProperty("versions").EnumerateArray().Sum(v => v.GetProperty("minutes").EnumerateArray().Sum(m => m.GetProperty("requests").GetInt64()));
+
+    private static double[] Drift(JsonElement history) => [.. history.GetProperty("versions").EnumerateArray()
+        .SelectMany(v => v.GetProperty("minutes").EnumerateArray())
+        .Where(m => m.GetProperty("drift_score").ValueKind == JsonValueKind.Number)
+        .Select(m => m.GetProperty("drift_score").GetDouble())];
+
+    /// <summary>A <c>data-</c> attribute of the section, as written.</summary>
+    private static string Attribute(string section, string name)
+    {
+        var value = Regex.Match(section, $"data-{name}=\"([^\"]*)\"");
+        value.Success.ShouldBeTrue($"the section has data-{name}: {section[..Math.Min(section.Length, 600)]}");
+        return value.Groups[1].Value;
+    }
+
+    private static double[] Numbers(string spaced) =>
+        [.. spaced.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
 
     [GeneratedRegex("<section data-model=.*?</section>", RegexOptions.Singleline)]
     private static partial Regex Section();
