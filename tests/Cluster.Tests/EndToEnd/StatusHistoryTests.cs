@@ -51,14 +51,15 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
     }
 
     [Fact]
-    public async Task TheHistoryChartsShowDriftAndAccuracyRecordedBeforeThePageWasOpened()
+    public async Task TheHistoryChartsShowDriftAndAccuracyRecordedBeforeThePageWasOpenedBesideTheRolloutAndAlerts()
     {
         var model = $"hist-{Guid.NewGuid():N}"[..14];
-        await serving.Client.UploadVersionAsync(model, "1", TestModels.Identity(TensorDataType.FP32), config: ModelConfig.Default with
+        var config = ModelConfig.Default with
         {
-            Monitoring = new MonitoringConfig(ReferenceRows: 200),
+            Monitoring = new MonitoringConfig(ReferenceRows: 200, MaxDriftScore: 0.25),
             Quality = new QualityConfig(QualityTask.Classification, Classes: ["cat", "dog", "fish"]),
-        });
+        };
+        await serving.Client.UploadVersionAsync(model, "1", TestModels.Identity(TensorDataType.FP32), config: config);
         await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK);
         var random = new Random(7);
         var sample = Enumerable.Range(0, 900).Select(_ => (float)random.NextDouble()).ToArray();
@@ -74,6 +75,14 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
         var (labelled, result) = await PostRaw(serving.Http, $"/api/models/{model}/ground-truth",
             $$"""{"labels": [{"id": "{{ids[0]}}", "label": "cat"}, {"id": "{{ids[1]}}", "label": "fish"}, {"id": "{{ids[2]}}", "label": "cat"}]}""");
         labelled.ShouldBe(HttpStatusCode.OK, result.ToString());
+        // A canary at its first of two hour-long steps, which nothing ends while the page is open.
+        await serving.Client.UploadVersionAsync(model, "2", TestModels.Identity(TensorDataType.FP32), config: config);
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/versions/2/ready")).Status == HttpStatusCode.OK);
+        var (started, rollout) = await PostRaw(serving.Http, $"/api/models/{model}/rollouts",
+            """{"target": "2", "baseline": "1", "steps": [{"weight": 10, "duration_seconds": 3600}, {"weight": 50, "duration_seconds": 3600}]}""");
+        started.ShouldBe(HttpStatusCode.Created, rollout.ToString());
+        await Poll.Until(async () => (await Get(serving.Http, "/api/alerts")).Body.GetProperty("alerts").EnumerateArray()
+            .Any(a => a.GetProperty("model").GetString() == model && a.GetProperty("kind").GetString() == "drift_score" && a.GetProperty("active").GetBoolean()));
 
         // Statistics arrive with the workers' once-a-second pushes: wait until two reads a second apart agree.
         var previous = "";
@@ -99,6 +108,8 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
         Numbers(Attribute(section, "quality")).ShouldBe([2.0 / 3], "the accuracy chart holds the minute the labels arrived in");
         section.ShouldContain($"{model} · drift score (PSI)");
         section.ShouldContain($"{model} · accuracy of labels per minute");
+        section.ShouldContain("rollout running: step 1 of 2, v2 10 % · v1 90 %", Case.Sensitive, "the rollout's progress is beside the charts");
+        Regex.IsMatch(section, "<li class=\"alert\">v1 drift_score [0-9.]+ above 0.250 since").ShouldBeTrue("the active drift alert is beside the charts: " + section[..Math.Min(section.Length, 1500)]);
     }
 
     private async Task<string> Infer(string model, float[] row)
