@@ -89,6 +89,7 @@ internal static class ApiOperations
         ["GET /api/audit"] = new("Administrative changes, newest first", null, typeof(AuditEndpoints.AuditPage)),
         ["GET /api/status"] = new("The status page's figures: silos, models, versions, alerts", null, typeof(StatusEndpoints.StatusBody)),
         ["GET /"] = new("The status page (HTML)", null, typeof(string), ResponseType: "text/html"),
+        ["GET /models/{model}"] = new("One model's detail page (HTML): the status page showing only that model", null, typeof(string), ResponseType: "text/html"),
         ["GET /api/models/{model}/history"] = new("Each version's last hour per minute (requests, errors, p50/p99), for the status page's charts", null, typeof(HistoryEndpoints.HistoryBody)),
         ["GET /static/uplot/uPlot.iife.min.js"] = new("uPlot, the status page's charting library (served locally)", null, typeof(string), ResponseType: "text/javascript"),
         ["GET /static/uplot/uPlot.min.css"] = new("uPlot's style sheet", null, typeof(string), ResponseType: "text/css"),

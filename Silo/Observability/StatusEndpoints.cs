@@ -29,12 +29,16 @@ internal static class StatusEndpoints
     public static void Map(IEndpointRouteBuilder open, IEndpointRouteBuilder read)
     {
         // A Func, not a RequestDelegate, so the endpoint carries the handler's metadata the API description reads.
-        open.MapGet("/", (Func<HttpContext, Task>)(async http =>
-        {
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.Body.WriteAsync(Page.Value, http.RequestAborted);
-        }));
+        open.MapGet("/", (Func<HttpContext, Task>)WritePage);
+        // One model's detail page: the same page, which reads the model from its path and shows only that one.
+        open.MapGet("/models/{model}", (Func<HttpContext, Task>)WritePage);
         read.MapGet("/api/status", Status);
+    }
+
+    private static async Task WritePage(HttpContext http)
+    {
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await http.Response.Body.WriteAsync(Page.Value, http.RequestAborted);
     }
 
     private static async Task Status(HttpContext http, IGrainFactory grains, TimeProvider time)

@@ -138,6 +138,26 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
     private static double[] Numbers(string spaced) =>
         [.. spaced.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
 
+    [Fact]
+    public async Task AModelsDetailPageShowsThatModelAloneAndTheOverviewLinksToIt()
+    {
+        (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, 4 }) } })).Status.ShouldBe(HttpStatusCode.OK);
+        var overview = await HeadlessChromium.DumpDom($"http://127.0.0.1:{serving.Silo.HttpPort}/", TimeSpan.FromSeconds(5));
+        overview.ShouldContain("<a href=\"/models/demo-mlp\">demo-mlp</a>", Case.Sensitive, "each model's name opens its detail page");
+        Row().Matches(overview).Select(m => m.Groups[1].Value).Distinct().Count().ShouldBeGreaterThan(1, "the overview lists every model");
+
+        var detail = await HeadlessChromium.DumpDom($"http://127.0.0.1:{serving.Silo.HttpPort}/models/demo-mlp", TimeSpan.FromSeconds(5));
+
+        Row().Matches(detail).Select(m => m.Groups[1].Value).Distinct().ShouldBe(["demo-mlp"], "the detail page shows its model alone");
+        Section().Matches(detail).Select(m => m.Value).ShouldAllBe(s => s.Contains("data-model=\"demo-mlp\"", StringComparison.Ordinal));
+        Section().Matches(detail).Count().ShouldBe(1, "its history is drawn: " + detail[..Math.Min(detail.Length, 2000)]);
+        detail.ShouldContain("<title>Cluster · demo-mlp</title>");
+        detail.ShouldContain("<a href=\"/\">Models</a>", Case.Sensitive, "the heading leads back to all models");
+    }
+
+    [GeneratedRegex("<tr data-model=\"([^\"]+)\">")]
+    private static partial Regex Row();
+
     [GeneratedRegex("<section data-model=.*?</section>", RegexOptions.Singleline)]
     private static partial Regex Section();
 }
