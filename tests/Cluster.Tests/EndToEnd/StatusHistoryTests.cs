@@ -47,7 +47,7 @@ public sealed partial class StatusHistoryTests(ServingFixture serving)
             .ShouldBeGreaterThanOrEqualTo(recorded, "the chart holds every request of the last hour, all served before the page opened");
         section.ShouldContain("class=\"uplot", Case.Sensitive, "uPlot drew the charts");
         section.ShouldContain("<canvas", Case.Sensitive);
-        section.ShouldContain("demo-mlp · requests per minute");
+        foreach (var chart in new[] { "requests per minute", "p50 ms", "p99 ms", "errors per minute", "drift score (PSI)" }) section.ShouldContain($"demo-mlp · {chart}");
     }
 
     [Fact]
