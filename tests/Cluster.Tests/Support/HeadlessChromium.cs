@@ -46,7 +46,16 @@ public static class HeadlessChromium
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A page whose scripts keep the network busy never lets virtual time run out; say so, and leave no browser behind.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"chromium did not finish {url} within 90 s (virtual time budget {budget.TotalSeconds} s)");
+        }
         try
         {
             Directory.Delete(profile, recursive: true);
