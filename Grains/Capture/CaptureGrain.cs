@@ -8,7 +8,9 @@ namespace Cluster.Capture;
 /// Exports a model's captured predictions from this silo's store (the shared table in cluster mode,
 /// the local files on the embedded default). Local and stateless: an export reads where the caller is.
 /// </summary>
-[StatelessWorker, Reentrant]
+// One activation per silo: an export's later batches are asked of the activation that holds its enumerator, and with several
+// local activations a stateless worker's call may reach another ("the remote target does not have a record of this enumerator").
+[StatelessWorker(1), Reentrant]
 public sealed class CaptureGrain(ICaptureStore store, IAuditLog audit) : Grain, ICaptureGrain
 {
     public async IAsyncEnumerable<string> Export(CaptureQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
