@@ -53,7 +53,7 @@ public sealed class PipelineRowSwitchTests(GrainClusterFixture fixture) : IDispo
         response.Output("label").ToStrings().ShouldBe([.. Enumerable.Range(0, rows.Length).Select(r => classes[Array.IndexOf(expected, expected.AsSpan(r * 3, 3).ToArray().Max(), r * 3) - r * 3])]);
         branches.ShouldBe(new Dictionary<string, long> { ["then"] = uncertain.Length, ["else"] = rows.Length - uncertain.Length }, ignoreOrder: true);
         // The large model saw one request holding just the uncertain rows; the small one the whole batch.
-        await Poll.Until(async () => await Rows(large) == uncertain.Length && await Rows(small) == rows.Length, limit: TimeSpan.FromSeconds(15));
+        await Poll.For(async () => (Large: await Rows(large), Small: await Rows(small)), r => r == (uncertain.Length, rows.Length), TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class PipelineRowSwitchTests(GrainClusterFixture fixture) : IDispo
             ? [v[2 * r] * 10, v[2 * r + 1] * 10]
             : probabilities.AsSpan(r * 3, 3).ToArray().OrderDescending().Take(2)).ToArray();
         response.Output("y").ToArray<float>().ShouldBe(expected, tolerance: 1e-6f);
-        await Poll.Until(async () => await Rows(scale) == argmax.Count(a => a == picked), limit: TimeSpan.FromSeconds(15));
+        await Poll.For(() => Rows(scale), r => r == argmax.Count(a => a == picked), TimeSpan.FromSeconds(15));
     }
 
     private async Task<long> Rows(string model) =>

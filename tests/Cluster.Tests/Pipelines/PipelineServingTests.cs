@@ -100,7 +100,7 @@ public sealed class PipelineServingTests(GrainClusterFixture fixture) : IDisposa
         }
 
         // Each step model counts what reached it; the pipeline counts its own requests.
-        await Poll.Until(async () => await _bed.Served(small) == inputs.Length && await _bed.Served(large) == uncertain && await _bed.Served(pipeline) == inputs.Length, limit: TimeSpan.FromSeconds(15));
+        await Poll.For(async () => (Small: await _bed.Served(small), Large: await _bed.Served(large), Pipeline: await _bed.Served(pipeline)), s => s == (inputs.Length, uncertain, inputs.Length), TimeSpan.FromSeconds(15));
     }
 
     [Fact]

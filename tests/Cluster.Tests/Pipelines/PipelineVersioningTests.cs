@@ -74,6 +74,6 @@ public sealed class PipelineVersioningTests(GrainClusterFixture fixture) : IDisp
         // Each arm's chance is 1/2: fewer than 10 of 60 on one arm happens about once in 10^6 runs.
         answered["1"].ShouldBeGreaterThan(10);
         answered["2"].ShouldBeGreaterThan(10);
-        await Poll.Until(async () => await _bed.Served(pipeline, "1") == answered["1"] && await _bed.Served(pipeline, "2") == answered["2"], limit: TimeSpan.FromSeconds(15));
+        await Poll.For(async () => (V1: await _bed.Served(pipeline, "1"), V2: await _bed.Served(pipeline, "2")), s => s == (answered["1"], answered["2"]), TimeSpan.FromSeconds(15));
     }
 }
