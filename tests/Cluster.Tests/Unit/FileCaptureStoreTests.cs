@@ -45,6 +45,26 @@ public sealed class FileCaptureStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordsSyncedAndDroppedFromThePageCacheComeBackWholeAndInOrder()
+    {
+        // 40 batches of three 150 KB records: 18 MB, past the 8 MB after which the store syncs a file and drops its pages.
+        var store = Store();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var payload = new string('x', 150_000);
+        static CaptureRecord Large(string id, DateTimeOffset at, string payload) =>
+            new(id, null, "m", "1", at, 30, Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","version":"1","completed_at":"{{at:O}}","raw":"{{payload}}"}"""));
+        for (var b = 0; b < 40; b++)
+        {
+            await store.Append([.. Enumerable.Range(0, 3).Select(i => Large($"r{b * 3 + i}", at.AddSeconds(b), payload))], TestContext.Current.CancellationToken);
+        }
+
+        var lines = new List<string>();
+        await foreach (var line in store.Read("m", new CaptureQuery(null, null, null), TestContext.Current.CancellationToken)) lines.Add(line);
+        lines.Select(l => l.Split('"')[3]).ShouldBe(Enumerable.Range(0, 120).Select(i => $"r{i}"));
+        lines.ShouldAllBe(l => l.EndsWith($"\"raw\":\"{payload}\"}}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ALineCutShortByAWriteInProgressIsSkipped()
     {
         var store = Store();
