@@ -37,6 +37,7 @@ internal static class ObservabilityCost
             Targets.HttpBinary(http, model, "capturemeta", unsampled: true),
         ];
         foreach (var arm in arms) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, arm);
+        await JitSettle.WaitAsync(http, arms, Protocols.Concurrency);
         if (onlyArm is not null)
         {
             // One arm for the whole duration, to profile the silo meanwhile (TARGET="capture 1.0").

@@ -65,6 +65,7 @@ internal static class SplitCores
         string[] names = ["http binary", "grpc", "client", "http json"];
         // A fresh silo keeps compiling (tiered JIT) for a minute or more of load on one core; settle every path first.
         foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
+        await JitSettle.WaitAsync(http, targets, Protocols.Concurrency);
         if (onlyTarget is not null)
         {
             // One protocol for the whole duration and nothing else, to profile the silo meanwhile.
