@@ -7,22 +7,24 @@ namespace Cluster.Capture;
 /// <summary>
 /// Captured predictions as JSON-lines files (the embedded default): <c>&lt;Capture:Directory&gt;/&lt;model&gt;/&lt;yyyy-MM-dd&gt;.jsonl</c>,
 /// one file per model and UTC day, appended in the order records completed. Each model folder keeps its
-/// latest <c>retention_days</c>, by which whole days are pruned.
+/// latest <c>retention_days</c>, by which whole days are pruned. A store writes a folder past the page cache
+/// (<see cref="DayFileWriter"/>) while it holds the folder's writer lock; a second store on the same folder, which
+/// finds the lock taken, appends through the page cache instead, and the first picks up after it.
 /// </summary>
-public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptureStore
+public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptureStore, IDisposable
 {
     private const string RetentionFile = "retention_days";
     private const string Extension = ".jsonl";
+    // Held while this store writes a model folder, so that one writer alone tracks where each day file ends.
+    private const string WriterLockFile = ".writer.lock";
     private readonly string _root = Path.GetFullPath(options.Value.Directory);
-    private static readonly ReadOnlyMemory<byte> LineBreak = "\n"u8.ToArray();
-    private const long DropEvery = 8L << 20;
+    private static readonly byte[] LineBreak = "\n"u8.ToArray();
     private readonly Dictionary<string, int> _retention = new(StringComparer.Ordinal);
-    // Per model folder, its latest day file and how far that is on disk and out of the page cache (a day's last few MB stay cached).
-    private readonly Dictionary<string, (string File, long Offset)> _synced = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FolderWriter> _folders = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Appends synchronously and returns a completed task: the capture writer calls from a thread of its own, and FileStream's
-    /// async writes on Linux would only move the same blocking calls onto the thread pool that requests run on.
+    /// Appends synchronously and returns a completed task: the capture writer calls from a thread of its own, and file writes
+    /// on Linux would only move the same blocking calls onto the thread pool that requests run on.
     /// </summary>
     public Task Append(IReadOnlyList<CaptureRecord> records, CancellationToken cancellationToken)
     {
@@ -30,17 +32,21 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         {
             var folder = Path.Combine(_root, group.Key.Model);
             Directory.CreateDirectory(folder);
-            // Sequential writes through a FileStream: a gathered RandomAccess write of the same batch measured 8× the CPU here.
-            // A reader meanwhile sees whole lines, and leaves a last line still being written (CompleteLines).
-            using (var file = new FileStream(Path.Combine(folder, group.Key.Day + Extension), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 4096))
+            var path = Path.Combine(folder, group.Key.Day + Extension);
+            if (WriterFor(folder, path) is { } writer)
             {
+                writer.FollowForeignWrites();
                 foreach (var record in group)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    file.Write(record.Json.Span);
-                    file.Write(LineBreak.Span);
+                    writer.Append(record.Json.Span);
+                    writer.Append(LineBreak);
                 }
-                DropWritten(file);
+                writer.Commit();
+            }
+            else
+            {
+                AppendShared(path, group, cancellationToken);
             }
             var retention = group.Last().RetentionDays;
             if (!_retention.TryGetValue(group.Key.Model, out var known) || known != retention)
@@ -52,20 +58,43 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Once <see cref="DropEvery"/> bytes were appended to a file since it was last synced, puts them on disk and out of the page
-    /// cache (<see cref="PageCache"/> says why). Syncing every batch instead cost a journal commit per few records where records
-    /// are small. The wait is the writer's, never a request's: a disk that cannot keep up fills the queue, which drops.
-    /// </summary>
-    private void DropWritten(FileStream file)
+    /// <summary>This store's writer of the day file, or null while another store (another silo on the same folder) holds the folder.</summary>
+    private DayFileWriter? WriterFor(string folder, string path)
     {
-        var end = file.Position;
-        var folder = Path.GetDirectoryName(file.Name)!;
-        var synced = _synced.TryGetValue(folder, out var known) && known.File == file.Name && known.Offset <= end ? known.Offset : 0;
-        if (end - synced < DropEvery) return;
-        file.Flush(flushToDisk: true);
-        PageCache.Drop(file.SafeFileHandle, synced, end - synced);
-        _synced[folder] = (file.Name, end);
+        if (!_folders.TryGetValue(folder, out var writer)) _folders[folder] = writer = new FolderWriter();
+        writer.Lock ??= TryLock(Path.Combine(folder, WriterLockFile));
+        if (writer.Lock is null) return null;
+        if (writer.Day?.Path != path)
+        {
+            writer.Day?.Dispose();
+            writer.Day = null;
+            writer.Day = new DayFileWriter(path);
+        }
+        return writer.Day;
+    }
+
+    private static FileStream? TryLock(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // Appends (O_APPEND) through the page cache: several writers interleave whole writes.
+    private static void AppendShared(string path, IEnumerable<CaptureRecord> records, CancellationToken cancellationToken)
+    {
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 4096);
+        foreach (var record in records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            file.Write(record.Json.Span);
+            file.Write(LineBreak);
+        }
     }
 
     public async IAsyncEnumerable<string> Read(string model, CaptureQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -113,5 +142,24 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         return Task.FromResult(pruned);
     }
 
+    public void Dispose()
+    {
+        foreach (var writer in _folders.Values) writer.Dispose();
+        _folders.Clear();
+    }
+
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private sealed class FolderWriter : IDisposable
+    {
+        public FileStream? Lock { get; set; }
+
+        public DayFileWriter? Day { get; set; }
+
+        public void Dispose()
+        {
+            Day?.Dispose();
+            Lock?.Dispose();
+        }
+    }
 }

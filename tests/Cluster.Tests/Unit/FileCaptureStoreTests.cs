@@ -31,7 +31,7 @@ public sealed class FileCaptureStoreTests : IDisposable
     [Fact]
     public async Task RecordsComeBackOldestFirstAcrossDaysFilteredByVersionTimeAndLimit()
     {
-        var store = Store();
+        using var store = Store();
         var day1 = new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero);
         await store.Append([Record("a", "1", day1), Record("b", "2", day1.AddSeconds(30))], TestContext.Current.CancellationToken);
         await store.Append([Record("c", "1", day1.AddMinutes(2)), Record("d", "1", day1.AddDays(1))], TestContext.Current.CancellationToken);
@@ -44,30 +44,88 @@ public sealed class FileCaptureStoreTests : IDisposable
         (await Ids(store, new CaptureQuery(null, null, null), model: "other")).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task RecordsSyncedAndDroppedFromThePageCacheComeBackWholeAndInOrder()
-    {
-        // 40 batches of three 150 KB records: 18 MB, past the 8 MB after which the store syncs a file and drops its pages.
-        var store = Store();
-        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        var payload = new string('x', 150_000);
-        static CaptureRecord Large(string id, DateTimeOffset at, string payload) =>
-            new(id, null, "m", "1", at, 30, Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","version":"1","completed_at":"{{at:O}}","raw":"{{payload}}"}"""));
-        for (var b = 0; b < 40; b++)
-        {
-            await store.Append([.. Enumerable.Range(0, 3).Select(i => Large($"r{b * 3 + i}", at.AddSeconds(b), payload))], TestContext.Current.CancellationToken);
-        }
+    private static CaptureRecord Large(string id, DateTimeOffset at, string payload) =>
+        new(id, null, "m", "1", at, 30, Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","version":"1","completed_at":"{{at:O}}","raw":"{{payload}}"}"""));
 
+    private async Task<List<string>> Lines(FileCaptureStore store)
+    {
         var lines = new List<string>();
         await foreach (var line in store.Read("m", new CaptureQuery(null, null, null), TestContext.Current.CancellationToken)) lines.Add(line);
+        return lines;
+    }
+
+    [Fact]
+    public async Task LargeRecordsWrittenPastThePageCacheComeBackWholeAndInOrderAfterEveryBatch()
+    {
+        // 40 batches of three records of odd sizes (150,001 bytes and more): 18 MB over many 1 MB buffers, no record on a page boundary.
+        using var store = Store();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var payload = new string('x', 150_001);
+        for (var b = 0; b < 40; b++)
+        {
+            await store.Append([.. Enumerable.Range(0, 3).Select(i => Large($"r{b * 3 + i}", at.AddSeconds(b), payload + new string('y', b)))], TestContext.Current.CancellationToken);
+            // A batch is readable as soon as it is stored, its last partial page too (checked on every fourth: reading is the slow part).
+            if (b % 4 == 1) (await Lines(store)).Count.ShouldBe(3 * (b + 1));
+        }
+
+        var lines = await Lines(store);
         lines.Select(l => l.Split('"')[3]).ShouldBe(Enumerable.Range(0, 120).Select(i => $"r{i}"));
+        lines.Select((l, i) => l.EndsWith($"\"raw\":\"{payload}{new string('y', i / 3)}\"}}", StringComparison.Ordinal)).ShouldAllBe(whole => whole);
+        new FileInfo(Path.Combine(_root, "m", "2026-03-01.jsonl")).Length.ShouldBe(lines.Sum(l => (long)Encoding.UTF8.GetByteCount(l) + 1));
+    }
+
+    [Fact]
+    public async Task OnLinuxDiskFileSystemsWholePagesBypassThePageCache()
+    {
+        Directory.CreateDirectory(_root);
+        var fileSystem = new DriveInfo(_root).DriveFormat;
+        using var writer = new DayFileWriter(Path.Combine(_root, "day.jsonl"));
+        var expected = OperatingSystem.IsLinux() && fileSystem is "ext4" or "xfs" or "btrfs";
+        if (expected) writer.Direct.ShouldBeTrue($"O_DIRECT on {fileSystem}");
+        writer.Append(Encoding.UTF8.GetBytes(new string('z', 10_000) + "\n"));
+        writer.Commit();
+        (await File.ReadAllTextAsync(writer.Path, TestContext.Current.CancellationToken)).ShouldBe(new string('z', 10_000) + "\n");
+    }
+
+    [Fact]
+    public async Task AStoreReopeningADayFileCarriesOnAfterItsPartialLastPage()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var payload = new string('x', 5_000);
+        using (var first = Store())
+        {
+            await first.Append([Large("a", at, payload), Large("b", at, payload)], TestContext.Current.CancellationToken);
+        }
+        using var second = Store();
+        await second.Append([Large("c", at, payload)], TestContext.Current.CancellationToken);
+        await second.Append([Large("d", at, payload)], TestContext.Current.CancellationToken);
+
+        (await Lines(second)).Select(l => l.Split('"')[3]).ShouldBe(["a", "b", "c", "d"]);
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneFolderTakeTurnsWithoutOverwritingEachOther()
+    {
+        // The second finds the folder's writer lock taken and appends; the first notices the file grew and writes after it.
+        using var first = Store();
+        using var second = Store();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var payload = new string('x', 7_000);
+        for (var i = 0; i < 10; i++)
+        {
+            var store = i % 2 == 0 ? first : second;
+            await store.Append([Large($"r{i}", at, payload)], TestContext.Current.CancellationToken);
+        }
+
+        var lines = await Lines(first);
+        lines.Select(l => l.Split('"')[3]).ShouldBe(Enumerable.Range(0, 10).Select(i => $"r{i}"));
         lines.ShouldAllBe(l => l.EndsWith($"\"raw\":\"{payload}\"}}", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task ALineCutShortByAWriteInProgressIsSkipped()
     {
-        var store = Store();
+        using var store = Store();
         var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
         await store.Append([Record("a", "1", at)], TestContext.Current.CancellationToken);
         await File.AppendAllTextAsync(Path.Combine(_root, "m", "2026-03-01.jsonl"), """{"id":"b","trace_id":null,"model":"m","vers""", TestContext.Current.CancellationToken);
@@ -78,7 +136,7 @@ public sealed class FileCaptureStoreTests : IDisposable
     [Fact]
     public async Task DaysPastTheModelsRetentionArePrunedWhole()
     {
-        var store = Store();
+        using var store = Store();
         var day = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
         await store.Append([Record("old", "1", day, retention: 2), Record("new", "1", day.AddDays(2), retention: 2)], TestContext.Current.CancellationToken);
 
