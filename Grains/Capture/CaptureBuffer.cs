@@ -36,9 +36,6 @@ public sealed class CaptureBuffer
     /// <summary>Records dropped on this silo since it started.</summary>
     public long Dropped => Interlocked.Read(ref _droppedTotal);
 
-    /// <summary>Records queued now.</summary>
-    public int Queued => _channel.Reader.Count;
-
     /// <summary>Tensor bytes the queued records hold.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 

@@ -31,14 +31,6 @@ public sealed class CaptureOptions
     [Range(1, int.MaxValue)]
     public int BatchBytes { get; set; } = 16 << 20;
 
-    /// <summary>
-    /// How long the writer lets records gather after it has emptied the queue, before it writes again (0: at once). Writing
-    /// each record as it came woke the writer's thread and wrote the file for nearly every request: full capture of a small
-    /// model cost the silo ~6 % of its CPU per request that way. An export sees a record this much later at most.
-    /// </summary>
-    [Range(0, 60_000)]
-    public int FlushIntervalMilliseconds { get; set; } = 100;
-
     /// <summary>How often expired records are pruned.</summary>
     [Range(1, 1440)]
     public int PruneEveryMinutes { get; set; } = 60;

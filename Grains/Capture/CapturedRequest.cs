@@ -33,6 +33,19 @@ public sealed record CapturedRequest(
     /// <summary>When the answer (or the failure) came.</summary>
     public DateTimeOffset CompletedAt => ReceivedAt + Duration;
 
+    /// <summary>
+    /// What of a request and its answer a record keeps past the call, as <paramref name="config"/> will write it: lent tensors
+    /// copied (<see cref="TensorBuffers.Keep(TensorData)"/>), and tensors it leaves out (inputs or outputs off, redacted
+    /// inputs) without their bytes. Copying every 110 KB input that the record then left out was 4 % of the silo's CPU
+    /// under full capture without tensors.
+    /// </summary>
+    public static (InferenceRequest Request, ImmutableArray<TensorData> Outputs) Keep(InferenceRequest request, ImmutableArray<TensorData> outputs, CaptureConfig config)
+    {
+        var inputs = ImmutableArray.CreateRange(request.Inputs, input =>
+            config.Inputs && !config.Redacts(input.Name) ? TensorBuffers.Keep(input) : input with { Data = [] });
+        return (request with { Inputs = inputs }, config.Outputs ? TensorBuffers.Keep(outputs) : default);
+    }
+
     /// <summary>Tensor bytes this record keeps alive while it waits to be written.</summary>
     public long PayloadBytes
     {

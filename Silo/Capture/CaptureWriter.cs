@@ -29,12 +29,9 @@ internal sealed partial class CaptureWriter(
         var batch = new List<CaptureRecord>(options.Value.BatchSize);
         try
         {
-            var linger = TimeSpan.FromMilliseconds(options.Value.FlushIntervalMilliseconds);
             while (buffer.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
                 WriteBatch(batch, CancellationToken.None).GetAwaiter().GetResult();
-                // The queue is empty: let the next records gather (CaptureOptions.FlushIntervalMilliseconds says why).
-                if (linger > TimeSpan.Zero && buffer.Queued == 0) Task.Delay(linger, time, stoppingToken).GetAwaiter().GetResult();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
