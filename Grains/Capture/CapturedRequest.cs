@@ -41,9 +41,15 @@ public sealed record CapturedRequest(
     /// </summary>
     public static (InferenceRequest Request, ImmutableArray<TensorData> Outputs) Keep(InferenceRequest request, ImmutableArray<TensorData> outputs, CaptureConfig config)
     {
-        var inputs = ImmutableArray.CreateRange(request.Inputs, input =>
-            config.Inputs && !config.Redacts(input.Name) ? TensorBuffers.Keep(input) : input with { Data = [] });
-        return (request with { Inputs = inputs }, config.Outputs ? TensorBuffers.Keep(outputs) : default);
+        // Every input written (the common case): the request itself when none of its arrays is lent, so nothing is allocated.
+        var kept = config.Inputs && config.Redact.IsDefaultOrEmpty
+            ? TensorBuffers.Keep(request)
+            : request with
+            {
+                Inputs = ImmutableArray.CreateRange(request.Inputs, input =>
+                    config.Inputs && !config.Redacts(input.Name) ? TensorBuffers.Keep(input) : input with { Data = [] }),
+            };
+        return (kept, config.Outputs ? TensorBuffers.Keep(outputs) : default);
     }
 
     /// <summary>Tensor bytes this record keeps alive while it waits to be written.</summary>
