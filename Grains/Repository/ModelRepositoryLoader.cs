@@ -49,11 +49,13 @@ public sealed partial class ModelRepositoryLoader(
     /// <summary>
     /// Poll mode: registers added or changed version folders and deletes versions whose folder is
     /// gone. An edited config.json registers its model's versions again, so fixing a typo there
-    /// brings them up without a restart.
+    /// brings them up without a restart. A change registers only once two polls in a row see the
+    /// same file: a model still being copied in would otherwise load half written and fail.
     /// </summary>
     private async Task Poll(string root, CancellationToken stoppingToken)
     {
         var known = Snapshot(ModelRepositoryScanner.Scan(root).Entries);
+        var previous = known;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -62,19 +64,33 @@ public sealed partial class ModelRepositoryLoader(
                 var entries = ModelRepositoryScanner.Scan(root).Entries;
                 var current = Snapshot(entries);
                 var changed = entries.Where(e => !known.TryGetValue(Key(e), out var seen) || seen != current[Key(e)]).ToArray();
+                var settled = changed.Where(e => previous.TryGetValue(Key(e), out var last) && last == current[Key(e)]).ToArray();
                 var removed = known.Keys.Where(k => !current.ContainsKey(k)).ToArray();
-                foreach (var entry in changed) LogPolledChange(logger, entry.Model, entry.Version);
+                foreach (var entry in settled) LogPolledChange(logger, entry.Model, entry.Version);
                 // A version folder that appeared may be an upload, already registered; only an edited config.json forces a new registration.
-                await RegisterInOrder(changed, entry => Register(entry, stoppingToken,
+                await RegisterInOrder(settled, entry => Register(entry, stoppingToken,
                     skipIfRegistered: !known.TryGetValue(Key(entry), out var seen) || seen.Config == current[Key(entry)].Config));
                 foreach (var key in removed) await Remove(key);
-                known = current;
+                known = RegisteredStamps(current, known, changed.Except(settled).Select(Key));
+                previous = current;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogScanFailed(logger, root, ex);
             }
         }
+    }
+
+    /// <summary>What is now registered: the current files, except that a change still settling keeps what was registered before it (or nothing), so the next poll sees it as changed again.</summary>
+    private static Dictionary<string, FileStamp> RegisteredStamps(Dictionary<string, FileStamp> current, Dictionary<string, FileStamp> known, IEnumerable<string> settling)
+    {
+        var registered = new Dictionary<string, FileStamp>(current);
+        foreach (var key in settling)
+        {
+            if (known.TryGetValue(key, out var before)) registered[key] = before;
+            else registered.Remove(key);
+        }
+        return registered;
     }
 
     /// <summary>Models first, all in parallel, then pipelines: a pipeline is validated against the models its steps call, so they must be loaded.</summary>
@@ -95,8 +111,10 @@ public sealed partial class ModelRepositoryLoader(
     private static string Key(ModelRepositoryEntry entry) => GrainKeys.Version(entry.Model, entry.Version);
 
     // Length and write time tell a replaced file from an untouched one without hashing every poll.
-    private static Dictionary<string, (long Length, DateTime Written, DateTime Config)> Snapshot(IEnumerable<ModelRepositoryEntry> entries) =>
-        entries.ToDictionary(Key, e => (new FileInfo(e.ArtifactPath).Length, File.GetLastWriteTimeUtc(e.ArtifactPath), ConfigWritten(e)));
+    private static Dictionary<string, FileStamp> Snapshot(IEnumerable<ModelRepositoryEntry> entries) =>
+        entries.ToDictionary(Key, e => new FileStamp(new FileInfo(e.ArtifactPath).Length, File.GetLastWriteTimeUtc(e.ArtifactPath), ConfigWritten(e)));
+
+    private readonly record struct FileStamp(long Length, DateTime Written, DateTime Config);
 
     // Missing files read as 1601-01-01, so adding or removing config.json counts as a change too.
     private static DateTime ConfigWritten(ModelRepositoryEntry entry) =>

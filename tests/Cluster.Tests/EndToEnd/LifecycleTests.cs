@@ -209,6 +209,29 @@ public sealed class LifecycleTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task PollModeWaitsForAModelFileStillBeingCopiedIn()
+    {
+        var model = Unique("copied");
+        var folder = Path.Combine(serving.Repository.Root, model, "1");
+        Directory.CreateDirectory(folder);
+        var onnx = TestModels.Scale(7f);
+        // Four pieces over nearly three one-second polls, as a slow copy arrives: polls see the file half written.
+        await using (var file = new FileStream(Path.Combine(folder, "model.onnx"), FileMode.CreateNew))
+        {
+            foreach (var piece in onnx.Chunk((onnx.Length + 3) / 4))
+            {
+                await file.WriteAsync(piece);
+                await file.FlushAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(700));
+            }
+        }
+
+        await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK, serving.Silo);
+        Floats((await Infer(model)).Body.GetProperty("outputs")[0]).ShouldBe([7f, 14f]);
+        serving.Silo.Output.ShouldNotContain($"Model {model} version 1 is not serving", Case.Sensitive, "a half-written file must not be loaded");
+    }
+
+    [Fact]
     public async Task AnOptInResponseCacheAnswersRepeatedRequestsWithoutCompute()
     {
         var model = Unique("cached");

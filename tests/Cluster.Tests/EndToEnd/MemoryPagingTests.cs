@@ -143,6 +143,8 @@ public sealed class MemoryPagingTests
         // Without evictions the silo would hold eight models' weights (256 MiB); the budget holds three at most, plus allocator slack.
         (after - before).ShouldBeLessThan(5 * weights, "evicted sessions must give their memory back: " + figures);
 
-        Task WaitReady(string model) => Poll.Until(async () => (await Get(silo.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK, silo);
+        // On a timeout the version's state and reason say why, where the silo's log may be cut short.
+        Task WaitReady(string model) => Poll.For(async () => (await Get(silo.Http, $"/v2/models/{model}/ready")).Status == HttpStatusCode.OK
+            ? "ready" : (await Get(silo.Http, $"/v2/models/{model}")).Body.ToString(), reading => reading == "ready", silo: silo);
     }
 }
