@@ -4,14 +4,14 @@ namespace Cluster.Benchmarks;
 
 /// <summary>
 /// What prediction capture at fraction 1.0 and tracing at ratio 1.0 cost the silo, at the split-core
-/// budget of protocols-split-cores.sh (RUN=observability). One silo serves the classifier three times: as
+/// budget of protocols-split-cores.sh (RUN=observability). One silo serves the classifier four times, a model per arm (two arms on one model warmed its session and batch worker more than the others'), as
 /// <c>cls-adaptive</c>, as <c>cls-capture</c> (the same model and batching, capturing every request,
-/// inputs and outputs) and as <c>cls-capturemeta</c> (every request, without its tensors), and exports traces over OTLP at ratio 1.0 to a stand-in collector in this process.
+/// inputs and outputs), as <c>cls-traced</c> (a plain copy for the tracing arm) and as <c>cls-capturemeta</c> (every request, without its tensors), and exports traces over OTLP at ratio 1.0 to a stand-in collector in this process.
 /// Four arms over HTTP binary, alternated in rounds:
 /// <list type="bullet">
 /// <item>baseline: <c>cls-adaptive</c>, the caller's <c>traceparent</c> says "not sampled", so nothing is recorded;</item>
 /// <item>capture: <c>cls-capture</c>, likewise not traced;</item>
-/// <item>tracing: <c>cls-adaptive</c> without a <c>traceparent</c>, so the silo samples every request (ratio 1.0) and exports its spans;</item>
+/// <item>tracing: <c>cls-traced</c> (a plain copy) without a <c>traceparent</c>, so the silo samples every request (ratio 1.0) and exports its spans;</item>
 /// <item>capture without tensors: <c>cls-capturemeta</c>, every request captured with <c>"inputs": false, "outputs": false</c>, not traced.</item>
 /// </list>
 /// </summary>
@@ -26,6 +26,7 @@ internal static class ObservabilityCost
         await using var sink = await OtlpSink.StartAsync(SinkPort);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(SplitCores.HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
         await SplitCores.WaitReady(http, model.Served("adaptive"));
+        await SplitCores.WaitReady(http, model.Served("traced"));
         await SplitCores.WaitReady(http, model.Served("capture"));
         await SplitCores.WaitReady(http, model.Served("capturemeta"));
         string[] names = ["baseline", "capture 1.0", "tracing 1.0", "capture 1.0 no tensors"];
@@ -33,7 +34,7 @@ internal static class ObservabilityCost
         [
             Targets.HttpBinary(http, model, "adaptive", unsampled: true),
             Targets.HttpBinary(http, model, "capture", unsampled: true),
-            Targets.HttpBinary(http, model, "adaptive"),
+            Targets.HttpBinary(http, model, "traced"),
             Targets.HttpBinary(http, model, "capturemeta", unsampled: true),
         ];
         foreach (var arm in arms) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, arm);
