@@ -14,7 +14,7 @@ using Microsoft.ML.OnnxRuntime;
 // --step-load: only the autoscaling step load; --paging: only the memory-budget paging run; --pipeline-cost: only a
 // two-step pipeline against the client calling both models; --json-parse: only the gateway's JSON request parsing, no silo; --batch-curve: ONNX Runtime's rows/s by
 // batch size on the cores taskset gives, no silo; the split-core protocol run and the capture/tracing cost run
-// (RUN=observability) are protocols-split-cores.sh).
+// (RUN=observability, RUN=statistics) are protocols-split-cores.sh).
 if (args.Contains("--gpu-check")) return await GpuCheck.RunAsync(args);
 
 var seconds = ArgValue("--seconds", 3.0);
@@ -49,7 +49,7 @@ var splitModel = ArgText("--model") == "tiny" ? tiny : cls;
 if (ArgText("--write-repository") is { } modelFolder)
 {
     if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "traced", "capture", "capturemeta");
-    else SplitCores.WriteRepository(splitModel, modelFolder);
+    else SplitCores.WriteRepository(splitModel, modelFolder, args.Contains("--statistics") ? ["adaptive", "nostats"] : []);
     return 0;
 }
 if (args.Contains("--raw-only"))
@@ -72,11 +72,10 @@ if (args.Contains("--batch-curve"))
 }
 if (ArgText("--external") is { } rawCores)
 {
-    if (args.Contains("--observability"))
-    {
-        return await ObservabilityCost.RunAsync(cls, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
-    }
-    return await SplitCores.RunAsync(splitModel, rawCores, (int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)), warmup, duration, output, ArgText("--target"));
+    var (siloPid, settle) = ((int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)));
+    if (args.Contains("--observability")) return await ObservabilityCost.RunAsync(cls, siloPid, settle, warmup, duration, output, ArgText("--target"));
+    if (args.Contains("--statistics")) return await StatisticsSplitCost.RunAsync(splitModel, siloPid, settle, warmup, duration, output, ArgText("--target"));
+    return await SplitCores.RunAsync(splitModel, rawCores, siloPid, settle, warmup, duration, output, ArgText("--target"));
 }
 
 if (args.Contains("--json-parse"))

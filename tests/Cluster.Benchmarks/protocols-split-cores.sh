@@ -9,7 +9,8 @@
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
-# baseline on the same silo instead of the protocols (ObservabilityCost.cs). MODEL=tiny measures the built-in MLP instead of
+# baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=statistics the model with statistics and drift
+# on against "statistics": false (StatisticsSplitCost.cs). MODEL=tiny measures the built-in MLP instead of
 # the classifier: ONNX Runtime's share is a few microseconds, so the silo's CPU per request is the serving path's fixed cost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +30,8 @@ if [ "${RUN:-}" = observability ]; then
   silo_run_args=(--Telemetry:OtlpEndpoint=http://127.0.0.1:14317 --Telemetry:SampleRatio=1 --Capture:Directory="$captures")
   # Spans leave every 0.5 s instead of OpenTelemetry's 5 s, so their export is paid within the traced arm's own rounds.
   export OTEL_BSP_SCHEDULE_DELAY=500
+elif [ "${RUN:-}" = statistics ]; then
+  run_args+=(--statistics)
 fi
 "$bench" --write-repository "$repo" "${run_args[@]}"
 # ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.

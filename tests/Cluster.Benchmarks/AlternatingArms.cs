@@ -1,0 +1,59 @@
+namespace Cluster.Benchmarks;
+
+/// <summary>
+/// Arms of one comparison on one silo, alternated in many short rounds (this machine's speed drifts by ±25 % over minutes,
+/// so arms that alternate quickly see the same machine), each arm compared with the first: throughput and the silo's CPU per
+/// request, per round and as medians of the per-round ratios.
+/// </summary>
+internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms)
+{
+    private const int Rounds = 12;
+
+    /// <summary>Requests each arm completed over the measured rounds.</summary>
+    public long[] Served { get; } = new long[names.Length];
+
+    /// <summary>Drives every arm for <paramref name="settle"/>, then all of them until the silo's JIT is quiet.</summary>
+    public async Task Settle(HttpClient http, TimeSpan settle)
+    {
+        foreach (var arm in arms) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, arm);
+        await JitSettle.WaitAsync(http, arms, Protocols.Concurrency);
+    }
+
+    /// <summary>One arm for the whole duration, to profile the silo meanwhile (TARGET="capture 1.0").</summary>
+    public async Task MeasureOne(string name, int siloPid, HttpClient http, TimeSpan warmup, TimeSpan duration)
+    {
+        var single = await SplitCores.MeasureServed(name, arms[Array.IndexOf(names, name)], siloPid, http, warmup, duration);
+        Console.WriteLine($"{name}: {single.Result.Throughput:F0} req/s, silo CPU {single.CpuMsPerCall:F3} ms per request");
+    }
+
+    /// <summary>Runs the rounds and writes the table of rounds and a line per arm against the first (target: ratio ≥ <paramref name="target"/>).</summary>
+    public async Task Measure(Report report, int siloPid, HttpClient http, TimeSpan warmup, TimeSpan duration, double target)
+    {
+        report.Line("| round | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | " + string.Join(" | ", names.Select(n => $"{n} CPU ms/req")) + " |");
+        report.Line("|---:|" + string.Concat(names.Select(_ => "---:|")) + string.Concat(names.Select(_ => "---:|")));
+        var throughput = names.Select(_ => new List<double>()).ToArray();
+        var cpu = names.Select(_ => new List<double>()).ToArray();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            // The order turns each round, so no arm always follows the same one (its leftovers: a capture backlog, a pending export).
+            for (var k = 0; k < arms.Length; k++)
+            {
+                var i = (k + round) % arms.Length;
+                var (result, cpuPerCall, _, _) = await SplitCores.MeasureServed(names[i], arms[i], siloPid, http, warmup, duration);
+                throughput[i].Add(result.Throughput);
+                cpu[i].Add(cpuPerCall);
+                Served[i] += result.Completed;
+            }
+            report.Line($"| {round} | " + string.Join(" | ", throughput.Select(t => Report.F(t[^1], 0))) + " | " + string.Join(" | ", cpu.Select(c => Report.F(c[^1], 3))) + " |");
+        }
+        report.Line();
+        for (var i = 1; i < names.Length; i++)
+        {
+            var ratios = throughput[i].Zip(throughput[0], (arm, first) => arm / first).ToList();
+            var median = Report.Median(ratios);
+            report.Line($"- {names[i]} / {names[0]} throughput: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 3)))}; median {Report.F(median, 3)} " +
+                $"(target ≥ {Report.F(target, 2)}: {(median >= target ? "met" : "missed")}); silo CPU per request, {names[i]} / {names[0]}: " +
+                $"median {Report.F(Report.Median(cpu[i].Zip(cpu[0], (arm, first) => arm / first)), 3)}");
+        }
+    }
+}
