@@ -19,7 +19,7 @@ public sealed partial class RouterGrain
     private void Capture(string version, string arm, InferenceRequest request, ImmutableArray<TensorData> outputs, BatchedOutputs? batched, CaptureConfig config,
         DateTimeOffset receivedAt, TimeSpan duration, string outcome, string? error)
     {
-        // The record waits for the capture writer after the caller is answered, when lent input arrays go back for reuse.
+        // The record waits for the capture writer after the caller is answered: it shares the lent arrays, which go back for reuse once both are done.
         var (kept, keptOutputs) = CapturedRequest.Keep(request, outputs, config);
         captures.Offer(new CapturedRequest(Model, version, arm, kept, keptOutputs, config, request.TraceId ?? CaptureTrace.Current, receivedAt, duration, outcome, error)
         {

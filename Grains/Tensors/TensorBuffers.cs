@@ -12,10 +12,13 @@ namespace Cluster.Tensors;
 /// <para>
 /// Ownership: whoever rents an array lends it out with the call that carries it (the gateway with
 /// its request, the batch worker with a joined batch) and returns it once that call has answered.
-/// Anything that keeps a tensor after the call that lent it answers (a capture record, a shadow
-/// copy, a cached response) takes it through <see cref="Keep(TensorData)"/>, which copies lent
-/// bytes. An array is returned only when its call succeeded: after a failure or a cancellation a
-/// queued request may still hold it, so it is left to the GC instead.
+/// Anything that keeps a tensor after the call that lent it answers takes it through
+/// <see cref="Keep(TensorData)"/>, which copies lent bytes (a shadow copy, a cached response), or,
+/// when it returns what it keeps once done, through <see cref="Share(InferenceRequest)"/>, which
+/// makes it one more holder of the same array (a capture record: no copy of a 110 KB image per
+/// captured request). An array goes back to the pool when its last holder returns it. An array is
+/// returned only when its call succeeded: after a failure or a cancellation a queued request may
+/// still hold it, so it is left to the GC instead.
 /// </para>
 /// </summary>
 public static class TensorBuffers
@@ -26,11 +29,10 @@ public static class TensorBuffers
     private const int MaxPerLength = 64;
     private const long MaxPooledBytes = 256L * 1024 * 1024;
 
-    // Arrays lent out and not yet returned; weak, so one a failure left behind is collected as usual.
-    private static readonly ConditionalWeakTable<byte[], object> Lent = new();
+    // Arrays lent out and not yet returned by every holder; weak, so one a failure left behind is collected as usual.
+    private static readonly ConditionalWeakTable<byte[], Holders> Lent = new();
     private static readonly Dictionary<int, Stack<byte[]>> Free = [];
     private static readonly Lock Gate = new();
-    private static readonly object Marker = new();
     private static long _pooledBytes;
     private static long _rented;
     private static long _reused;
@@ -50,14 +52,17 @@ public static class TensorBuffers
         Interlocked.Increment(ref _rented);
         if (array is null) array = GC.AllocateUninitializedArray<byte>(length);
         else Interlocked.Increment(ref _reused);
-        Lent.AddOrUpdate(array, Marker);
+        Lent.AddOrUpdate(array, new Holders());
         return array;
     }
 
-    /// <summary>Takes back an array <see cref="Rent"/> lent; anything else (a small array, one returned already) is ignored.</summary>
+    /// <summary>
+    /// Takes back an array <see cref="Rent"/> lent once its last holder (see <see cref="Share(TensorData)"/>) returns it;
+    /// anything else (a small array, one returned already) is ignored.
+    /// </summary>
     public static void Return(byte[] array)
     {
-        if (!Lent.Remove(array)) return;
+        if (!Lent.TryGetValue(array, out var holders) || Interlocked.Decrement(ref holders.Count) > 0 || !Lent.Remove(array)) return;
         lock (Gate)
         {
             if (_pooledBytes + array.Length > MaxPooledBytes) return;
@@ -101,10 +106,40 @@ public static class TensorBuffers
         return tensors;
     }
 
+    /// <summary>
+    /// <paramref name="tensor"/> itself, its array held once more when lent: safe to keep after the call that lent it answers,
+    /// for a keeper that returns it (<see cref="Return(byte[])"/>) once done. Call it while that call has not answered yet.
+    /// </summary>
+    public static TensorData Share(TensorData tensor)
+    {
+        if (tensor.Data.Length >= MinPooledBytes && Lent.TryGetValue(tensor.Data, out var holders)) Interlocked.Increment(ref holders.Count);
+        return tensor;
+    }
+
+    /// <summary><paramref name="tensors"/> shared with a keeper (see <see cref="Share(TensorData)"/>).</summary>
+    public static ImmutableArray<TensorData> Share(ImmutableArray<TensorData> tensors)
+    {
+        if (!tensors.IsDefault) foreach (var tensor in tensors) Share(tensor);
+        return tensors;
+    }
+
+    /// <summary><paramref name="request"/> shared with a keeper (see <see cref="Share(TensorData)"/>).</summary>
+    public static InferenceRequest Share(InferenceRequest request)
+    {
+        Share(request.Inputs);
+        return request;
+    }
+
     /// <summary><paramref name="request"/> safe to keep (see <see cref="Keep(TensorData)"/>).</summary>
     public static InferenceRequest Keep(InferenceRequest request)
     {
         var inputs = Keep(request.Inputs);
         return inputs == request.Inputs ? request : request with { Inputs = inputs };
+    }
+
+    // How many holders a lent array has: its renter, and each keeper it was shared with.
+    private sealed class Holders
+    {
+        public int Count = 1;
     }
 }

@@ -61,7 +61,7 @@ internal sealed partial class CaptureWriter(
                 buffer.CountDropped(captured.Model, 1);
                 LogFormatFailed(logger, captured.Model, ex.Message);
             }
-            // The record's copies of lent tensors (TensorBuffers.Keep) are its own; formatted, they go back for reuse.
+            // The record shares lent tensors with the call that lent them (TensorBuffers.Share); formatted, it gives its share back.
             TensorBuffers.Return(captured.Request.Inputs);
             TensorBuffers.Return(captured.Outputs);
         }

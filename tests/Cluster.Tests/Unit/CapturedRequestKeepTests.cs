@@ -18,15 +18,27 @@ public sealed class CapturedRequestKeepTests
     }
 
     [Fact]
-    public void InputsAndOutputsItWritesAreCopiesOfTheLentArraysWithTheSameBytes()
+    public void InputsAndOutputsItWritesAreTheLentArraysThemselvesBackInThePoolOnlyOnceTheRecordIsDoneToo()
     {
-        var (x, y) = (Lent("x", 7), Lent("y", 9));
+        // A length no other test rents, so the pool's answers below are about these arrays alone.
+        const int length = TensorBuffers.MinPooledBytes + 7_919;
+        var data = TensorBuffers.Rent(length);
+        Array.Fill(data, (byte)7);
+        var x = new TensorData("x", TensorDataType.UInt8, [length], data);
+        var y = Lent("y", 9);
         var (request, outputs) = CapturedRequest.Keep(new InferenceRequest("r", [x], []), [y], new CaptureConfig(1));
 
-        request.Inputs.Single().Data.ShouldNotBeSameAs(x.Data);
-        request.Inputs.Single().Data.ShouldBe(x.Data);
-        outputs.Single().Data.ShouldNotBeSameAs(y.Data);
-        outputs.Single().Data.ShouldBe(y.Data);
+        request.Inputs.Single().Data.ShouldBeSameAs(data, "no copy of the input per captured request");
+        outputs.Single().Data.ShouldBeSameAs(y.Data);
+        TensorBuffers.Return(data);
+        TensorBuffers.IsLent(data).ShouldBeTrue("the call gave its array back, but the record still holds it");
+        var other = TensorBuffers.Rent(length);
+        other.ShouldNotBeSameAs(data, "an array a record holds is never lent to another request");
+        request.Inputs.Single().Data.ShouldAllBe(b => b == 7);
+
+        TensorBuffers.Return(request.Inputs);
+        TensorBuffers.IsLent(data).ShouldBeFalse();
+        TensorBuffers.Rent(length).ShouldBeSameAs(data, "once the record is written too, the array is reused");
     }
 
     [Fact]

@@ -84,6 +84,28 @@ public sealed class TensorBuffersTests
     }
 
     [Fact]
+    public void ASharedArrayGoesBackToThePoolWhenItsLastHolderReturnsIt()
+    {
+        const int length = TensorBuffers.MinPooledBytes + 6_133;
+        var lent = TensorBuffers.Rent(length);
+        var tensor = new TensorData("x", TensorDataType.UInt8, [length], lent);
+        var owned = TensorData.From<float>("y", [1f, 2f], 2);
+
+        TensorBuffers.Share(tensor).ShouldBeSameAs(tensor);
+        TensorBuffers.Share(owned).ShouldBeSameAs(owned);
+        var request = new InferenceRequest("r", [tensor, owned], []);
+        TensorBuffers.Share(request).ShouldBeSameAs(request);
+        TensorBuffers.Return(lent);
+        TensorBuffers.Return(lent);
+        TensorBuffers.IsLent(lent).ShouldBeTrue("rented once and shared twice: one holder is left");
+        TensorBuffers.Rent(length).ShouldNotBeSameAs(lent);
+
+        TensorBuffers.Return(request.Inputs);
+        TensorBuffers.IsLent(lent).ShouldBeFalse();
+        TensorBuffers.Rent(length).ShouldBeSameAs(lent);
+    }
+
+    [Fact]
     public void AJoinedBatchLendsItsOwnArraysAndGivesThemBackButNeverTheOnesOfALoneRequest()
     {
         const int row = TensorBuffers.MinPooledBytes + 5_003;
