@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Cluster.Models;
 using Cluster.Telemetry;
-using Cluster.Tensors;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Capture;
@@ -61,7 +60,7 @@ public sealed class CaptureBuffer
         if (Interlocked.Add(ref _queuedBytes, bytes) > _maxBytes && bytes > 0)
         {
             Interlocked.Add(ref _queuedBytes, -bytes);
-            Release(request);
+            request.Release();
             CountDropped(request.Model, 1);
             return;
         }
@@ -89,14 +88,7 @@ public sealed class CaptureBuffer
     private void CountDropped(CapturedRequest request)
     {
         Interlocked.Add(ref _queuedBytes, -request.PayloadBytes);
-        Release(request);
+        request.Release();
         CountDropped(request.Model, 1);
-    }
-
-    // A dropped record gives back its share of lent arrays (CapturedRequest.Keep), as the writer does once it has formatted one.
-    private static void Release(CapturedRequest request)
-    {
-        TensorBuffers.Return(request.Request.Inputs);
-        TensorBuffers.Return(request.Outputs);
     }
 }

@@ -52,6 +52,13 @@ public sealed record CapturedRequest(
         return (kept, config.Outputs ? TensorBuffers.Share(outputs) : default);
     }
 
+    /// <summary>Gives back the record's share of lent arrays (<see cref="Keep"/>): once it is formatted, or when it is dropped.</summary>
+    public void Release()
+    {
+        TensorBuffers.Return(Request.Inputs);
+        TensorBuffers.Return(Outputs);
+    }
+
     /// <summary>Tensor bytes this record keeps alive while it waits to be written.</summary>
     public long PayloadBytes
     {

@@ -55,7 +55,7 @@ public sealed partial class ModelRepositoryLoader(
     private async Task Poll(string root, CancellationToken stoppingToken)
     {
         var known = Snapshot(ModelRepositoryScanner.Scan(root).Entries);
-        var previous = known;
+        var previous = new Dictionary<string, FileStamp>(known);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -71,7 +71,9 @@ public sealed partial class ModelRepositoryLoader(
                 await RegisterInOrder(settled, entry => Register(entry, stoppingToken,
                     skipIfRegistered: !known.TryGetValue(Key(entry), out var seen) || seen.Config == current[Key(entry)].Config));
                 foreach (var key in removed) await Remove(key);
-                known = RegisteredStamps(current, known, changed.Except(settled).Select(Key));
+                // A change still settling keeps what was registered before it (or nothing), so the next poll sees it as changed again.
+                foreach (var entry in settled) known[Key(entry)] = current[Key(entry)];
+                foreach (var key in removed) known.Remove(key);
                 previous = current;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -79,18 +81,6 @@ public sealed partial class ModelRepositoryLoader(
                 LogScanFailed(logger, root, ex);
             }
         }
-    }
-
-    /// <summary>What is now registered: the current files, except that a change still settling keeps what was registered before it (or nothing), so the next poll sees it as changed again.</summary>
-    private static Dictionary<string, FileStamp> RegisteredStamps(Dictionary<string, FileStamp> current, Dictionary<string, FileStamp> known, IEnumerable<string> settling)
-    {
-        var registered = new Dictionary<string, FileStamp>(current);
-        foreach (var key in settling)
-        {
-            if (known.TryGetValue(key, out var before)) registered[key] = before;
-            else registered.Remove(key);
-        }
-        return registered;
     }
 
     /// <summary>Models first, all in parallel, then pipelines: a pipeline is validated against the models its steps call, so they must be loaded.</summary>

@@ -62,8 +62,7 @@ internal sealed partial class CaptureWriter(
                 LogFormatFailed(logger, captured.Model, ex.Message);
             }
             // The record shares lent tensors with the call that lent them (TensorBuffers.Share); formatted, it gives its share back.
-            TensorBuffers.Return(captured.Request.Inputs);
-            TensorBuffers.Return(captured.Outputs);
+            captured.Release();
         }
         if (batch.Count == 0) return taken;
         try

@@ -18,10 +18,11 @@ namespace Cluster.Benchmarks;
 internal static class ObservabilityCost
 {
     public const int SinkPort = 14317;
+
     public static async Task<int> RunAsync(BenchModel model, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyArm = null)
     {
         await using var sink = await OtlpSink.StartAsync(SinkPort);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(SplitCores.HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = SplitCores.Http();
         await SplitCores.WaitReady(http, model.Served("adaptive"));
         await SplitCores.WaitReady(http, model.Served("traced"));
         await SplitCores.WaitReady(http, model.Served("capture"));

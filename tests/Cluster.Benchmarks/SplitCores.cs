@@ -19,6 +19,10 @@ internal static class SplitCores
     private const string RawLine = "raw-throughput ";
     private const int Rounds = 4;
 
+    /// <summary>An HTTP client for the silo's gateway with room for every caller of a load run.</summary>
+    public static HttpClient Http() =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
+
     /// <summary>Writes the served model (the classifier with adaptive batching, or the given <paramref name="modes"/>) into <paramref name="repository"/>.</summary>
     public static void WriteRepository(BenchModel model, string repository, params string[] modes)
     {
@@ -52,7 +56,7 @@ internal static class SplitCores
 
     public static async Task<int> RunAsync(BenchModel model, string rawCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = Http();
         await WaitReady(http, model.Served("adaptive"));
         await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(GrpcUrl);

@@ -9,7 +9,7 @@ internal static class StatisticsSplitCost
 {
     public static async Task<int> RunAsync(BenchModel model, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyArm = null)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(SplitCores.HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = SplitCores.Http();
         await SplitCores.WaitReady(http, model.Served("adaptive"));
         await SplitCores.WaitReady(http, model.Served("nostats"));
         var rounds = new AlternatingArms(["statistics off", "statistics on"], [Targets.HttpBinary(http, model, "nostats"), Targets.HttpBinary(http, model, "adaptive")]);
