@@ -36,8 +36,7 @@ public static class SiloApplication
         var dashboard = builder.Configuration.GetValue("Dashboard:Enabled", true);
         var telemetry = Bind<TelemetrySettings>(builder.Configuration, TelemetrySettings.SectionName);
 
-        // Kestrel's 4 KB blocks made a 110 KB tensor ~28 receive calls; its blocks come from this pool instead.
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ReceiveBlockPool.Factory>();
+        builder.Services.AddReceiveBlocks();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 
-namespace Cluster.Silo.Gateway;
+namespace Cluster.Silo.Hosting;
 
 /// <summary>
-/// Kestrel's buffers, in blocks of <see cref="BlockSize"/> bytes instead of its default 4 KB. A socket read fills at most one
+/// The silo's socket buffers (Kestrel's, and Orleans' through <see cref="ReceiveBlocks"/>), in blocks of <see cref="BlockSize"/> bytes instead of its default 4 KB. A socket read fills at most one
 /// block, so a 110 KB tensor took ~28 receive calls (each a system call, a pipe flush and a wake-up of the request's reader);
 /// with 64 KB blocks it takes two or three. Blocks are pinned (the socket layer pins what it reads into) and kept for reuse
 /// up to <see cref="MaxRetained"/>; past that a returned block is left to the collector.
@@ -54,10 +54,8 @@ internal sealed class ReceiveBlockPool : MemoryPool<byte>
     }
 
     /// <summary>The factory Kestrel takes its pools from (one pool serves all of them).</summary>
-    public sealed class Factory : IMemoryPoolFactory<byte>
+    public sealed class Factory(ReceiveBlockPool pool) : IMemoryPoolFactory<byte>
     {
-        private readonly ReceiveBlockPool _pool = new();
-
-        public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => _pool;
+        public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => pool;
     }
 }
