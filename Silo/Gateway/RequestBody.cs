@@ -24,6 +24,38 @@ internal static class RequestBody
         }
     }
 
+    /// <summary>
+    /// The whole body in an array lent from <see cref="ArrayPool{T}.Shared"/>, for bodies too large to allocate per request: a fresh
+    /// array for a 290 KB JSON tensor was a large-object-heap allocation, and copying into its never-touched pages cost more than
+    /// parsing it. Dispose gives the array back; nothing may keep a reference to it.
+    /// </summary>
+    public static async Task<LentBody> ReadLent(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            if (result.IsCompleted)
+            {
+                var length = (int)result.Buffer.Length;
+                var bytes = ArrayPool<byte>.Shared.Rent(length);
+                result.Buffer.CopyTo(bytes);
+                reader.AdvanceTo(result.Buffer.End);
+                return new LentBody(bytes, length);
+            }
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    /// <summary>A body in a lent array: its first <see cref="Length"/> bytes.</summary>
+    public readonly struct LentBody(byte[] array, int length) : IDisposable
+    {
+        public ReadOnlySpan<byte> Span => array.AsSpan(0, length);
+
+        public int Length => length;
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(array);
+    }
+
     /// <summary>The first <paramref name="length"/> bytes of the body, leaving the rest in the pipe; null when the body is shorter.</summary>
     public static async Task<byte[]?> ReadPrefix(PipeReader reader, int length, CancellationToken cancellationToken)
     {

@@ -97,7 +97,7 @@ internal static class InferenceEndpoints
 
     private static async Task<ParsedInferenceRequest> ReadJson(HttpRequest request, int maxDepth)
     {
-        var body = await RequestBody.ReadAll(request.BodyReader, request.HttpContext.RequestAborted);
-        return InferenceRequestJsonReader.Read(body, body.Length, maxDepth);
+        using var body = await RequestBody.ReadLent(request.BodyReader, request.HttpContext.RequestAborted);
+        return InferenceRequestJsonReader.ReadJson(body.Span, maxDepth);
     }
 }

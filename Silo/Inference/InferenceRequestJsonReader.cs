@@ -36,6 +36,15 @@ internal static class InferenceRequestJsonReader
         return parsed;
     }
 
+    /// <summary>Parses a body that is all JSON, from a span (a lent array's used part); no tensor keeps a reference to it.</summary>
+    public static ParsedInferenceRequest ReadJson(ReadOnlySpan<byte> body, int maxDepth = DefaultMaxDepth)
+    {
+        var none = new BinarySection(0);
+        var parsed = ReadHeader(body, none, maxDepth);
+        none.EnsureAllClaimed();
+        return parsed;
+    }
+
     /// <summary>
     /// Parses the JSON part of a request alone; inputs with <c>parameters.binary_data_size</c> claim
     /// their arrays from <paramref name="binary"/>, which the caller fills from the rest of the body.
