@@ -16,6 +16,7 @@ namespace Cluster.Silo.Inference.Grpc;
 /// The v2 gRPC service (<c>inference.GRPCInferenceService</c>) on the gateway, over the same grains
 /// as REST, with REST's errors mapped to gRPC status codes.
 /// </summary>
+[BindServiceMethod(typeof(GrpcInferenceBinding), nameof(GrpcInferenceBinding.BindService))]
 internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains routers, IServiceProvider services) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -81,6 +82,7 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         }
         var response = await routers.For(request.ModelName).Infer(inference, version, context.CancellationToken);
         using var write = InferenceTracing.Start("write", request.ModelName, response.ModelVersion);
+        GrpcTensors.ReturnInputs(inference.Inputs, response.Outputs);
         return GrpcTensors.Response(response);
     });
 

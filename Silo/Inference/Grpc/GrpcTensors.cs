@@ -44,7 +44,7 @@ internal static class GrpcTensors
             {
                 throw Invalid($"Input '{input.Name}' has a shape too large to hold.");
             }
-            var bytes = raw ? Owned(request.RawInputContents[i]) : GrpcTypedContents.Read(input, type);
+            var bytes = raw ? request.LentRawInput(i) ?? Owned(request.RawInputContents[i]) : GrpcTypedContents.Read(input, type);
             // BYTES elements vary in length: the validator walks their prefixes against the shape.
             if (type != TensorDataType.Bytes && bytes.LongLength != count * type.ElementSize())
             {
@@ -55,6 +55,18 @@ internal static class GrpcTensors
         var tensors = inputs.MoveToImmutable();
         if (raw) BoolInputs.EnsureZeroOrOne(tensors);
         return tensors;
+    }
+
+    /// <summary>
+    /// Gives back the input arrays lent by the parse once their call answered (see <see cref="TensorBuffers"/>), except any an output
+    /// is (a pipeline can answer with its input): gRPC writes the response after the handler returns.
+    /// </summary>
+    public static void ReturnInputs(ImmutableArray<TensorData> inputs, ImmutableArray<TensorData> outputs)
+    {
+        foreach (var input in inputs)
+        {
+            if (!outputs.Any(o => ReferenceEquals(o.Data, input.Data))) TensorBuffers.Return(input.Data);
+        }
     }
 
     public static ModelInferResponse Response(Cluster.Inference.InferenceResponse response)

@@ -2,15 +2,18 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Cluster.Models;
+using Cluster.Protocol.V2;
 using Cluster.Tests.Support;
+using Google.Protobuf;
+using Grpc.Net.Client;
 using Shouldly;
 using static Cluster.Tests.EndToEnd.HttpJson;
 
 namespace Cluster.Tests.EndToEnd;
 
 /// <summary>
-/// The gateway lends large input arrays (the PaddleOCR classifier's 110 KB image) to the cluster and reuses them once a request
-/// is answered. What outlives the answer, a capture record and a shadow's copy, must still hold the bytes its own request sent,
+/// The gateway lends large input arrays (the PaddleOCR classifier's 110 KB image, over HTTP binary and over gRPC's raw contents)
+/// to the cluster and reuses them once a request is answered. What outlives the answer, a capture record and a shadow's copy, must still hold the bytes its own request sent,
 /// while the next requests reuse the arrays.
 /// </summary>
 public sealed class PooledTensorTests(ServingFixture serving)
@@ -31,12 +34,14 @@ public sealed class PooledTensorTests(ServingFixture serving)
         await serving.Client.SetTrafficAsync(model, new Dictionary<string, double> { ["1"] = 100 }, shadows: [new ShadowTarget("2", 1)]);
         await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/versions/1/ready")).Status == HttpStatusCode.OK);
 
-        // Each request a different image; four at a time, so some share batches (whose joined arrays are lent too).
+        // Each request a different image, every other one over gRPC; four at a time, so some share batches (whose joined arrays are lent too).
         var images = Enumerable.Range(0, Requests).Select(Image).ToArray();
         var answers = new (float[] Probabilities, string Id)[Requests];
         for (var start = 0; start < Requests; start += 4)
         {
-            await Task.WhenAll(Enumerable.Range(start, 4).Select(async i => answers[i] = await Infer(model, $"img-{i}", images[i])));
+            await Task.WhenAll(Enumerable.Range(start, 4).Select(async i => answers[i] = i % 2 == 0
+                ? await Infer(model, $"img-{i}", images[i])
+                : await InferGrpc(model, $"img-{i}", images[i])));
         }
 
         var records = await Poll.For(() => Captures(model), r => r.Length >= Requests);
@@ -71,6 +76,19 @@ public sealed class PooledTensorTests(ServingFixture serving)
         answer.Status.ShouldBe(HttpStatusCode.OK, answer.Json.ToString());
         answer.Json.GetProperty("id").GetString().ShouldBe(id);
         return (Floats(answer.Json.GetProperty("outputs")[0]), id);
+    }
+
+    private async Task<(float[], string)> InferGrpc(string model, string id, float[] image)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{serving.Silo.GrpcPort}");
+        var request = new ModelInferRequest { ModelName = model, Id = id };
+        var input = new ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32" };
+        input.Shape.AddRange(Shape);
+        request.Inputs.Add(input);
+        request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(image.AsSpan())));
+        var response = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(request);
+        response.Id.ShouldBe(id);
+        return (MemoryMarshal.Cast<byte, float>(response.RawOutputContents[0].Span).ToArray(), id);
     }
 
     private async Task<JsonElement[]> Captures(string model)
