@@ -6,10 +6,11 @@ using Microsoft.AspNetCore.Connections;
 namespace Cluster.Silo.Hosting;
 
 /// <summary>
-/// The silo's socket buffers (Kestrel's, and Orleans' through <see cref="ReceiveBlocks"/>), in blocks of <see cref="BlockSize"/> bytes instead of its default 4 KB. A socket read fills at most one
-/// block, so a 110 KB tensor took ~28 receive calls (each a system call, a pipe flush and a wake-up of the request's reader);
-/// with 64 KB blocks it takes two or three. Blocks are pinned (the socket layer pins what it reads into) and kept for reuse
-/// up to <see cref="MaxRetained"/>; past that a returned block is left to the collector.
+/// The silo's socket buffers (Kestrel's, and Orleans' through <see cref="ReceiveBlocks"/>), in blocks of <see cref="BlockSize"/>
+/// bytes instead of the frameworks' 4 KB. A socket read fills at most one block, so a 110 KB tensor took ~28 receive calls
+/// (each a system call, a pipe flush and a wake-up of the request's reader); with 64 KB blocks it takes two or three. Blocks
+/// are pinned (the socket layer pins what it reads into) and kept for reuse up to <see cref="MaxRetained"/>; past that a
+/// returned block is left to the collector.
 /// </summary>
 internal sealed class ReceiveBlockPool : MemoryPool<byte>
 {
@@ -44,7 +45,11 @@ internal sealed class ReceiveBlockPool : MemoryPool<byte>
         _free.Enqueue(block);
     }
 
-    protected override void Dispose(bool disposing) => _free.Clear();
+    // Kestrel disposes its pool with each listener it unbinds; the others still rent from it, so this only lets go of the free blocks.
+    protected override void Dispose(bool disposing)
+    {
+        while (_free.TryDequeue(out _)) Interlocked.Decrement(ref _retained);
+    }
 
     private sealed class Block(ReceiveBlockPool pool) : IMemoryOwner<byte>
     {

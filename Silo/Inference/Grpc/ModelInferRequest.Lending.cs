@@ -47,15 +47,29 @@ internal sealed partial class ModelInferRequest
             }
             foreach (var segment in payload.Slice(start, reader.Position)) rest.Write(segment.Span);
         }
-        var request = Parser.ParseFrom(rest.WrittenSpan);
+        ModelInferRequest request;
+        try
+        {
+            request = Parser.ParseFrom(rest.WrittenSpan);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            ReturnAll(lent);
+            throw;
+        }
         request._lent = lent;
         return request;
     }
 
     private static ModelInferRequest Fallback(ReadOnlySequence<byte> payload, List<byte[]?> lent)
     {
-        foreach (var array in lent) if (array is not null) TensorBuffers.Return(array);
+        ReturnAll(lent);
         return Parser.ParseFrom(payload);
+    }
+
+    private static void ReturnAll(List<byte[]?> lent)
+    {
+        foreach (var array in lent) if (array is not null) TensorBuffers.Return(array);
     }
 
     /// <summary>Moves past the value that <paramref name="tag"/> introduces; <paramref name="length"/> is a length-delimited value's length.</summary>
