@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Cluster.Inference;
+using Cluster.Tensors;
 
 namespace Cluster.Telemetry;
 
@@ -51,6 +52,8 @@ public sealed class InferenceInstruments
         meter.CreateObservableGauge("cluster.replicas.serving", () => ObserveScalers(s => s.Replicas), description: "Replicas serving a version, as its autoscaler sees them.");
         meter.CreateObservableGauge("cluster.replicas.desired", () => ObserveScalers(s => s.Desired), description: "Replicas the current load asks for.");
         meter.CreateObservableGauge("cluster.replicas.load", () => ObserveScalers(s => s.Load), description: "Ongoing requests (queued or running) over the cluster, mean of the last second.");
+        meter.CreateObservableCounter("cluster.tensor_buffers.rented", () => TensorBuffers.Counts.Rented, description: "Large tensor arrays (85 KB or more) lent on this silo instead of allocated per request.");
+        meter.CreateObservableCounter("cluster.tensor_buffers.reused", () => TensorBuffers.Counts.Reused, description: "Lent tensor arrays that were reused from the pool rather than allocated.");
     }
 
     /// <summary>Records how long a cold start kept requests waiting.</summary>

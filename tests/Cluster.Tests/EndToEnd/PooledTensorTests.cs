@@ -59,6 +59,24 @@ public sealed class PooledTensorTests(ServingFixture serving)
         shadow.Outputs.Values.Single().MaxAbsDifference.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task GrpcRawContentsArriveInLentArrays()
+    {
+        var image = Image(99);
+        var before = await RentedArrays();
+        // One at a time: a request batched alone goes to ONNX Runtime in its own array, so only the gRPC parse can have rented.
+        for (var i = 0; i < 3; i++) (await InferGrpc("paddle-cls", $"lent-{i}", image)).Item1.Length.ShouldBe(2);
+        // The exporter answers scrapes from a copy a few hundred milliseconds old.
+        (await Poll.For(RentedArrays, after => after - before >= 3, TimeSpan.FromSeconds(10)) - before).ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    private async Task<long> RentedArrays()
+    {
+        var text = await serving.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var line = text.Split('\n').Single(l => l.StartsWith("cluster_tensor_buffers_rented_total", StringComparison.Ordinal));
+        return long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static float[] Image(int seed)
     {
         var random = new Random(seed);
