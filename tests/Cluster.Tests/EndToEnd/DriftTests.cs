@@ -66,10 +66,13 @@ public sealed class DriftTests(ServingFixture serving)
         feature.GetProperty("mean").GetDouble().ShouldBe(2.5, 0.2);
         feature.GetProperty("reference_mean").GetDouble().ShouldBe(0, 0.2);
 
-        // Alerts are judged on pushes, at most every 2 s: keep a little traffic flowing until they are.
+        // Alerts are judged on pushes, at most every 2 s: keep a little traffic flowing until they are. Fresh rows each round: the same
+        // eight requests sent over and over filled the steady model's window with repeats, lumpy enough to score 0.29 once requests got faster.
+        var round = 0;
         var alert = (await Poll.For(async () =>
         {
-            await Task.WhenAll(Send(steady, 8, 0, seed: 5), Send(shifted, 8, 2.5f, seed: 6));
+            round++;
+            await Task.WhenAll(Send(steady, 8, 0, seed: 100 + round), Send(shifted, 8, 2.5f, seed: 10_000 + round));
             return await AlertsOf(shifted);
         }, alerts => alerts.Length > 0, TimeSpan.FromSeconds(30))).Single();
         alert.GetProperty("kind").GetString().ShouldBe("drift_score");
