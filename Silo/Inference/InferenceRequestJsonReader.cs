@@ -19,7 +19,7 @@ internal static class InferenceRequestJsonReader
     public const int DefaultMaxDepth = 32;
 
     /// <summary>Parses a body that is all JSON.</summary>
-    public static InferenceRequest Read(byte[] body) => Read(body, body.Length).Request;
+    public static InferenceRequest Read(byte[] body) => ReadJson(body).Request;
 
     /// <summary>
     /// Parses a body whose first <paramref name="jsonLength"/> bytes are the JSON header and the rest

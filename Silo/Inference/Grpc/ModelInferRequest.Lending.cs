@@ -84,7 +84,8 @@ internal sealed partial class ModelInferRequest
             case LengthDelimited:
                 if (!TryReadVarint(ref reader, out var value) || value > (ulong)reader.Remaining) return false;
                 length = (long)value;
-                return TryAdvance(ref reader, length);
+                reader.Advance(length);
+                return true;
             default: return false;
         }
     }
