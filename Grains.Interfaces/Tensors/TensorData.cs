@@ -5,7 +5,8 @@ namespace Cluster.Tensors;
 
 /// <summary>
 /// A named tensor as it crosses grains: raw little-endian element bytes plus datatype and shape,
-/// so that batching is a memcpy and serialization a bulk copy.
+/// so that batching is a memcpy and serialization a bulk copy (<see cref="TensorDataCodec"/>, which reads the bytes into
+/// lent arrays).
 /// </summary>
 /// <param name="Name">Input or output name, as the model declares it.</param>
 /// <param name="DataType">Element type.</param>
@@ -14,7 +15,7 @@ namespace Cluster.Tensors;
 /// Element bytes in row-major order; for <see cref="TensorDataType.Bytes"/> each element is
 /// length-prefixed (<see cref="BytesTensor"/>). Never mutated once built.
 /// </param>
-[GenerateSerializer, Immutable, Alias("Cluster.TensorData")]
+[Immutable, Alias("Cluster.TensorData")]
 public sealed record TensorData(string Name, TensorDataType DataType, ImmutableArray<long> Shape, byte[] Data)
 {
     /// <summary>Number of elements the shape describes.</summary>

@@ -163,7 +163,10 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         {
             try
             {
-                return await Replica(batch.Replica).Run(joined);
+                var result = await Replica(batch.Replica).Run(joined);
+                // Outputs from a replica on another silo are read into lent arrays nobody may claim (see TensorBuffers.Disown).
+                TensorBuffers.Disown(result.Outputs);
+                return result;
             }
             catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && _scheduler.AfterSiloLoss(batch, attempt, time.GetTimestamp()) is { } pause)
             {

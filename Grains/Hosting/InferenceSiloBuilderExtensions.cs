@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Cluster.Repository;
 using Cluster.Telemetry;
+using Cluster.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,6 +26,8 @@ public static class InferenceSiloBuilderExtensions
     public static ISiloBuilder AddInferenceGrains(this ISiloBuilder silo, bool hostsReplicas = true, int accelerators = 0)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        // Tensors that reach this silo over Orleans' wire go into lent arrays; the router, pipeline and replica grains claim and return them.
+        TensorBuffers.LendReceived = true;
         silo.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton<ExecutionProviderSelector>();
         silo.Services.TryAddSingleton<IModelSessionFactory, OnnxSessionFactory>();

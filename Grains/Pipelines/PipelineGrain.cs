@@ -44,6 +44,8 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
     public async Task<InferenceResponse> Run(InferenceRequest request, ModelVersionInfo version, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        // Inputs from a router on another silo arrived in lent arrays; given back once the pipeline has answered, unless an output is one.
+        var received = TensorBuffers.Claim(request.Inputs);
         // The span every step's span hangs under: one per pipeline request, on the silo that runs it.
         using var span = InferenceTracing.Start("pipeline", _pipeline, _version);
         var config = version.Registration.Config;
@@ -61,6 +63,7 @@ public sealed partial class PipelineGrain(PipelineLoader loader, PipelineInstrum
                 _stats.RecordBatch((int)request.Inputs[0].Shape.FirstOrDefault(1), elapsed);
                 _stats.RecordOutputs(outputs);
             }
+            TensorBuffers.ReturnClaimed(received, outputs);
             return new InferenceResponse(_pipeline, _version, request.Id, outputs);
         }
         catch (Exception ex)

@@ -8,6 +8,7 @@ using Cluster.Models;
 using Cluster.Onnx;
 using Cluster.Placement;
 using Cluster.Telemetry;
+using Cluster.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -95,6 +96,8 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
 
     public async Task<ReplicaBatchResult> Run(ReplicaBatch batch)
     {
+        // A batch from a router on another silo arrived in lent arrays, given back once ONNX Runtime has run it.
+        var received = TensorBuffers.Claim(batch.Inputs);
         try
         {
             var session = _session ?? await LoadFromCatalog();
@@ -106,6 +109,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
             usage.RecordBatch(this.GetPrimaryKeyString(), batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
+            TensorBuffers.ReturnClaimed(received, outputs);
             return new ReplicaBatchResult(outputs, elapsed);
         }
         catch (Exception ex) when (ex is ModelSessionException or FileNotFoundException)

@@ -62,6 +62,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     public async Task<InferenceResponse> Infer(InferenceRequest request, string? version, CancellationToken cancellationToken)
     {
+        // Inputs a .NET client sent arrived in lent arrays; this call gives them back once it has answered (a gateway's are its own).
+        var received = TensorBuffers.Claim(request.Inputs);
         using var span = InferenceTracing.Start("route", Model, null);
         span?.SetTag("cluster.arm", version is null ? "split" : "named");
         if (version is null && (_table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
@@ -112,7 +114,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             }
             // A pipeline version has no batch worker of its own: its grain calls each step's router, which batches.
             var outputs = answered = entry.Registration.Kind == VersionKind.Pipeline
-                ? (await Pipeline(entry.Version).Run(request, entry, cancellationToken)).Outputs
+                ? TensorBuffers.Disowned((await Pipeline(entry.Version).Run(request, entry, cancellationToken)).Outputs)
                 : (batched = await Worker(entry.Version).Infer(request, config, entry.Replicas, cancellationToken)).Outputs;
             if (config.Quality is { } quality) RecordPrediction(entry, request, outputs, quality);
             if (cacheKey is not null) _cache.Add(cacheKey, TensorBuffers.Keep(outputs), config.ResponseCacheEntries);
@@ -145,6 +147,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
             var elapsed = time.GetElapsedTime(started);
             instruments.RecordRequest(Model, entry.Version, outcome, elapsed);
             if (capture is not null) Capture(entry.Version, "primary", request, answered, batched, capture, receivedAt, elapsed, outcome, error);
+            // After a failure a queued copy of the request may still read them (see TensorBuffers), so only success returns them.
+            if (outcome == "success") TensorBuffers.ReturnClaimed(received, answered);
         }
     }
 

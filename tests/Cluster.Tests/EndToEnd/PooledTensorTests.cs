@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Cluster.Models;
 using Cluster.Protocol.V2;
+using Cluster.Tensors;
 using Cluster.Tests.Support;
 using Google.Protobuf;
 using Grpc.Net.Client;
@@ -13,7 +14,7 @@ namespace Cluster.Tests.EndToEnd;
 
 /// <summary>
 /// The gateway lends large input arrays (the PaddleOCR classifier's 110 KB image, over HTTP binary and over gRPC's raw contents)
-/// to the cluster and reuses them once a request is answered. What outlives the answer, a capture record and a shadow's copy, must still hold the bytes its own request sent,
+/// to the cluster and reuses them once a request is answered; the silo reads a .NET client's tensors into lent arrays too. What outlives the answer, a capture record and a shadow's copy, must still hold the bytes its own request sent,
 /// while the next requests reuse the arrays.
 /// </summary>
 public sealed class PooledTensorTests(ServingFixture serving)
@@ -34,14 +35,18 @@ public sealed class PooledTensorTests(ServingFixture serving)
         await serving.Client.SetTrafficAsync(model, new Dictionary<string, double> { ["1"] = 100 }, shadows: [new ShadowTarget("2", 1)]);
         await Poll.Until(async () => (await Get(serving.Http, $"/v2/models/{model}/versions/1/ready")).Status == HttpStatusCode.OK);
 
-        // Each request a different image, every other one over gRPC; four at a time, so some share batches (whose joined arrays are lent too).
+        // Each request a different image, in turn over HTTP binary, gRPC and the .NET client; four at a time, so some share batches
+        // (whose joined arrays are lent too).
         var images = Enumerable.Range(0, Requests).Select(Image).ToArray();
         var answers = new (float[] Probabilities, string Id)[Requests];
         for (var start = 0; start < Requests; start += 4)
         {
-            await Task.WhenAll(Enumerable.Range(start, 4).Select(async i => answers[i] = i % 2 == 0
-                ? await Infer(model, $"img-{i}", images[i])
-                : await InferGrpc(model, $"img-{i}", images[i])));
+            await Task.WhenAll(Enumerable.Range(start, 4).Select(async i => answers[i] = (i % 3) switch
+            {
+                0 => await Infer(model, $"img-{i}", images[i]),
+                1 => await InferGrpc(model, $"img-{i}", images[i]),
+                _ => await InferClient(model, $"img-{i}", images[i]),
+            }));
         }
 
         var records = await Poll.For(() => Captures(model), r => r.Length >= Requests);
@@ -70,10 +75,30 @@ public sealed class PooledTensorTests(ServingFixture serving)
         (await Poll.For(RentedArrays, after => after - before >= 3, TimeSpan.FromSeconds(10)) - before).ShouldBeGreaterThanOrEqualTo(3);
     }
 
-    private async Task<long> RentedArrays()
+    [Fact]
+    public async Task ClientTensorsArriveInLentArraysThatLaterRequestsReuse()
+    {
+        var images = Enumerable.Range(200, 4).Select(Image).ToArray();
+        var (rented, reused) = (await RentedArrays(), await ReusedArrays());
+        // One at a time: a request batched alone goes to ONNX Runtime in its own array, so only the silo's read of the call rents,
+        // and each request after the first finds the array its predecessor's router gave back.
+        var answers = new float[images.Length][];
+        for (var i = 0; i < images.Length; i++) answers[i] = (await InferClient("paddle-cls", $"client-lent-{i}", images[i])).Item1;
+
+        (await Poll.For(RentedArrays, after => after - rented >= images.Length, TimeSpan.FromSeconds(10)) - rented).ShouldBeGreaterThanOrEqualTo(images.Length);
+        (await Poll.For(ReusedArrays, after => after - reused >= images.Length - 1, TimeSpan.FromSeconds(10)) - reused).ShouldBeGreaterThanOrEqualTo(images.Length - 1);
+        // Each answer is its own image's: the same image over HTTP binary, whose array the silo does not share with the client's, agrees to the bit.
+        for (var i = 0; i < images.Length; i++) answers[i].ShouldBe((await Infer("paddle-cls", $"check-{i}", images[i])).Item1, 1e-5f);
+    }
+
+    private Task<long> RentedArrays() => Counter("cluster_tensor_buffers_rented_total");
+
+    private Task<long> ReusedArrays() => Counter("cluster_tensor_buffers_reused_total");
+
+    private async Task<long> Counter(string name)
     {
         var text = await serving.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-        var line = text.Split('\n').Single(l => l.StartsWith("cluster_tensor_buffers_rented_total", StringComparison.Ordinal));
+        var line = text.Split('\n').Single(l => l.StartsWith(name, StringComparison.Ordinal));
         return long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -107,6 +132,13 @@ public sealed class PooledTensorTests(ServingFixture serving)
         var response = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(request);
         response.Id.ShouldBe(id);
         return (MemoryMarshal.Cast<byte, float>(response.RawOutputContents[0].Span).ToArray(), id);
+    }
+
+    private async Task<(float[], string)> InferClient(string model, string id, float[] image)
+    {
+        var response = await serving.Client.InferAsync(model, [TensorData.From<float>("x", image, Shape)], id: id);
+        response.Id.ShouldBe(id);
+        return (response.Outputs[0].ToArray<float>(), id);
     }
 
     private async Task<JsonElement[]> Captures(string model)

@@ -20,6 +20,14 @@ namespace Cluster.Tensors;
 /// returned only when its call succeeded: after a failure or a cancellation a queued request may
 /// still hold it, so it is left to the GC instead.
 /// </para>
+/// <para>
+/// Tensors that arrive over Orleans' wire (a .NET client's call, a batch for a replica on another silo) are read into
+/// lent arrays too (<see cref="TensorDataCodec"/>, once a silo sets <see cref="LendReceived"/>). No caller rented
+/// those, so the grain whose call they arrived with claims them (<see cref="Claim"/>) and returns them once that call
+/// answers. A claim is taken once: a grain the claimant calls in-process with the same tensors finds nothing to claim.
+/// Tensors that arrive in a response (a replica's outputs, a pipeline's on another silo) are read the same way, so the grain
+/// that awaited them disowns them (<see cref="Disown"/>): passed on as the next call's inputs, they must not be claimed there.
+/// </para>
 /// </summary>
 public static class TensorBuffers
 {
@@ -36,6 +44,12 @@ public static class TensorBuffers
     private static long _pooledBytes;
     private static long _rented;
     private static long _reused;
+
+    /// <summary>
+    /// Whether tensors read off Orleans' wire go into lent arrays. A silo turns it on, as its grains claim what arrives;
+    /// a client leaves it off: nothing there would return them.
+    /// </summary>
+    public static bool LendReceived { get; set; }
 
     /// <summary>Arrays handed out by <see cref="Rent"/> so far, and how many of them were reused.</summary>
     public static (long Rented, long Reused) Counts => (Interlocked.Read(ref _rented), Interlocked.Read(ref _reused));
@@ -54,6 +68,69 @@ public static class TensorBuffers
         else Interlocked.Increment(ref _reused);
         Lent.AddOrUpdate(array, new Holders());
         return array;
+    }
+
+    /// <summary>
+    /// An array of <paramref name="length"/> bytes for a tensor being read off the wire: lent (when <see cref="LendReceived"/>)
+    /// and waiting for the grain its call reaches to <see cref="Claim"/> it; a fresh one otherwise.
+    /// </summary>
+    public static byte[] RentReceived(int length)
+    {
+        if (!LendReceived || length < MinPooledBytes) return GC.AllocateUninitializedArray<byte>(length);
+        var array = Rent(length);
+        if (Lent.TryGetValue(array, out var holders)) holders.Unclaimed = 1;
+        return array;
+    }
+
+    /// <summary>
+    /// The arrays of <paramref name="tensors"/> that arrived over the wire and nobody has claimed yet, now the caller's to
+    /// return (<see cref="ReturnClaimed"/>) once its call answers; null when there are none (no allocation then).
+    /// </summary>
+    public static byte[][]? Claim(ImmutableArray<TensorData> tensors)
+    {
+        if (tensors.IsDefault) return null;
+        byte[][]? claimed = null;
+        var count = 0;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.Data.Length < MinPooledBytes || !Lent.TryGetValue(tensor.Data, out var holders) || Interlocked.Exchange(ref holders.Unclaimed, 0) == 0) continue;
+            claimed ??= new byte[tensors.Length][];
+            claimed[count++] = tensor.Data;
+        }
+        return claimed is null || count == claimed.Length ? claimed : claimed[..count];
+    }
+
+    /// <summary>
+    /// Makes the arrays of <paramref name="tensors"/>, read off the wire in a response, nobody's to claim: they stay with
+    /// whoever holds them and go to the GC like any array.
+    /// </summary>
+    public static void Disown(ImmutableArray<TensorData> tensors)
+    {
+        if (tensors.IsDefault) return;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.Data.Length >= MinPooledBytes && Lent.TryGetValue(tensor.Data, out var holders)) Volatile.Write(ref holders.Unclaimed, 0);
+        }
+    }
+
+    /// <summary><paramref name="tensors"/>, disowned (see <see cref="Disown"/>).</summary>
+    public static ImmutableArray<TensorData> Disowned(ImmutableArray<TensorData> tensors)
+    {
+        Disown(tensors);
+        return tensors;
+    }
+
+    /// <summary>
+    /// Returns what <see cref="Claim"/> gave, except an array one of <paramref name="outputs"/> is (a pipeline may answer
+    /// with its input): the response still has to be written from it.
+    /// </summary>
+    public static void ReturnClaimed(byte[][]? claimed, ImmutableArray<TensorData> outputs)
+    {
+        if (claimed is null) return;
+        foreach (var array in claimed)
+        {
+            if (outputs.IsDefault || !outputs.Any(o => ReferenceEquals(o.Data, array))) Return(array);
+        }
     }
 
     /// <summary>
@@ -141,5 +218,7 @@ public static class TensorBuffers
     private sealed class Holders
     {
         public int Count = 1;
+        // 1 while an array read off the wire waits for the grain its call reached to claim it.
+        public int Unclaimed;
     }
 }
