@@ -55,9 +55,11 @@ public static class TensorBuffers
     public static (long Rented, long Reused) Counts => (Interlocked.Read(ref _rented), Interlocked.Read(ref _reused));
 
     /// <summary>An array of exactly <paramref name="length"/> bytes, not zeroed: the caller writes every byte before anyone reads one.</summary>
-    public static byte[] Rent(int length)
+    public static byte[] Rent(int length) => length < MinPooledBytes ? GC.AllocateUninitializedArray<byte>(length) : Lend(length, new Holders());
+
+    // A pooled array, or a fresh one when none of this length is free, lent to its first holder.
+    private static byte[] Lend(int length, Holders holders)
     {
-        if (length < MinPooledBytes) return GC.AllocateUninitializedArray<byte>(length);
         byte[]? array = null;
         lock (Gate)
         {
@@ -66,7 +68,7 @@ public static class TensorBuffers
         Interlocked.Increment(ref _rented);
         if (array is null) array = GC.AllocateUninitializedArray<byte>(length);
         else Interlocked.Increment(ref _reused);
-        Lent.AddOrUpdate(array, new Holders());
+        Lent.AddOrUpdate(array, holders);
         return array;
     }
 
@@ -77,9 +79,7 @@ public static class TensorBuffers
     public static byte[] RentReceived(int length)
     {
         if (!LendReceived || length < MinPooledBytes) return GC.AllocateUninitializedArray<byte>(length);
-        var array = Rent(length);
-        if (Lent.TryGetValue(array, out var holders)) holders.Unclaimed = 1;
-        return array;
+        return Lend(length, new Holders { Unclaimed = 1 });
     }
 
     /// <summary>
@@ -120,17 +120,23 @@ public static class TensorBuffers
         return tensors;
     }
 
-    /// <summary>
-    /// Returns what <see cref="Claim"/> gave, except an array one of <paramref name="outputs"/> is (a pipeline may answer
-    /// with its input): the response still has to be written from it.
-    /// </summary>
+    /// <summary>Returns what <see cref="Claim"/> gave, except an array one of <paramref name="outputs"/> is (see <see cref="ReturnUnlessOutput"/>).</summary>
     public static void ReturnClaimed(byte[][]? claimed, ImmutableArray<TensorData> outputs)
     {
         if (claimed is null) return;
-        foreach (var array in claimed)
-        {
-            if (outputs.IsDefault || !outputs.Any(o => ReferenceEquals(o.Data, array))) Return(array);
-        }
+        foreach (var array in claimed) ReturnUnlessOutput(array, outputs);
+    }
+
+    /// <summary>Returns the arrays of <paramref name="inputs"/>, except an array one of <paramref name="outputs"/> is (see <see cref="ReturnUnlessOutput"/>).</summary>
+    public static void ReturnInputs(ImmutableArray<TensorData> inputs, ImmutableArray<TensorData> outputs)
+    {
+        foreach (var input in inputs) ReturnUnlessOutput(input.Data, outputs);
+    }
+
+    // A pipeline may answer with its input, and the response is written from it after the call that lent it has answered.
+    private static void ReturnUnlessOutput(byte[] array, ImmutableArray<TensorData> outputs)
+    {
+        if (outputs.IsDefault || !outputs.Any(o => ReferenceEquals(o.Data, array))) Return(array);
     }
 
     /// <summary>

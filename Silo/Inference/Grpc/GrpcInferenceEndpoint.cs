@@ -82,7 +82,8 @@ internal sealed class GrpcInferenceEndpoint(IGrainFactory grains, RouterGrains r
         }
         var response = await routers.For(request.ModelName).Infer(inference, version, context.CancellationToken);
         using var write = InferenceTracing.Start("write", request.ModelName, response.ModelVersion);
-        GrpcTensors.ReturnInputs(inference.Inputs, response.Outputs);
+        // gRPC writes the response after the handler returns, so an input that is also an output stays lent.
+        TensorBuffers.ReturnInputs(inference.Inputs, response.Outputs);
         return GrpcTensors.Response(response);
     });
 

@@ -57,18 +57,6 @@ internal static class GrpcTensors
         return tensors;
     }
 
-    /// <summary>
-    /// Gives back the input arrays lent by the parse once their call answered (see <see cref="TensorBuffers"/>), except any an output
-    /// is (a pipeline can answer with its input): gRPC writes the response after the handler returns.
-    /// </summary>
-    public static void ReturnInputs(ImmutableArray<TensorData> inputs, ImmutableArray<TensorData> outputs)
-    {
-        foreach (var input in inputs)
-        {
-            if (!outputs.Any(o => ReferenceEquals(o.Data, input.Data))) TensorBuffers.Return(input.Data);
-        }
-    }
-
     public static ModelInferResponse Response(Cluster.Inference.InferenceResponse response)
     {
         var reply = new ModelInferResponse { ModelName = response.ModelName, ModelVersion = response.ModelVersion, Id = response.Id ?? "" };
