@@ -54,7 +54,7 @@ public static class SiloApplication
             orleans.AddInferenceGrains(roles.HasFlag(SiloRoles.Inference), silo.Accelerators ?? SiloAccelerators.Detect());
             // The dashboard reads every Orleans gauge once a second (fixed in 10.4.2; the directory cache size among them counts
             // the whole cache): ~6 % of a busy 2-core silo's CPU in a profile, so silos that need every cycle can go without.
-            if (dashboard) orleans.AddDashboard(o => o.HideTrace = true);
+            if (dashboard) orleans.AddClusterDashboard();
             if (tls.Cluster) orleans.UseClusterTls(tls, certificate);
             if (roles.HasFlag(SiloRoles.Inference)) orleans.AddModelRepository();
         });

@@ -51,6 +51,27 @@ public sealed partial class ObservabilityTests(ServingFixture serving)
         counters.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    private static readonly string[] InferenceGrainMethods = ["Cluster.Routing.RouterGrain.Infer", "Cluster.Batching.BatchWorkerGrain.Infer", "Cluster.Replicas.ReplicaGrain.Run"];
+
+    [Fact]
+    public async Task TheDashboardTimesTheInferenceGrainsCallsWhileItIsOpen()
+    {
+        // The silo wraps the dashboard's grain-call timer so that calls skip it while nobody watches; an open dashboard must
+        // still see every grain an inference request passes through. It is polled: the dashboard gathers once a second.
+        var methods = await Poll.For(async () =>
+        {
+            (await serving.Http.GetAsync("/dashboard/DashboardCounters")).EnsureSuccessStatusCode();
+            for (var i = 0; i < 20; i++)
+            {
+                (await Post(serving.Http, "/v2/models/demo-mlp/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 4], new[] { 1f, 2, 3, 4 }) } })).Status.ShouldBe(HttpStatusCode.OK);
+            }
+            using var top = System.Text.Json.JsonDocument.Parse(await serving.Http.GetStringAsync("/dashboard/TopGrainMethods"));
+            return top.RootElement.GetProperty("calls").EnumerateArray().Select(c => $"{c.GetProperty("grain").GetString()}.{c.GetProperty("method").GetString()}").ToArray();
+        }, names => InferenceGrainMethods.All(names.Contains), TimeSpan.FromSeconds(30));
+
+        foreach (var method in InferenceGrainMethods) methods.ShouldContain(method);
+    }
+
     [Fact]
     public async Task TheDashboardRendersTheLiveClusterInARealBrowser()
     {
