@@ -25,13 +25,16 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
     private IModelSession? _session;
     private MemoryEntry? _memory;
     private VersionRegistration? _loaded;
+    // The key string, kept: Orleans decodes a fresh string from the grain id on each GetPrimaryKeyString, and every batch needs it.
+    private string _key = "";
     private string _model = "";
     private string _version = "";
     private int _index;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_model, _version, _index) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _key = this.GetPrimaryKeyString();
+        (_model, _version, _index) = GrainKeys.Parse(_key);
         return Task.CompletedTask;
     }
 
@@ -45,9 +48,8 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             var device = config.RequireAccelerator ? "cuda" : config.Device;
             var fileBytes = new FileInfo(path).Length;
             // Before the load, guess weights twice over (ONNX Runtime's copy plus its arena); after it, count what the load took.
-            var key = this.GetPrimaryKeyString();
-            var entry = await memory.Admit(key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
-                (model, version) => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Evict($"the memory budget of {silo.SiloAddress} was full when {key} loaded"));
+            var entry = await memory.Admit(_key, config.MemoryBytes > 0 ? config.MemoryBytes : fileBytes * 2, config.Pinned,
+                (model, version) => GrainFactory.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).Evict($"the memory budget of {silo.SiloAddress} was full when {_key} loaded"));
             IModelSession session;
             string? gpu = null;
             try
@@ -84,8 +86,8 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             _session = session;
             _memory = entry;
             _loaded = registration;
-            usage.Loaded(key, _model, _version, DeviceClass.Of(session.ExecutionProvider), () => entry.Bytes, gpu);
-            LogLoaded(logger, key, session.ExecutionProvider);
+            usage.Loaded(_key, _model, _version, DeviceClass.Of(session.ExecutionProvider), () => entry.Bytes, gpu);
+            LogLoaded(logger, _key, session.ExecutionProvider);
         }
         return new ReplicaLoadResult(_session.Signature, _session.ExecutionProvider, silo.SiloAddress);
     }
@@ -108,14 +110,14 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
             var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
-            usage.RecordBatch(this.GetPrimaryKeyString(), batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
+            usage.RecordBatch(_key, batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
             TensorBuffers.ReturnClaimed(received, outputs);
             return new ReplicaBatchResult(outputs, elapsed);
         }
         catch (Exception ex) when (ex is ModelSessionException or FileNotFoundException)
         {
             // The runtime's exception type is not known to every caller, so its message travels in ours.
-            throw new InferenceFailedException($"The model runtime failed to run model {this.GetPrimaryKeyString()}: {ex.Message}");
+            throw new InferenceFailedException($"The model runtime failed to run model {_key}: {ex.Message}");
         }
     }
 
@@ -136,7 +138,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
 
     private void FreeSession()
     {
-        if (_session is not null) usage.Unloaded(this.GetPrimaryKeyString());
+        if (_session is not null) usage.Unloaded(_key);
         _session?.Dispose();
         _session = null;
         if (_memory is not null) memory.Release(_memory);

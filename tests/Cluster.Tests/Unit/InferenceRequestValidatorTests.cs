@@ -50,6 +50,21 @@ public sealed class InferenceRequestValidatorTests
     }
 
     [Fact]
+    public void AnInputGivenTwiceOrLeftOutIsRejectedByName()
+    {
+        var a = TensorData.From<float>("a", [1f, 2], 1, 2);
+        var b = TensorData.From<long>("b", [1L], 1);
+
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(Request(a, b, a), Signature, 4))
+            .Message.ShouldBe("Input 'a' is given twice.");
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(Request(b, b), Signature, 4))
+            .Message.ShouldBe("Input 'b' is given twice.");
+        Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestValidator.Validate(Request(b), Signature, 4))
+            .Message.ShouldStartWith("Missing input 'a'");
+        Should.NotThrow(() => InferenceRequestValidator.Validate(Request(b, a), Signature, 4));
+    }
+
+    [Fact]
     public void DuplicateOrUnknownRequestedOutputsAreRejected()
     {
         var inputs = new[] { TensorData.From<float>("a", [1f, 2], 1, 2), TensorData.From<long>("b", [1L], 1) };
