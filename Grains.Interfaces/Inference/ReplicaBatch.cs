@@ -11,4 +11,16 @@ namespace Cluster.Inference;
 /// <param name="RowCounts">Rows of each request, in order; they sum to dimension 0 of every input.</param>
 /// <param name="Outputs">Outputs to compute; empty means all.</param>
 [GenerateSerializer, Immutable, Alias("Cluster.ReplicaBatch")]
-public sealed record ReplicaBatch(ImmutableArray<TensorData> Inputs, ImmutableArray<int> RowCounts, ImmutableArray<string> Outputs);
+public sealed record ReplicaBatch(ImmutableArray<TensorData> Inputs, ImmutableArray<int> RowCounts, ImmutableArray<string> Outputs)
+{
+    /// <summary>Rows of the whole batch: summed in a loop, since LINQ's Sum boxes an immutable array's enumerator on every batch.</summary>
+    public int Rows
+    {
+        get
+        {
+            var rows = 0;
+            foreach (var count in RowCounts) rows += count;
+            return rows;
+        }
+    }
+}

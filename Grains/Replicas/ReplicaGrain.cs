@@ -30,6 +30,11 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
     private string _model = "";
     private string _version = "";
     private int _index;
+    // A short run goes inline on the grain's turn: handing it to another pool thread and back (a closure, tasks, two
+    // dispatches) costs as much as a small model's whole run. A long one (a large batch, a GPU run) leaves the turn, so that
+    // Orleans does not count the grain's turn as a stalled one. The first run of a session is assumed long.
+    private static readonly TimeSpan InlineBelow = TimeSpan.FromMilliseconds(10);
+    private TimeSpan _lastRun = TimeSpan.MaxValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -84,6 +89,7 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             _session?.Dispose();
             if (_memory is not null && !ReferenceEquals(_memory, entry)) memory.Release(_memory);
             _session = session;
+            _lastRun = TimeSpan.MaxValue;
             _memory = entry;
             _loaded = registration;
             usage.Loaded(_key, _model, _version, DeviceClass.Of(session.ExecutionProvider), () => entry.Bytes, gpu);
@@ -105,12 +111,15 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             var session = _session ?? await LoadFromCatalog();
             _memory?.Touch(time.GetTimestamp());
             using var span = InferenceTracing.Start("compute", _model, _version);
-            span?.SetTag("cluster.batch.rows", batch.RowCounts.Sum());
+            span?.SetTag("cluster.batch.rows", batch.Rows);
             span?.SetTag("cluster.provider", session.ExecutionProvider);
             span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
-            var (outputs, elapsed) = await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
-            instruments.RecordBatch(_model, _version, batch.RowCounts.Sum(), elapsed);
-            usage.RecordBatch(_key, batch.RowCounts.Length, batch.RowCounts.Sum(), elapsed);
+            var (outputs, elapsed) = _lastRun < InlineBelow
+                ? session.RunTimed(batch.Inputs, batch.Outputs)
+                : await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
+            _lastRun = elapsed;
+            instruments.RecordBatch(_model, _version, batch.Rows, elapsed);
+            usage.RecordBatch(_key, batch.RowCounts.Length, batch.Rows, elapsed);
             TensorBuffers.ReturnClaimed(received, outputs);
             return new ReplicaBatchResult(outputs, elapsed);
         }
