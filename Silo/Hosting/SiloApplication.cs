@@ -14,7 +14,6 @@ using Cluster.Silo.Quality;
 using Cluster.Silo.Security;
 using Cluster.Silo.Traffic;
 using Orleans.Configuration;
-using Orleans.Dashboard;
 
 namespace Cluster.Silo.Hosting;
 
