@@ -131,11 +131,11 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
         try
         {
             var joined = BatchAssembler.Join(batch.Requests.ConvertAll(p => p.Request));
-            span?.SetTag("cluster.batch.rows", joined.Rows);
+            var rows = joined.Rows;
+            span?.SetTag("cluster.batch.rows", rows);
             var result = await RunOnReplica(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
-            var rows = joined.Rows;
             // Before the callers hear back: a caller returns its input arrays for reuse once answered, and the drift profile reads them.
             if (Recording) RecordBatch(batch, joined, result, rows, done);
             BatchAssembler.Release(joined);

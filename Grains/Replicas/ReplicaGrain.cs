@@ -111,15 +111,16 @@ public sealed partial class ReplicaGrain(IModelSessionFactory sessions, IArtifac
             var session = _session ?? await LoadFromCatalog();
             _memory?.Touch(time.GetTimestamp());
             using var span = InferenceTracing.Start("compute", _model, _version);
-            span?.SetTag("cluster.batch.rows", batch.Rows);
+            var rows = batch.Rows;
+            span?.SetTag("cluster.batch.rows", rows);
             span?.SetTag("cluster.provider", session.ExecutionProvider);
             span?.SetTag("cluster.silo", silo.SiloAddress.ToString());
             var (outputs, elapsed) = _lastRun < InlineBelow
                 ? session.RunTimed(batch.Inputs, batch.Outputs)
                 : await Task.Run(() => session.RunTimed(batch.Inputs, batch.Outputs));
             _lastRun = elapsed;
-            instruments.RecordBatch(_model, _version, batch.Rows, elapsed);
-            usage.RecordBatch(_key, batch.RowCounts.Length, batch.Rows, elapsed);
+            instruments.RecordBatch(_model, _version, rows, elapsed);
+            usage.RecordBatch(_key, batch.RowCounts.Length, rows, elapsed);
             TensorBuffers.ReturnClaimed(received, outputs);
             return new ReplicaBatchResult(outputs, elapsed);
         }
