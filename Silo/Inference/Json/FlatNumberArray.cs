@@ -11,6 +11,9 @@ namespace Cluster.Silo.Inference.Json;
 /// converted by <see cref="JsonNumberParser"/>. Anything else (nested arrays, strings such as "NaN",
 /// numbers neither can convert exactly, a wrong count, any syntax it does not expect) makes it give up, and the caller reads the array the general way, which
 /// also words the errors. Float types only: integer data keeps the general path and its range checks.
+/// Every element comes out as the general way would make it: the double nearest the number, converted to the element type.
+/// For FP32 that holds beyond the exact double path too (<see cref="JsonNumberParser.TryScaleForSingle"/>), so a float
+/// array printed as doubles, 17 digits a number as Python's json writes it, stays here.
 /// </summary>
 internal static class FlatNumberArray
 {
@@ -49,7 +52,7 @@ internal static class FlatNumberArray
     /// ']', or -1 to fall back. Each number is scanned without per-byte bounds checks wherever the body
     /// has room after it for the longest number the scan accepts; near the body's end, or for a number
     /// the scan leaves alone (more than 19 digits, a large exponent, anything malformed),
-    /// <see cref="JsonNumberParser.TryParsePrefix"/> decides, so the bits are the same either way.
+    /// <see cref="JsonNumberParser.TryScanPrefix"/> reads it, and the element type scales it the same way either way.
     /// </summary>
     internal static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target) => type switch
     {
@@ -98,6 +101,24 @@ internal static class FlatNumberArray
                     p++;
                     var fraction = p;
                     var limit = p + MaxDigits + 1;
+                    // Fractions are where the digits are (a float printed whole has 7 to 17 of them): eight at a time, twice, or four, first.
+                    var word = Unsafe.ReadUnaligned<ulong>(p);
+                    if (SwarDigits.AreEight(word))
+                    {
+                        mantissa = mantissa * 100_000_000 + SwarDigits.Eight(word);
+                        p += 8;
+                        word = Unsafe.ReadUnaligned<ulong>(p);
+                        if (SwarDigits.AreEight(word))
+                        {
+                            mantissa = mantissa * 100_000_000 + SwarDigits.Eight(word);
+                            p += 8;
+                        }
+                    }
+                    else if (SwarDigits.AreFour((uint)word))
+                    {
+                        mantissa = mantissa * 10_000 + SwarDigits.Four((uint)word);
+                        p += 4;
+                    }
                     while ((digit = (uint)(*p - '0')) <= 9 && p < limit)
                     {
                         mantissa = mantissa * 10 + digit;
@@ -125,11 +146,13 @@ internal static class FlatNumberArray
                     exponent += exponentNegative ? -explicitExponent : explicitExponent;
                 }
                 // A digit here means a run was cut short by a limit: not ours to judge.
-                if ((uint)(*p - '0') <= 9 || !JsonNumberParser.TryScale(mantissa, exponent, out value)) goto Careful;
+                if ((uint)(*p - '0') <= 9 || !TElement.TryScale(mantissa, exponent, out value)) goto Careful;
                 if (negative) value = -value;
                 goto Store;
             Careful:
-                if (!JsonNumberParser.TryParsePrefix(new ReadOnlySpan<byte>(number, (int)(end - number)), out value, out var length)) return -1;
+                if (!JsonNumberParser.TryScanPrefix(new ReadOnlySpan<byte>(number, (int)(end - number)), out negative, out mantissa, out exponent, out var length)
+                    || !TElement.TryScale(mantissa, exponent, out value)) return -1;
+                if (negative) value = -value;
                 p = number + length;
             Store:
                 if (!TElement.TryWrite(value, new Span<byte>(output + index * TElement.Size, TElement.Size))) return -1;
@@ -155,12 +178,17 @@ internal static class FlatNumberArray
     {
         static abstract int Size { get; }
 
+        /// <summary><paramref name="mantissa"/> × 10^<paramref name="exponent"/> as a double this type converts exactly as it converts the correctly rounded one; false when that is not certain.</summary>
+        static abstract bool TryScale(ulong mantissa, int exponent, out double value);
+
         static abstract bool TryWrite(double value, Span<byte> element);
     }
 
     private readonly struct SingleElement : IFloatElement
     {
         public static int Size => sizeof(float);
+
+        public static bool TryScale(ulong mantissa, int exponent, out double value) => JsonNumberParser.TryScaleForSingle(mantissa, exponent, out value);
 
         // A value beyond FP32's range is no FP32: the general path says so.
         public static bool TryWrite(double value, Span<byte> element)
@@ -176,6 +204,8 @@ internal static class FlatNumberArray
     {
         public static int Size => sizeof(double);
 
+        public static bool TryScale(ulong mantissa, int exponent, out double value) => JsonNumberParser.TryScale(mantissa, exponent, out value);
+
         public static bool TryWrite(double value, Span<byte> element)
         {
             BinaryPrimitives.WriteDoubleLittleEndian(element, value);
@@ -186,6 +216,8 @@ internal static class FlatNumberArray
     private readonly struct HalfElement : IFloatElement
     {
         public static int Size => Unsafe.SizeOf<Half>();
+
+        public static bool TryScale(ulong mantissa, int exponent, out double value) => JsonNumberParser.TryScale(mantissa, exponent, out value);
 
         public static bool TryWrite(double value, Span<byte> element)
         {

@@ -14,6 +14,17 @@ internal static class JsonNumberParser
 {
     private const ulong MaxExactMantissa = 1UL << 53;
 
+    // The 29 low significand bits a double has beyond an FP32, their value at an FP32 midpoint, and how many double ulps away
+    // from one a scaled value must be: its error is under two ulps, the margin leaves room to spare.
+    private const long DroppedBits = (1L << 29) - 1;
+    private const long Midpoint = 1L << 28;
+    private const long MidpointMargin = 16;
+    private const int WideExponent = 60;
+    private const double MinNormalSingle = 1.1754943508222875e-38;
+
+    // 10^0 to 10^60, each the double nearest it (exact up to 10^22): 19 digits scaled down to FP32's smallest normal value need 10^57.
+    private static readonly double[] WidePowersOfTen = [.. Enumerable.Range(0, WideExponent + 1).Select(k => double.Parse("1e" + k, System.Globalization.CultureInfo.InvariantCulture))];
+
     private static readonly double[] PowersOfTen =
     [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -33,17 +44,28 @@ internal static class JsonNumberParser
     public static bool TryParsePrefix(ReadOnlySpan<byte> json, out double value, out int length)
     {
         value = 0;
+        if (!TryScanPrefix(json, out var negative, out var mantissa, out var exponent, out length) || !TryScale(mantissa, exponent, out var result)) return false;
+        value = negative ? -result : result;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the JSON number <paramref name="json"/> starts with into its sign, its significant digits as an integer and the power of ten
+    /// they are scaled by, and how many bytes it took; false when it is no JSON number or has more than 19 significant digits.
+    /// </summary>
+    public static bool TryScanPrefix(ReadOnlySpan<byte> json, out bool negative, out ulong mantissa, out int exponent, out int length)
+    {
+        negative = false;
+        mantissa = 0;
+        exponent = 0;
         length = 0;
         var i = 0;
-        var negative = false;
         if (i < json.Length && json[i] == (byte)'-')
         {
             negative = true;
             i++;
         }
-        ulong mantissa = 0;
         var digits = 0;
-        var exponent = 0;
         if (i < json.Length && json[i] == (byte)'0')
         {
             i++;
@@ -88,8 +110,6 @@ internal static class JsonNumberParser
             if (i == exponentStart) return false;
             exponent += exponentNegative ? -explicitExponent : explicitExponent;
         }
-        if (!TryScale(mantissa, exponent, out var result)) return false;
-        value = negative ? -result : result;
         length = i;
         return true;
     }
@@ -106,6 +126,24 @@ internal static class JsonNumberParser
         if (mantissa > MaxExactMantissa || exponent is < -22 or > 22) return false;
         value = exponent < 0 ? value / PowersOfTen[-exponent] : value * PowersOfTen[exponent];
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="mantissa"/> × 10^<paramref name="exponent"/> as a double whose conversion to FP32 is the conversion of the
+    /// correctly rounded double, which is what an FP32 tensor holds; false when that is not certain. Where Clinger's fast path
+    /// does not apply (more than 2^53, a power beyond 10^22: a double printed whole, as Python's json writes a float32 widened to
+    /// double), one multiplication or division by a rounded power lands within a few double ulps of the true value. FP32 keeps 29
+    /// fewer bits, so the conversion can differ only when an FP32 rounding midpoint lies that close: then the answer is false.
+    /// </summary>
+    internal static bool TryScaleForSingle(ulong mantissa, int exponent, out double value)
+    {
+        if (TryScale(mantissa, exponent, out value)) return true;
+        if (exponent is < -WideExponent or > WideExponent) return false;
+        value = exponent < 0 ? mantissa / WidePowersOfTen[-exponent] : mantissa * WidePowersOfTen[exponent];
+        // Below FP32's normal range its spacing is no longer 29 bits coarser than a double's.
+        if (value < MinNormalSingle) return false;
+        var dropped = BitConverter.DoubleToInt64Bits(value) & DroppedBits;
+        return Math.Abs(dropped - Midpoint) > MidpointMargin;
     }
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
