@@ -94,6 +94,25 @@ public sealed class HttpInferenceTests(ServingFixture serving)
     }
 
     [Fact]
+    public async Task Fp32DataPrintedAsDoublesComesBackAsEachNumbersNearestDoubleMadeFp32()
+    {
+        // As Python's json writes a float32 array (widened to double, up to 17 digits), and doubles no float holds, of every magnitude.
+        var random = new Random(5);
+        var texts = Enumerable.Range(0, 192).Select(i =>
+        {
+            var value = (random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-30, 30));
+            return (i % 2 == 0 ? (double)(float)value : value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }).ToArray();
+
+        var (status, body) = await PostRaw(serving.Http, "/v2/models/identity-fp32/infer",
+            $$"""{"inputs":[{"name":"input","datatype":"FP32","shape":[64,3],"data":[{{string.Join(",", texts)}}]}]}""");
+
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var served = body.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => BitConverter.SingleToInt32Bits(e.GetSingle())).ToArray();
+        served.ShouldBe(texts.Select(t => BitConverter.SingleToInt32Bits((float)double.Parse(t, System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+    }
+
+    [Fact]
     public async Task FixedBatchModelServesItsSingleRow()
     {
         var (status, body) = await Post(serving.Http, "/v2/models/fixed-batch/infer", new { inputs = new[] { Tensor("x", "FP32", [1, 3], new[] { -1f, 0, 2.5f }) } });
