@@ -21,6 +21,7 @@ internal sealed class BenchModel
         Samples = [.. Enumerable.Range(0, SampleCount).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray())];
         Tensors = [.. Samples.Select(s => TensorData.From<float>(input, s, Shape))];
         Bodies = [.. Samples.Select(s => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s } } })))];
+        WidenedBodies = [.. Samples.Select(s => JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s.Select(f => (double)f) } } }))];
         var header = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
             parameters = new { binary_data_output = true },
@@ -40,6 +41,9 @@ internal sealed class BenchModel
     public float[][] Samples { get; }
     public TensorData[] Tensors { get; }
     public byte[][] Bodies { get; }
+
+    /// <summary>The same samples as Python's json writes a float32 array: widened to double, 16 or 17 digits a number.</summary>
+    public byte[][] WidenedBodies { get; }
 
     /// <summary>The same samples in the binary tensor data extension: JSON header, then raw floats.</summary>
     public byte[][] BinaryBodies { get; }

@@ -55,12 +55,13 @@ internal static class Targets
         return async i => await grpc.ModelInferAsync(requests[i % requests.Length]);
     }
 
-    public static Func<int, Task> Http(HttpClient http, BenchModel model, string mode)
+    public static Func<int, Task> Http(HttpClient http, BenchModel model, string mode, byte[][]? bodies = null)
     {
         var path = $"/v2/models/{model.Served(mode)}/infer";
+        var sent = bodies ?? model.Bodies;
         return async i =>
         {
-            using var content = new ByteArrayContent(model.Bodies[i % model.Bodies.Length]);
+            using var content = new ByteArrayContent(sent[i % sent.Length]);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await http.PostAsync(path, content);
             await response.Content.ReadAsByteArrayAsync();

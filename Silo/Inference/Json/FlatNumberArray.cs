@@ -6,9 +6,9 @@ using Cluster.Tensors;
 namespace Cluster.Silo.Inference.Json;
 
 /// <summary>
-/// Reads the common shape of tensor data, a flat array of plain float numbers, straight from the
+/// Reads the common shape of tensor data, an array of plain float numbers, flat or nested, straight from the
 /// bytes: no tokenizer, each number scanned in place or, where the scan cannot promise the result,
-/// converted by <see cref="JsonNumberParser"/>. Anything else (nested arrays, strings such as "NaN",
+/// converted by <see cref="JsonNumberParser"/>. Anything else (empty arrays, strings such as "NaN",
 /// numbers neither can convert exactly, a wrong count, any syntax it does not expect) makes it give up, and the caller reads the array the general way, which
 /// also words the errors. Float types only: integer data keeps the general path and its range checks.
 /// Every element comes out as the general way would make it: the double nearest the number, converted to the element type.
@@ -26,13 +26,16 @@ internal static class FlatNumberArray
     /// the reader goes on from a copy of its state over the rest (it stood after '[' and now sees the
     /// ']'); everything else through the reader.
     /// </summary>
-    public static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int start)
+    public static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int rank, int start)
     {
+        // Arrays inside the data array: no deeper than the shape's rank would nest them, nor than the reader's depth limit allows
+        // (it stands on the data array's '[', and counts that one), so whatever goes deeper gets the general reader's answer.
+        var maxNesting = Math.Min(rank - 1, reader.CurrentState.Options.MaxDepth - reader.CurrentDepth - 1);
         var available = body.Length - start;
         if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
         {
             var bytes = TensorBuffers.Rent(checked((int)(elements * type.ElementSize())));
-            var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes);
+            var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, maxNesting);
             if (close >= 0)
             {
                 var state = reader.CurrentState;
@@ -54,15 +57,15 @@ internal static class FlatNumberArray
     /// the scan leaves alone (more than 19 digits, a large exponent, anything malformed),
     /// <see cref="JsonNumberParser.TryScanPrefix"/> reads it, and the element type scales it the same way either way.
     /// </summary>
-    internal static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target) => type switch
+    internal static int TryRead(ReadOnlySpan<byte> json, int start, TensorDataType type, Span<byte> target, int maxNesting = 0) => type switch
     {
-        TensorDataType.FP32 => TryRead<SingleElement>(json, start, target),
-        TensorDataType.FP64 => TryRead<DoubleElement>(json, start, target),
-        _ => TryRead<HalfElement>(json, start, target),
+        TensorDataType.FP32 => TryRead<SingleElement>(json, start, target, maxNesting),
+        TensorDataType.FP64 => TryRead<DoubleElement>(json, start, target, maxNesting),
+        _ => TryRead<HalfElement>(json, start, target, maxNesting),
     };
 
     // One loop for the three float types; the element type is a struct parameter so each gets its own compiled loop, with no switch per number.
-    private static unsafe int TryRead<TElement>(ReadOnlySpan<byte> json, int start, Span<byte> target) where TElement : struct, IFloatElement
+    private static unsafe int TryRead<TElement>(ReadOnlySpan<byte> json, int start, Span<byte> target, int maxNesting) where TElement : struct, IFloatElement
     {
         var count = target.Length / TElement.Size;
         fixed (byte* first = json)
@@ -71,8 +74,16 @@ internal static class FlatNumberArray
             var end = first + json.Length;
             var scanEnd = end - Reach;
             var p = SkipWhitespace(first + start, end);
+            // Arrays open inside the data array (nested data, as a numpy array's tolist() writes it); like the general reader,
+            // only the element count is held against the shape, the nesting is not.
+            var depth = 0;
             for (var index = 0; index < count; index++)
             {
+                while (p < end && *p == (byte)'[')
+                {
+                    if (++depth > maxNesting) return -1;
+                    p = SkipWhitespace(p + 1, end);
+                }
                 var number = p;
                 double value;
                 if (p >= scanEnd) goto Careful;
@@ -157,8 +168,13 @@ internal static class FlatNumberArray
             Store:
                 if (!TElement.TryWrite(value, new Span<byte>(output + index * TElement.Size, TElement.Size))) return -1;
                 p = SkipWhitespace(p, end);
+                while (depth > 0 && p < end && *p == (byte)']')
+                {
+                    depth--;
+                    p = SkipWhitespace(p + 1, end);
+                }
                 if (p >= end) return -1;
-                if (index == count - 1) return *p == (byte)']' ? (int)(p - first) : -1;
+                if (index == count - 1) return depth == 0 && *p == (byte)']' ? (int)(p - first) : -1;
                 if (*p != (byte)',') return -1;
                 p = SkipWhitespace(p + 1, end);
             }

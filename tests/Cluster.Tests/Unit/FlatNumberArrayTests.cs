@@ -173,6 +173,37 @@ public sealed class FlatNumberArrayTests
     }
 
     [Fact]
+    public void NestedArraysAreReadLikeTheFlatOneWithTheSameNumbers()
+    {
+        // As numpy's tolist() writes a [2,3,4] array, with whitespace where a pretty printer puts it.
+        var random = new Random(25);
+        var values = Enumerable.Range(0, 24).Select(_ => ((double)(float)(random.NextDouble() * 2 - 1)).ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        var rows = Enumerable.Range(0, 6).Select(r => "[" + string.Join(", ", values.Skip(r * 4).Take(4)) + "]").ToArray();
+        var nested = $"[[{rows[0]},{rows[1]},{rows[2]}],\n [{rows[3]}, {rows[4]}, {rows[5]}] ]";
+        var json = Encoding.ASCII.GetBytes(nested + "}]}" + new string(' ', 64));
+        var target = new byte[24 * sizeof(float)];
+
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 2).ShouldBe(nested.Length - 1);
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 1).ShouldBe(-1, "deeper than allowed");
+
+        MemoryMarshal.Cast<byte, float>(target).ToArray().ShouldBe(values.Select(v => (float)double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    [Theory]
+    [InlineData("[[0.5,0.5],[0.5,0.5]")]
+    [InlineData("[[[0.5,0.5],[0.5,0.5]]")]
+    [InlineData("[[0.5,0.5][0.5,0.5]]")]
+    [InlineData("[[0.5,0.5],[],[0.5,0.5]]")]
+    [InlineData("[[0.5,0.5,],[0.5,0.5]]")]
+    // Brackets that do not pair up, arrays side by side without a comma, an empty array: refused, and the general reader words the error.
+    public void NestingThatIsNotWellFormedIsRefused(string data)
+    {
+        var json = Encoding.ASCII.GetBytes(data + "}]}" + new string(' ', 64));
+
+        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[4 * sizeof(float)], maxNesting: 3).ShouldBe(-1, data);
+    }
+
+    [Fact]
     public void AWrongCountIsRefused()
     {
         var json = Encoding.ASCII.GetBytes("[" + string.Join(",", Enumerable.Repeat("0.25", 100)) + "]" + new string(' ', 64));

@@ -91,6 +91,18 @@ public sealed class InferenceRequestJsonReaderTests
         Should.Throw<InvalidInferenceRequestException>(() => Read(json)).Message.ShouldContain("Malformed JSON");
     }
 
+    [Theory]
+    [InlineData(8, true)]
+    [InlineData(7, false)]
+    // The data array opens the fourth container (body, inputs, tensor, data); four arrays inside it make eight.
+    public void NestedFloatDataIsHeldToTheReadersDepthLimitOnTheFastPathToo(int maxDepth, bool accepted)
+    {
+        var body = Encoding.UTF8.GetBytes("""{"inputs":[{"name":"a","datatype":"FP32","shape":[1,1,1,1,2],"data":[[[[[0.25,-0.5]]]]]}]}""");
+
+        if (accepted) InferenceRequestJsonReader.ReadJson(body, maxDepth).Request.Inputs[0].ToArray<float>().ShouldBe([0.25f, -0.5f]);
+        else Should.Throw<InvalidInferenceRequestException>(() => InferenceRequestJsonReader.ReadJson(body, maxDepth)).Message.ShouldContain("Malformed JSON");
+    }
+
     [Fact]
     public void FlatFloatArraysReadStraightFromTheBytesEqualWhatTheGeneralReaderGives()
     {
@@ -100,7 +112,7 @@ public sealed class InferenceRequestJsonReaderTests
         var texts = values.Select((v, i) => v.ToString(formats[i % formats.Length], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var expected = texts.Select(t => (float)double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var flat = string.Join(" ,\n ", texts);
-        // The second input is nested, so it takes the general path: both must come out right, and so must what follows them.
+        // The second input is nested: both must come out right, and so must what follows them.
         var nested = "[" + string.Join(",", texts.Chunk(100).Select(c => "[" + string.Join(",", c) + "]")) + "]";
         var request = Read($$$"""{"id":"x","inputs":[{"name":"a","datatype":"FP32","shape":[500],"data":[ {{{flat}}} ]},{"name":"b","datatype":"FP32","shape":[5,100],"data":{{{nested}}}},{"name":"c","datatype":"FP64","shape":[2],"data":[1e-7,-0]}],"outputs":[{"name":"y"}],"parameters":{"routing_key":"k"}}""");
 
