@@ -21,7 +21,8 @@ internal sealed class BenchModel
         Samples = [.. Enumerable.Range(0, SampleCount).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray())];
         Tensors = [.. Samples.Select(s => TensorData.From<float>(input, s, Shape))];
         Bodies = [.. Samples.Select(s => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s } } })))];
-        WidenedBodies = [.. Samples.Select(s => JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { new { name = input, datatype = "FP32", shape = Shape, data = s.Select(f => (double)f) } } }))];
+        WidenedBodies = [.. Samples.Select(s => Encoding.UTF8.GetBytes(
+            $"{{\"inputs\": [{{\"name\": \"{input}\", \"datatype\": \"FP32\", \"shape\": [{string.Join(", ", Shape)}], \"data\": {Nested(s, Shape.AsSpan())}}}]}}"))];
         var header = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
             parameters = new { binary_data_output = true },
@@ -42,7 +43,7 @@ internal sealed class BenchModel
     public TensorData[] Tensors { get; }
     public byte[][] Bodies { get; }
 
-    /// <summary>The same samples as Python's json writes a float32 array: widened to double, 16 or 17 digits a number.</summary>
+    /// <summary>The same samples as Python's json writes a float32 array's tolist(): nested, widened to double, 16 or 17 digits a number.</summary>
     public byte[][] WidenedBodies { get; }
 
     /// <summary>The same samples in the binary tensor data extension: JSON header, then raw floats.</summary>
@@ -50,4 +51,14 @@ internal sealed class BenchModel
     public int BinaryHeaderLength { get; }
 
     public string Served(string mode) => $"{Name}-{mode}";
+
+    // Python's json.dumps(array.tolist()): nested by the shape, ", " between elements, each float widened to double.
+    private static string Nested(ReadOnlySpan<float> values, ReadOnlySpan<long> shape)
+    {
+        if (shape.Length == 1) return "[" + string.Join(", ", values.ToArray().Select(v => ((double)v).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        var step = values.Length / (int)shape[0];
+        var parts = new string[shape[0]];
+        for (var i = 0; i < parts.Length; i++) parts[i] = Nested(values.Slice(i * step, step), shape[1..]);
+        return "[" + string.Join(", ", parts) + "]";
+    }
 }

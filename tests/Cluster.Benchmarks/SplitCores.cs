@@ -73,7 +73,7 @@ internal static class SplitCores
         if (onlyTarget is not null)
         {
             // One protocol for the whole duration and nothing else, to profile the silo meanwhile.
-            // "http json doubles": the JSON bodies as Python writes a float32 array, 17 digits a number.
+            // "http json doubles": the JSON bodies as Python writes a float32 array's tolist(), nested, 17 digits a number.
             var chosen = onlyTarget == "http json doubles" ? Targets.Http(http, model, "adaptive", model.WidenedBodies) : targets[Array.IndexOf(names, onlyTarget)];
             var single = await MeasureServed(onlyTarget, chosen, siloPid, http, warmup, duration);
             Console.WriteLine($"{onlyTarget}: {single.Result.Throughput:F0} req/s, silo CPU {single.CpuMsPerCall:F3} ms, {single.KbPerCall:F1} KB allocated and {single.Gen2PerThousand:F2} gen-2 collections per request (per 1000)");
