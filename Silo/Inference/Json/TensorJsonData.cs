@@ -32,7 +32,8 @@ internal static class TensorJsonData
         if (count > available) throw Invalid($"Input '{name}': data has fewer elements than its shape needs ({count}).");
         if (type == TensorDataType.Bytes) return ReadStrings(ref reader, name, count);
         var size = type.ElementSize();
-        var bytes = new byte[count * size];
+        // Every element is written below or the read fails, so the pool's unzeroed array will do; the endpoint returns it with the request.
+        var bytes = TensorBuffers.Rent(checked((int)(count * size)));
         var depth = reader.CurrentDepth;
         long index = 0;
         while (reader.Read())

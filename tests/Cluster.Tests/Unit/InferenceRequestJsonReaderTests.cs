@@ -104,6 +104,20 @@ public sealed class InferenceRequestJsonReaderTests
     }
 
     [Fact]
+    public void ALargeTensorReadTheGeneralWayGoesIntoALentArrayToo()
+    {
+        // "NaN" strings send the array to the general reader; 25,000 FP32 elements are 100 KB, past the large-object threshold.
+        var data = string.Join(",", Enumerable.Range(0, 25_000).Select(i => i % 1000 == 0 ? "\"NaN\"" : "0.5"));
+        var request = Read($$"""{"inputs":[{"name":"a","datatype":"FP32","shape":[25000],"data":[{{data}}]}]}""");
+
+        TensorBuffers.IsLent(request.Inputs[0].Data).ShouldBeTrue();
+        var values = request.Inputs[0].ToArray<float>();
+        values.Count(float.IsNaN).ShouldBe(25);
+        values.Count(v => v == 0.5f).ShouldBe(24_975);
+        TensorBuffers.Return(request.Inputs);
+    }
+
+    [Fact]
     public void FlatFloatArraysReadStraightFromTheBytesEqualWhatTheGeneralReaderGives()
     {
         var random = new Random(5);
