@@ -14,9 +14,10 @@ public static class HeadlessChromium
     public static Task Screenshot(string url, string path, TimeSpan budget) => Run(url, budget, $"--screenshot={path}", "--window-size=1280,900");
 
     /// <summary>
-    /// Runs Chromium once more when it dies of a signal: under a loaded CI machine headless Chromium has
-    /// segfaulted (exit 139) before rendering anything, which says nothing about the page. A page that
-    /// renders wrongly still fails, and so does a browser that crashes twice.
+    /// Runs Chromium once more when it dies of a signal or hangs: under a loaded CI machine headless Chromium has
+    /// segfaulted (exit 139) before rendering anything, and has once sat past 90 s on a page it rendered in seconds
+    /// before and after, which says nothing about the page. A page that renders wrongly still fails, and so does a
+    /// browser that crashes or hangs twice (a page whose scripts never let the network go quiet does).
     /// </summary>
     private static async Task<string> Run(string url, TimeSpan budget, params string[] action)
     {
@@ -24,7 +25,7 @@ public static class HeadlessChromium
         {
             return await RunOnce(url, budget, action);
         }
-        catch (ChromiumCrashedException)
+        catch (Exception ex) when (ex is ChromiumCrashedException or TimeoutException)
         {
             return await RunOnce(url, budget, action);
         }
