@@ -8,7 +8,8 @@ namespace Cluster.Benchmarks;
 
 /// <summary>
 /// What the gateway spends turning one PaddleOCR request body (27,648 floats as JSON) into a
-/// tensor, written as .NET writes floats and as Python writes them (widened to double), and, on the same numbers side by side, the general number parser against the exact fast
+/// tensor, written as .NET writes floats and as Python writes a float32 array's tolist() (nested, widened to double), and, on the
+/// same numbers side by side, the general number parser against the exact fast
 /// path the gateway now tries first.
 /// </summary>
 internal static class JsonParsing

@@ -28,12 +28,12 @@ internal static class FlatNumberArray
     /// </summary>
     public static byte[] ReadData(ref Utf8JsonReader reader, ref int offset, ReadOnlySpan<byte> body, string name, TensorDataType type, long elements, int rank, int start)
     {
-        // Arrays inside the data array: no deeper than the shape's rank would nest them, nor than the reader's depth limit allows
-        // (it stands on the data array's '[', and counts that one), so whatever goes deeper gets the general reader's answer.
-        var maxNesting = Math.Min(rank - 1, reader.CurrentState.Options.MaxDepth - reader.CurrentDepth - 1);
         var available = body.Length - start;
         if (elements > 0 && elements <= available && type is TensorDataType.FP32 or TensorDataType.FP64 or TensorDataType.FP16)
         {
+            // Arrays inside the data array: no deeper than the shape's rank would nest them, nor than the reader's depth limit allows
+            // (it stands on the data array's '[', and counts that one), so whatever goes deeper gets the general reader's answer.
+            var maxNesting = Math.Min(rank - 1, reader.CurrentState.Options.MaxDepth - reader.CurrentDepth - 1);
             var bytes = TensorBuffers.Rent(checked((int)(elements * type.ElementSize())));
             var close = TryRead(body, offset + (int)reader.BytesConsumed, type, bytes, maxNesting);
             if (close >= 0)
