@@ -126,7 +126,7 @@ internal static class InferenceRequestJsonReader
                     if (name is not null && shape is { } known && datatype is not null && TensorDataTypes.TryParse(datatype, out var early)
                         && ShapeMath.TryElementCount(known.AsSpan(), out var elements))
                     {
-                        parsed = FlatNumberArray.ReadData(ref reader, ref offset, body, name, early, elements, known.Length, start);
+                        parsed = FloatArrayReader.ReadData(ref reader, ref offset, body, name, early, elements, known.Length, start);
                     }
                     else
                     {

@@ -15,7 +15,7 @@ namespace Cluster.Silo.Inference.Json;
 /// For FP32 that holds beyond the exact double path too (<see cref="JsonNumberParser.TryScaleForSingle"/>), so a float
 /// array printed as doubles, 17 digits a number as Python's json writes it, stays here.
 /// </summary>
-internal static class FlatNumberArray
+internal static class FloatArrayReader
 {
     // What the scan may read from a number's start: sign, 20 digits, '.', 20 digits, 'e', sign, 3 digits, and the byte after.
     private const int Reach = 48;

@@ -8,7 +8,7 @@ using Shouldly;
 
 namespace Cluster.Tests.Unit;
 
-public sealed class FlatNumberArrayTests
+public sealed class FloatArrayReaderTests
 {
     // Each is taken by JsonNumberParser; several only by it (more than 19 digits with leading zeros, four exponent digits), so the scan must hand them over.
     private static readonly string[] Tricky =
@@ -40,7 +40,7 @@ public sealed class FlatNumberArrayTests
             json.Append(']').Append(random.Next(2) == 0 ? "}]}" : "}]}" + new string(' ', 64));
             var bytes = new byte[count * sizeof(float)];
 
-            FlatNumberArray.TryRead(Encoding.ASCII.GetBytes(json.ToString()), 1, TensorDataType.FP32, bytes).ShouldBe(close, json.ToString());
+            FloatArrayReader.TryRead(Encoding.ASCII.GetBytes(json.ToString()), 1, TensorDataType.FP32, bytes).ShouldBe(close, json.ToString());
             var target = MemoryMarshal.Cast<byte, float>(bytes);
 
             for (var i = 0; i < count; i++)
@@ -62,8 +62,8 @@ public sealed class FlatNumberArrayTests
         var doubles = new byte[texts.Length * sizeof(double)];
         var halves = new byte[texts.Length * 2];
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP64, doubles).ShouldBe(close);
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP16, halves).ShouldBe(close);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP64, doubles).ShouldBe(close);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP16, halves).ShouldBe(close);
 
         for (var i = 0; i < texts.Length; i++)
         {
@@ -97,7 +97,7 @@ public sealed class FlatNumberArrayTests
             var texts = Enumerable.Range(0, 200).Select(i => i == at ? bad : "0.5").ToArray();
             var json = Encoding.ASCII.GetBytes("[" + string.Join(",", texts) + "]}]}" + new string(' ', 64));
 
-            FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[200 * sizeof(float)]).ShouldBe(-1, $"{bad} at {at}");
+            FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, new byte[200 * sizeof(float)]).ShouldBe(-1, $"{bad} at {at}");
         }
     }
 
@@ -114,8 +114,8 @@ public sealed class FlatNumberArrayTests
         var close = Array.IndexOf(json, (byte)']');
         var singles = new byte[3 * sizeof(float)];
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP64, new byte[3 * sizeof(double)]).ShouldBe(-1);
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, singles).ShouldBe(close);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP64, new byte[3 * sizeof(double)]).ShouldBe(-1);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, singles).ShouldBe(close);
 
         var expected = (float)double.Parse(number, CultureInfo.InvariantCulture);
         BitConverter.SingleToInt32Bits(MemoryMarshal.Cast<byte, float>(singles)[1]).ShouldBe(BitConverter.SingleToInt32Bits(expected));
@@ -135,7 +135,7 @@ public sealed class FlatNumberArrayTests
         var json = Encoding.ASCII.GetBytes("[" + string.Join(",", texts) + "]}]}" + new string(' ', 64));
         var singles = new byte[texts.Length * sizeof(float)];
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, singles).ShouldBe(Array.IndexOf(json, (byte)']'));
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, singles).ShouldBe(Array.IndexOf(json, (byte)']'));
 
         for (var i = 0; i < texts.Length; i++)
         {
@@ -159,7 +159,7 @@ public sealed class FlatNumberArrayTests
             var json = Encoding.ASCII.GetBytes("[" + text + "]}]}" + new string(' ', 64));
             var single = new byte[sizeof(float)];
 
-            var close = FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, single);
+            var close = FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, single);
 
             if (close < 0)
             {
@@ -183,8 +183,8 @@ public sealed class FlatNumberArrayTests
         var json = Encoding.ASCII.GetBytes(nested + "}]}" + new string(' ', 64));
         var target = new byte[24 * sizeof(float)];
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 2).ShouldBe(nested.Length - 1);
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 1).ShouldBe(-1, "deeper than allowed");
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 2).ShouldBe(nested.Length - 1);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, target, maxNesting: 1).ShouldBe(-1, "deeper than allowed");
 
         MemoryMarshal.Cast<byte, float>(target).ToArray().ShouldBe(values.Select(v => (float)double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
     }
@@ -200,7 +200,7 @@ public sealed class FlatNumberArrayTests
     {
         var json = Encoding.ASCII.GetBytes(data + "}]}" + new string(' ', 64));
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[4 * sizeof(float)], maxNesting: 3).ShouldBe(-1, data);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, new byte[4 * sizeof(float)], maxNesting: 3).ShouldBe(-1, data);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class FlatNumberArrayTests
     {
         var json = Encoding.ASCII.GetBytes("[" + string.Join(",", Enumerable.Repeat("0.25", 100)) + "]" + new string(' ', 64));
 
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[99 * sizeof(float)]).ShouldBe(-1);
-        FlatNumberArray.TryRead(json, 1, TensorDataType.FP32, new byte[101 * sizeof(float)]).ShouldBe(-1);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, new byte[99 * sizeof(float)]).ShouldBe(-1);
+        FloatArrayReader.TryRead(json, 1, TensorDataType.FP32, new byte[101 * sizeof(float)]).ShouldBe(-1);
     }
 }
