@@ -61,20 +61,27 @@ internal sealed class BatchQueue
     }
 
     /// <summary>Removes and returns every request matching <paramref name="drop"/>.</summary>
-    public List<PendingRequest> RemoveWhere(Func<PendingRequest, bool> drop)
+    public IReadOnlyList<PendingRequest> RemoveWhere(Func<PendingRequest, bool> drop) => RemoveWhere(drop, static (pending, drop) => drop(pending));
+
+    /// <summary>
+    /// Removes and returns every request <paramref name="drop"/> matches given <paramref name="state"/>. The scheduler looks for
+    /// expired requests before every batch, and seldom finds one: with the state passed in (no closure) and the list made only
+    /// once something goes, that look allocates nothing.
+    /// </summary>
+    public IReadOnlyList<PendingRequest> RemoveWhere<TState>(TState state, Func<PendingRequest, TState, bool> drop)
     {
-        var removed = new List<PendingRequest>();
+        List<PendingRequest>? removed = null;
         for (var node = _items.First; node is not null;)
         {
             var next = node.Next;
-            if (drop(node.Value))
+            if (drop(node.Value, state))
             {
-                removed.Add(node.Value);
+                (removed ??= []).Add(node.Value);
                 _items.Remove(node);
             }
             node = next;
         }
-        return removed;
+        return removed ?? (IReadOnlyList<PendingRequest>)[];
     }
 
     /// <summary>The earliest deadline among queued requests, if any has one.</summary>

@@ -73,7 +73,7 @@ internal sealed class BatchScheduler(string model, string version, long timestam
     /// <summary>A caller gave up: its request leaves the queue if it has not been sent yet.</summary>
     public void Withdraw(PendingRequest pending, long now)
     {
-        if (_queue.RemoveWhere(p => ReferenceEquals(p, pending)).Count > 0) Counters.Cancelled++;
+        if (_queue.RemoveWhere(pending, static (queued, withdrawn) => ReferenceEquals(queued, withdrawn)).Count > 0) Counters.Cancelled++;
         TrackLoad(now);
     }
 
@@ -225,7 +225,7 @@ internal sealed class BatchScheduler(string model, string version, long timestam
 
     private void DropExpired(long now)
     {
-        var dropped = _queue.RemoveWhere(p => p.IsDone || p.DeadlineAt <= now);
+        var dropped = _queue.RemoveWhere(now, static (pending, now) => pending.IsDone || pending.DeadlineAt <= now);
         if (dropped.Count == 0) return;
         TrackLoad(now);
         foreach (var pending in dropped)

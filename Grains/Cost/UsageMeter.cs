@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Cluster.Cost;
 
@@ -13,8 +14,9 @@ public sealed class UsageMeter(TimeProvider time)
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, LiveReplica> _replicas = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Model, string Version, long Minute, string Device), UsageFigures> _pending = [];
-    private readonly Dictionary<(string Model, string Version, string Device), UsageFigures> _totals = [];
+    // Sums are added to where they lie: a batch finishes on every replica turn, and a figures record per batch was garbage at the request rate.
+    private readonly Dictionary<(string Model, string Version, long Minute, string Device), Sums> _pending = [];
+    private readonly Dictionary<(string Model, string Version, string Device), Sums> _totals = [];
     // One silo drives one CUDA device (Inference:CudaDeviceId), so its name goes with every cuda bucket.
     private string? _gpu;
 
@@ -52,7 +54,7 @@ public sealed class UsageMeter(TimeProvider time)
         lock (_sync)
         {
             if (!_replicas.TryGetValue(replica, out var live)) return;
-            Add(live.Model, live.Version, minute, live.Device, new UsageFigures(0, busy.TotalSeconds, requests, rows, 1, 0));
+            Add(live.Model, live.Version, minute, live.Device, new Sums { BusySeconds = busy.TotalSeconds, Requests = requests, Rows = rows, Batches = 1 });
         }
     }
 
@@ -65,7 +67,7 @@ public sealed class UsageMeter(TimeProvider time)
             foreach (var live in _replicas.Values) Accrue(live, now);
             var taken = _pending
                 .GroupBy(p => (p.Key.Model, p.Key.Version))
-                .Select(g => (g.Key.Model, g.Key.Version, g.OrderBy(p => p.Key.Minute).Select(p => new UsageBucket(p.Key.Minute, silo, p.Key.Device, p.Value, p.Key.Device == DeviceClass.Cuda ? _gpu : null)).ToImmutableArray()))
+                .Select(g => (g.Key.Model, g.Key.Version, g.OrderBy(p => p.Key.Minute).Select(p => new UsageBucket(p.Key.Minute, silo, p.Key.Device, p.Value.ToFigures(), p.Key.Device == DeviceClass.Cuda ? _gpu : null)).ToImmutableArray()))
                 .ToList();
             _pending.Clear();
             return taken;
@@ -79,8 +81,7 @@ public sealed class UsageMeter(TimeProvider time)
         {
             foreach (var bucket in buckets)
             {
-                var key = (model, version, bucket.Minute, bucket.Device);
-                _pending[key] = _pending.TryGetValue(key, out var figures) ? figures.Add(bucket.Figures) : bucket.Figures;
+                CollectionsMarshal.GetValueRefOrAddDefault(_pending, (model, version, bucket.Minute, bucket.Device), out _).Add(Sums.Of(bucket.Figures));
             }
         }
     }
@@ -92,7 +93,7 @@ public sealed class UsageMeter(TimeProvider time)
         lock (_sync)
         {
             foreach (var live in _replicas.Values) Accrue(live, now);
-            return [.. _totals.Select(t => (t.Key.Model, t.Key.Version, t.Key.Device, t.Value))];
+            return [.. _totals.Select(t => (t.Key.Model, t.Key.Version, t.Key.Device, t.Value.ToFigures()))];
         }
     }
 
@@ -109,18 +110,49 @@ public sealed class UsageMeter(TimeProvider time)
             var minuteEnd = DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60);
             var to = minuteEnd < until ? minuteEnd : until;
             var seconds = (to - from).TotalSeconds;
-            Add(live.Model, live.Version, minute, live.Device, new UsageFigures(seconds, 0, 0, 0, 0, seconds * bytes));
+            Add(live.Model, live.Version, minute, live.Device, new Sums { ReplicaSeconds = seconds, MemoryByteSeconds = seconds * bytes });
             from = to;
         }
         live.AccountedUntil = until > live.AccountedUntil ? until : live.AccountedUntil;
     }
 
-    private void Add(string model, string version, long minute, string device, UsageFigures figures)
+    private void Add(string model, string version, long minute, string device, in Sums figures)
     {
-        var key = (model, version, minute, device);
-        _pending[key] = _pending.TryGetValue(key, out var pending) ? pending.Add(figures) : figures;
-        var total = (model, version, device);
-        _totals[total] = _totals.TryGetValue(total, out var sum) ? sum.Add(figures) : figures;
+        CollectionsMarshal.GetValueRefOrAddDefault(_pending, (model, version, minute, device), out _).Add(figures);
+        CollectionsMarshal.GetValueRefOrAddDefault(_totals, (model, version, device), out _).Add(figures);
+    }
+
+    // UsageFigures' fields, added to in place.
+    private struct Sums
+    {
+        public double ReplicaSeconds;
+        public double BusySeconds;
+        public long Requests;
+        public long Rows;
+        public long Batches;
+        public double MemoryByteSeconds;
+
+        public static Sums Of(UsageFigures figures) => new()
+        {
+            ReplicaSeconds = figures.ReplicaSeconds,
+            BusySeconds = figures.BusySeconds,
+            Requests = figures.Requests,
+            Rows = figures.Rows,
+            Batches = figures.Batches,
+            MemoryByteSeconds = figures.MemoryByteSeconds,
+        };
+
+        public void Add(in Sums other)
+        {
+            ReplicaSeconds += other.ReplicaSeconds;
+            BusySeconds += other.BusySeconds;
+            Requests += other.Requests;
+            Rows += other.Rows;
+            Batches += other.Batches;
+            MemoryByteSeconds += other.MemoryByteSeconds;
+        }
+
+        public readonly UsageFigures ToFigures() => new(ReplicaSeconds, BusySeconds, Requests, Rows, Batches, MemoryByteSeconds);
     }
 
     private sealed class LiveReplica(string model, string version, string device, Func<long> bytes)
