@@ -23,6 +23,13 @@ internal static class SplitCores
     public static HttpClient Http() =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
 
+    /// <summary>
+    /// An HTTP/2 client (cleartext, prior knowledge) for the REST API on the gRPC listener, which speaks HTTP/2 alone: the same
+    /// requests as <see cref="Http"/>, many to a connection instead of one.
+    /// </summary>
+    public static HttpClient Http2() =>
+        new(new SocketsHttpHandler()) { BaseAddress = new Uri(GrpcUrl), Timeout = TimeSpan.FromMinutes(2), DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
     /// <summary>Writes the served model (the classifier with adaptive batching, or the given <paramref name="modes"/>) into <paramref name="repository"/>.</summary>
     public static void WriteRepository(BenchModel model, string repository, params string[] modes)
     {
@@ -74,7 +81,18 @@ internal static class SplitCores
         {
             // One protocol for the whole duration and nothing else, to profile the silo meanwhile.
             // "http json doubles": the JSON bodies as Python writes a float32 array's tolist(), nested, 17 digits a number.
-            var chosen = onlyTarget == "http json doubles" ? Targets.Http(http, model, "adaptive", model.WidenedBodies) : targets[Array.IndexOf(names, onlyTarget)];
+            // "http live" and "grpc live": the liveness probe, the protocol stack's floor with no inference behind it; "http2 ...": the
+            // REST requests over HTTP/2 to the gRPC listener.
+            using var http2 = Http2();
+            var chosen = onlyTarget switch
+            {
+                "http json doubles" => Targets.Http(http, model, "adaptive", model.WidenedBodies),
+                "http live" => Targets.HttpLive(http),
+                "http2 binary" => Targets.HttpBinary(http2, model, "adaptive"),
+                "http2 live" => Targets.HttpLive(http2),
+                "grpc live" => Targets.GrpcLive(grpc),
+                _ => targets[Array.IndexOf(names, onlyTarget)],
+            };
             var single = await MeasureServed(onlyTarget, chosen, siloPid, http, warmup, duration);
             Console.WriteLine($"{onlyTarget}: {single.Result.Throughput:F0} req/s, silo CPU {single.CpuMsPerCall:F3} ms, {single.KbPerCall:F1} KB allocated and {single.Gen2PerThousand:F2} gen-2 collections per request (per 1000)");
             return 0;

@@ -33,7 +33,8 @@ internal static class Targets
             using var content = new ByteArrayContent(model.BinaryBodies[i % model.BinaryBodies.Length]);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.Add("Inference-Header-Content-Length", model.BinaryHeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            // A request made by hand takes HTTP/1.1 unless told; the client's defaults say which version it speaks.
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content, Version = http.DefaultRequestVersion, VersionPolicy = http.DefaultVersionPolicy };
             if (unsampled) request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
             using var response = await http.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
@@ -68,4 +69,19 @@ internal static class Targets
             if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from {path}");
         };
     }
+
+    /// <summary>
+    /// The liveness probe over HTTP: Kestrel, the middleware and routing every request passes, with no body, no grain call and
+    /// no inference, so its silo CPU per request is the floor under any HTTP inference figure.
+    /// </summary>
+    public static Func<int, Task> HttpLive(HttpClient http) => async _ =>
+    {
+        using var response = await http.GetAsync("/v2/health/live");
+        await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} from /v2/health/live");
+    };
+
+    /// <summary>The liveness probe over gRPC (<c>ServerLive</c>): the floor under any gRPC inference figure, as <see cref="HttpLive"/> is for HTTP.</summary>
+    public static Func<int, Task> GrpcLive(Protocol.V2.GRPCInferenceService.GRPCInferenceServiceClient grpc) =>
+        async _ => await grpc.ServerLiveAsync(new Protocol.V2.ServerLiveRequest());
 }

@@ -5,7 +5,7 @@
 #   tests/Cluster.Benchmarks/protocols-split-cores.sh [server cores] [client cores] [seconds per cell] [report file]
 # (defaults 0, 1, 5; on a 16-core machine e.g. 0-7 8-15). SILO_ARGS adds silo settings, e.g.
 # SILO_ARGS=--Dashboard:Enabled=false. TARGET="http binary" drives that protocol alone for the
-# whole time (no raw rounds), e.g. to profile the silo meanwhile ("http json doubles": JSON as Python writes a float32 array's tolist(), nested, 17 digits a number). SETTLE=seconds (20) drives every
+# whole time (no raw rounds), e.g. to profile the silo meanwhile ("http json doubles": JSON as Python writes a float32 array's tolist(), nested, 17 digits a number; "http live" and "grpc live": the liveness probe, each stack's floor with no inference; "http2 binary" and "http2 live": REST over HTTP/2 to the gRPC port). SETTLE=seconds (20) drives every
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
