@@ -5,7 +5,7 @@ namespace Cluster.Silo.Security;
 
 /// <summary>
 /// The authorization policies endpoints declare, one per API-key scope (<see cref="ApiKeyRequirement"/>
-/// on the <see cref="ApiKeyAuthenticationHandler.SchemeName"/> scheme). Public endpoints declare
+/// on the user the default <see cref="ApiKeyAuthenticationHandler.SchemeName"/> scheme authenticated). Public endpoints declare
 /// <c>AllowAnonymous</c> instead; paths no endpoint serves fall back to needing any valid key.
 /// </summary>
 internal static class ApiKeyPolicies
@@ -31,6 +31,8 @@ internal static class ApiKeyPolicies
         options.FallbackPolicy = For(ApiKeyScope.None);
     }
 
+    // No scheme named: the policy reads the user that the authentication middleware (the key scheme is the default) already
+    // set. A policy naming its scheme makes the authorization middleware authenticate each request a second time.
     private static AuthorizationPolicy For(ApiKeyScope scope) =>
-        new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ApiKeyRequirement(scope)).Build();
+        new AuthorizationPolicyBuilder().AddRequirements(new ApiKeyRequirement(scope)).Build();
 }

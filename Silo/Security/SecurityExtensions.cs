@@ -18,7 +18,7 @@ internal static class SecurityExtensions
         var enforced = keysRequired && gateway;
         services.AddSingleton(settings);
         services.AddSingleton<ApiKeyCache>();
-        services.AddAuthentication().AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.Required = enforced);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName).AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.Required = enforced);
         services.AddAuthorization(ApiKeyPolicies.Add);
         services.AddSingleton<IAuthorizationHandler, ApiKeyAuthorizationHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiKeyResultHandler>();
