@@ -65,6 +65,7 @@ public static class SiloApplication
         builder.Services.AddCapture();
         if (roles.HasFlag(SiloRoles.Gateway)) builder.Services.AddApiDescription();
         var app = builder.Build();
+        YoungGenerationCheck.Report(app.Logger);
         app.UseTraceparentResponse();
         app.UseGatewayErrors();
         app.UseSecurity(keysRequired, gateway: roles.HasFlag(SiloRoles.Gateway));

@@ -36,7 +36,8 @@ fi
 "$bench" --write-repository "$repo" "${run_args[@]}"
 # ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.
 threads=$(taskset -c "$server" nproc)
-env ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
+# The silo runs as deploy/Dockerfile and `dotnet run` start it (Silo/Hosting/YoungGenerationCheck.cs); SILO_ENV may override.
+env DOTNET_GCgen0size=0x2000000 ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
   --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
   --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning "${silo_run_args[@]}" ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
