@@ -2,14 +2,14 @@ namespace Cluster.Silo.Hosting;
 
 /// <summary>
 /// .NET sizes its young generation by the processor's cache. Where it cannot read the cache sizes (many VMs hide them from
-/// <c>/sys</c>), it sizes for 256 KB, and a busy silo collects after every ~2 MB of allocation: 10 % of a one-core silo's time
+/// <c>/sys</c>), it falls back to a small budget, and a busy silo collected after every ~2 MB of allocation: 10 % of a one-core silo's time
 /// went to those pauses serving the built-in model (docs/BENCHMARKS.md). <c>DOTNET_GCgen0size</c> sets a floor, and only the
 /// environment can set it (runtimeconfig.json cannot), so deploy/Dockerfile and <c>dotnet run</c> set it, and a silo started
 /// without it on such a machine says so once.
 /// </summary>
 internal static partial class YoungGenerationCheck
 {
-    /// <summary>The floor the silo is launched with: 32 MiB, what .NET itself picks on a machine whose 32 MB L3 it can see.</summary>
+    /// <summary>The floor the silo is launched with: 32 MiB, a common L3 size, by which .NET sizes gen 0 where it can see the cache.</summary>
     public const string Floor = "0x2000000";
 
     public const string Variable = "DOTNET_GCgen0size";
