@@ -52,6 +52,11 @@ if (ArgText("--write-repository") is { } modelFolder)
     else SplitCores.WriteRepository(splitModel, modelFolder, args.Contains("--statistics") ? ["adaptive", "nostats"] : []);
     return 0;
 }
+if (args.Contains("--bare-server"))
+{
+    await BareServer.RunAsync(splitModel);
+    return 0;
+}
 if (args.Contains("--raw-only"))
 {
     SplitCores.PrintRaw(splitModel, warmup, duration, Protocols.Concurrency);
@@ -74,6 +79,7 @@ if (ArgText("--external") is { } rawCores)
 {
     var (siloPid, settle) = ((int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)));
     if (args.Contains("--observability")) return await ObservabilityCost.RunAsync(cls, siloPid, settle, warmup, duration, output, ArgText("--target"));
+    if (args.Contains("--floor")) return await FloorCost.RunAsync(splitModel, rawCores, siloPid, settle, warmup, duration, output, ArgText("--target"));
     if (args.Contains("--statistics")) return await StatisticsSplitCost.RunAsync(splitModel, siloPid, settle, warmup, duration, output, ArgText("--target"));
     return await SplitCores.RunAsync(splitModel, rawCores, siloPid, settle, warmup, duration, output, ArgText("--target"));
 }

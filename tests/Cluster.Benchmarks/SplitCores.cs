@@ -194,7 +194,7 @@ internal static class SplitCores
         }
     }
 
-    private static async Task<(LoadResult Result, double CpuMs)> MeasureRawOn(BenchModel model, string cores, TimeSpan warmup, TimeSpan duration)
+    internal static async Task<(LoadResult Result, double CpuMs)> MeasureRawOn(BenchModel model, string cores, TimeSpan warmup, TimeSpan duration)
     {
         var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-c", cores, Environment.ProcessPath!, "--raw-only", "--model", model.Name, "--seconds", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Cluster.Benchmarks;
+
+/// <summary>
+/// The floor under the protocol targets (RUN=floor in protocols-split-cores.sh): raw ONNX Runtime, the bare Kestrel server
+/// (<see cref="BareServer"/>) and the silo, each alone on the server cores in turn, the same binary requests over HTTP/1.1 and
+/// HTTP/2 from the same load generator. Bare against raw is what receiving the request costs any .NET server on this machine;
+/// the silo against bare is the serving system's own share.
+/// </summary>
+internal static class FloorCost
+{
+    private const int Rounds = 4;
+
+    public static async Task<int> RunAsync(BenchModel model, string serverCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
+    {
+        using var bare = StartBare(model, serverCores);
+        try
+        {
+            using var http = SplitCores.Http();
+            using var http2 = SplitCores.Http2();
+            using var bareHttp = BareClient(BareServer.Http1Port, http2: false);
+            using var bareHttp2 = BareClient(BareServer.Http2Port, http2: true);
+            await SplitCores.WaitReady(http, model.Served("adaptive"));
+            string[] names = ["bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2"];
+            Func<int, Task>[] targets =
+            [
+                Targets.HttpBinary(bareHttp, model, "adaptive"), Targets.HttpBinary(http, model, "adaptive"),
+                Targets.HttpBinary(bareHttp2, model, "adaptive"), Targets.HttpBinary(http2, model, "adaptive"),
+            ];
+            int[] pids = [bare.Id, siloPid, bare.Id, siloPid];
+            foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
+            await JitSettle.WaitAsync(http, [targets[1], targets[3]], Protocols.Concurrency);
+            if (onlyTarget is not null)
+            {
+                // One target for the whole duration, to profile its server meanwhile (TARGET="bare http/1.1").
+                var i = Array.IndexOf(names, onlyTarget);
+                var (throughput, cpuMs) = await Measure(onlyTarget, targets[i], pids[i], warmup, duration);
+                Console.WriteLine($"{onlyTarget}: {throughput:F0} req/s, server CPU {cpuMs:F3} ms per request (pid {pids[i]})");
+                return 0;
+            }
+            var report = new Report();
+            report.Line($"### The floor: {model.Name}, binary requests, raw ONNX Runtime, a bare Kestrel server and the silo, each alone on cores {serverCores}");
+            report.Line();
+            report.Line("| round | raw req/s | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | raw CPU µs/req | " + string.Join(" | ", names.Select(n => $"{n} CPU µs/req")) + " |");
+            report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + "---:|" + string.Concat(names.Select(_ => "---:|")));
+            var raws = new List<(LoadResult Result, double CpuMs)>();
+            var cells = names.Select(_ => new List<(double Throughput, double CpuMs)>()).ToArray();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                raws.Add(await SplitCores.MeasureRawOn(model, serverCores, warmup, duration));
+                for (var i = 0; i < targets.Length; i++) cells[i].Add(await Measure(names[i], targets[i], pids[i], warmup, duration));
+                report.Line($"| {round} | {Report.F(raws[^1].Result.Throughput, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].Throughput, 0))) +
+                    $" | {Report.F(raws[^1].CpuMs * 1000, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].CpuMs * 1000, 0))) + " |");
+            }
+            report.Line();
+            for (var i = 0; i < names.Length; i++)
+            {
+                var ratios = cells[i].Zip(raws, (cell, raw) => cell.Throughput / raw.Result.Throughput).ToList();
+                report.Line($"- {names[i]} / raw: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}; median {Report.F(Report.Median(ratios), 2)}×; " +
+                    $"CPU per request: median {Report.F(Report.Median(cells[i].Select(c => c.CpuMs * 1000)), 0)} µs (raw {Report.F(Report.Median(raws.Select(r => r.CpuMs * 1000)), 0)} µs)");
+            }
+            report.Line();
+            if (output is not null) await File.WriteAllTextAsync(output, report.Text);
+            return 0;
+        }
+        finally
+        {
+            bare.Kill();
+            await bare.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<(double Throughput, double CpuMs)> Measure(string name, Func<int, Task> target, int pid, TimeSpan warmup, TimeSpan duration)
+    {
+        await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, warmup, target);
+        var calls = new StrongBox<long>();
+        var before = ProcessCpu.Of(pid);
+        var result = await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, duration, ProcessCpu.Counted(target, calls));
+        return (result.Throughput, (ProcessCpu.Of(pid) - before).TotalMilliseconds / calls.Value);
+    }
+
+    private static HttpClient BareClient(int port, bool http2) => http2
+        ? new(new SocketsHttpHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact }
+        : new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+    // The bare server runs as the silo does: its own process on the server cores, workstation GC with the silo's young-generation
+    // floor, thread-pool workers that do not spin (the silo's runtimeconfig); this benchmark process itself runs server GC.
+    private static Process StartBare(BenchModel model, string cores)
+    {
+        var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-c", cores, Environment.ProcessPath!, "--bare-server", "--model", model.Name }) start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_GCgen0size"] = "0x2000000";
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        var process = Process.Start(start)!;
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) != BareServer.ReadyLine)
+        {
+            if (line is null) throw new InvalidOperationException($"The bare server exited before it was ready (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+        }
+        return process;
+    }
+}
