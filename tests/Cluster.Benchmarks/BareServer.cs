@@ -49,6 +49,7 @@ internal static class BareServer
         var elements = (int)model.Shape.Aggregate(1L, (a, b) => a * b);
         app.MapGet("/ready", () => "ok");
         app.MapPost("/v2/models/{name}/infer", (HttpContext context) => InferAsync(context, session, runOptions, model, output, elements));
+        BareSocketServer.Start(session, runOptions, model, output, OneRun);
         await app.StartAsync();
         Console.WriteLine(ReadyLine);
         await app.WaitForShutdownAsync();

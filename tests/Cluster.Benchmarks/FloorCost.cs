@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Cluster.Client;
 
 namespace Cluster.Benchmarks;
 
 /// <summary>
-/// The floor under the protocol targets (RUN=floor in protocols-split-cores.sh): raw ONNX Runtime, the bare Kestrel server
-/// (<see cref="BareServer"/>) and the silo, each alone on the server cores in turn, the same binary requests over HTTP/1.1 and
-/// HTTP/2 from the same load generator. Bare against raw is what receiving the request costs any .NET server on this machine;
-/// the silo against bare is the serving system's own share.
+/// The floor under the protocol targets (RUN=floor in protocols-split-cores.sh): raw ONNX Runtime, the bare servers
+/// (<see cref="BareServer"/>: Kestrel over HTTP/1.1 and HTTP/2, and <see cref="BareSocketServer"/>: a socket and no protocol)
+/// and the silo (the .NET client, HTTP/1.1 and HTTP/2), each alone on the server cores in turn, driven by the same load
+/// generator. Bare against raw is what receiving the request costs any .NET server on this machine; the silo against bare is
+/// the serving system's own share.
 /// </summary>
 internal static class FloorCost
 {
@@ -22,16 +24,20 @@ internal static class FloorCost
             using var http2 = SplitCores.Http2();
             using var bareHttp = BareClient(BareServer.Http1Port, http2: false);
             using var bareHttp2 = BareClient(BareServer.Http2Port, http2: true);
+            using var bareSocket = new BareSocketClient(model);
             await SplitCores.WaitReady(http, model.Served("adaptive"));
-            string[] names = ["bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2"];
+            await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [SplitCores.GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
+            string[] names = ["bare socket", "silo client", "bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2"];
             Func<int, Task>[] targets =
             [
+                bareSocket.Infer, Targets.Client(client, model, "adaptive"),
                 Targets.HttpBinary(bareHttp, model, "adaptive"), Targets.HttpBinary(http, model, "adaptive"),
                 Targets.HttpBinary(bareHttp2, model, "adaptive"), Targets.HttpBinary(http2, model, "adaptive"),
             ];
-            int[] pids = [bare.Id, siloPid, bare.Id, siloPid];
+            int[] pids = [bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid];
+            int[] silo = [1, 3, 5];
             foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
-            await JitSettle.WaitAsync(http, [targets[1], targets[3]], Protocols.Concurrency);
+            await JitSettle.WaitAsync(http, [.. silo.Select(i => targets[i])], Protocols.Concurrency);
             if (onlyTarget is not null)
             {
                 // One target for the whole duration, to profile its server meanwhile (TARGET="bare http/1.1").
@@ -78,6 +84,8 @@ internal static class FloorCost
         var calls = new StrongBox<long>();
         var before = ProcessCpu.Of(pid);
         var result = await LoadRunner.ClosedLoop(name, "adaptive", Protocols.Concurrency, TimeSpan.Zero, duration, ProcessCpu.Counted(target, calls));
+        // The load runner counts failures rather than stop; a floor measured on failing calls would be no floor.
+        if (result.Failed > 0) throw new InvalidOperationException($"{name}: {result.Failed} calls failed.");
         return (result.Throughput, (ProcessCpu.Of(pid) - before).TotalMilliseconds / calls.Value);
     }
 
