@@ -14,11 +14,12 @@ using silo::Cluster.Silo.Hosting;
 namespace Cluster.Benchmarks;
 
 /// <summary>
-/// The least an HTTP server on this machine can do per binary inference request: Kestrel reads the body straight into the
-/// tensor's floats (64 KB receive blocks, as the silo's), ONNX Runtime runs it one request at a time, the answer goes back in the binary extension's form. No
-/// Orleans, routing, batching, validation, statistics, authentication or telemetry. Served against raw ONNX Runtime at the
-/// same core budget (<see cref="FloorCost"/>), it shows how much of the silo's overhead any server pays here (the socket,
-/// Kestrel, a second process) and how much is the serving system's own.
+/// The least an HTTP server on this machine can do per inference request. Kestrel reads a binary body straight into the
+/// tensor's floats (64 KB receive blocks, as the silo's; JSON bodies: <see cref="BareJson"/>), ONNX Runtime runs it one
+/// request at a time, and the answer goes back in the request's form. No Orleans, routing, batching, validation,
+/// statistics, authentication or telemetry. Served against raw ONNX Runtime at the same core budget (<see cref="FloorCost"/>),
+/// it shows how much of the silo's overhead any server pays here (the socket, Kestrel, a second process) and how much is the
+/// serving system's own.
 /// </summary>
 internal static class BareServer
 {
@@ -57,23 +58,25 @@ internal static class BareServer
 
     private static async Task InferAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements)
     {
-        var headerLength = int.Parse(context.Request.Headers["Inference-Header-Content-Length"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        var binary = context.Request.Headers.TryGetValue("Inference-Header-Content-Length", out var headerLength);
         var floats = ArrayPool<float>.Shared.Rent(elements);
         try
         {
-            await ReadTensor(context.Request.BodyReader, headerLength, floats.AsMemory(0, elements));
+            var tensor = floats.AsMemory(0, elements);
+            if (binary) await ReadTensor(context.Request.BodyReader, int.Parse(headerLength.ToString(), System.Globalization.CultureInfo.InvariantCulture), tensor);
+            else await BareJson.ReadTensor(context.Request.BodyReader, tensor);
             (byte[] Body, int HeaderLength) answer;
             await OneRun.WaitAsync();
             try
             {
-                answer = Run(session, runOptions, model, output, floats.AsMemory(0, elements));
+                answer = Run(session, runOptions, model, output, tensor, binary);
             }
             finally
             {
                 OneRun.Release();
             }
-            context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers["Inference-Header-Content-Length"] = answer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.ContentType = binary ? "application/octet-stream" : "application/json";
+            if (binary) context.Response.Headers["Inference-Header-Content-Length"] = answer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.ContentLength = answer.Body.Length;
             await context.Response.BodyWriter.WriteAsync(answer.Body);
         }
@@ -108,12 +111,14 @@ internal static class BareServer
         if (written != target) throw new InvalidDataException($"The body held {written} tensor bytes, not {target}.");
     }
 
-    private static (byte[] Body, int HeaderLength) Run(InferenceSession session, RunOptions runOptions, BenchModel model, string output, Memory<float> tensor)
+    private static (byte[] Body, int HeaderLength) Run(InferenceSession session, RunOptions runOptions, BenchModel model, string output, Memory<float> tensor, bool binary)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor, model.Shape);
         using var results = session.Run(runOptions, [model.Input], [input], [output]);
-        var data = MemoryMarshal.AsBytes(results[0].GetTensorDataAsSpan<float>());
+        var floats = results[0].GetTensorDataAsSpan<float>();
         var shape = results[0].GetTensorTypeAndShape().Shape;
+        if (!binary) return (BareJson.Answer(output, shape, floats), 0);
+        var data = MemoryMarshal.AsBytes(floats);
         var header = Encoding.UTF8.GetBytes(
             $$$"""{"model_name":"bare","outputs":[{"name":"{{{output}}}","datatype":"FP32","shape":[{{{string.Join(',', shape)}}}],"parameters":{"binary_data_size":{{{data.Length}}}}}]}""");
         var body = new byte[header.Length + data.Length];

@@ -6,8 +6,8 @@ namespace Cluster.Benchmarks;
 
 /// <summary>
 /// The floor under the protocol targets (RUN=floor in protocols-split-cores.sh): raw ONNX Runtime, the bare servers
-/// (<see cref="BareServer"/>: Kestrel over HTTP/1.1 and HTTP/2, and <see cref="BareSocketServer"/>: a socket and no protocol)
-/// and the silo (the .NET client, HTTP/1.1 and HTTP/2), each alone on the server cores in turn, driven by the same load
+/// (<see cref="BareServer"/>: Kestrel over HTTP/1.1 and HTTP/2, binary and JSON, and <see cref="BareSocketServer"/>: a socket and no protocol)
+/// and the silo (the .NET client, HTTP/1.1 and HTTP/2, JSON), each alone on the server cores in turn, driven by the same load
 /// generator. Bare against raw is what receiving the request costs any .NET server on this machine; the silo against bare is
 /// the serving system's own share.
 /// </summary>
@@ -27,15 +27,16 @@ internal static class FloorCost
             using var bareSocket = new BareSocketClient(model);
             await SplitCores.WaitReady(http, model.Served("adaptive"));
             await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [SplitCores.GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
-            string[] names = ["bare socket", "silo client", "bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2"];
+            string[] names = ["bare socket", "silo client", "bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2", "bare http json", "silo http json"];
             Func<int, Task>[] targets =
             [
                 bareSocket.Infer, Targets.Client(client, model, "adaptive"),
                 Targets.HttpBinary(bareHttp, model, "adaptive"), Targets.HttpBinary(http, model, "adaptive"),
                 Targets.HttpBinary(bareHttp2, model, "adaptive"), Targets.HttpBinary(http2, model, "adaptive"),
+                Targets.Http(bareHttp, model, "adaptive"), Targets.Http(http, model, "adaptive"),
             ];
-            int[] pids = [bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid];
-            int[] silo = [1, 3, 5];
+            int[] pids = [bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid];
+            int[] silo = [1, 3, 5, 7];
             foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
             await JitSettle.WaitAsync(http, [.. silo.Select(i => targets[i])], Protocols.Concurrency);
             if (onlyTarget is not null)
@@ -47,7 +48,7 @@ internal static class FloorCost
                 return 0;
             }
             var report = new Report();
-            report.Line($"### The floor: {model.Name}, binary requests, raw ONNX Runtime, a bare Kestrel server and the silo, each alone on cores {serverCores}");
+            report.Line($"### The floor: {model.Name}, raw ONNX Runtime, bare servers and the silo, each alone on cores {serverCores}");
             report.Line();
             report.Line("| round | raw req/s | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | raw CPU µs/req | " + string.Join(" | ", names.Select(n => $"{n} CPU µs/req")) + " |");
             report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + "---:|" + string.Concat(names.Select(_ => "---:|")));
@@ -66,6 +67,12 @@ internal static class FloorCost
                 var ratios = cells[i].Zip(raws, (cell, raw) => cell.Throughput / raw.Result.Throughput).ToList();
                 report.Line($"- {names[i]} / raw: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}; median {Report.F(Report.Median(ratios), 2)}×; " +
                     $"CPU per request: median {Report.F(Report.Median(cells[i].Select(c => c.CpuMs * 1000)), 0)} µs (raw {Report.F(Report.Median(raws.Select(r => r.CpuMs * 1000)), 0)} µs)");
+            }
+            // Each silo path against the bare server that receives the same requests: the serving system's own share.
+            foreach (var i in silo)
+            {
+                var ratios = cells[i].Zip(cells[i - 1], (served, bareCell) => served.Throughput / bareCell.Throughput).ToList();
+                report.Line($"- {names[i]} / {names[i - 1]}: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}; median {Report.F(Report.Median(ratios), 2)}×");
             }
             report.Line();
             if (output is not null) await File.WriteAllTextAsync(output, report.Text);
