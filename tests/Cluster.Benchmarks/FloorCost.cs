@@ -1,6 +1,8 @@
+extern alias silo;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Cluster.Client;
+using silo::Cluster.Silo.Hosting;
 
 namespace Cluster.Benchmarks;
 
@@ -22,8 +24,8 @@ internal static class FloorCost
         {
             using var http = SplitCores.Http();
             using var http2 = SplitCores.Http2();
-            using var bareHttp = BareClient(BareServer.Http1Port, http2: false);
-            using var bareHttp2 = BareClient(BareServer.Http2Port, http2: true);
+            using var bareHttp = SplitCores.Http($"http://127.0.0.1:{BareServer.Http1Port}");
+            using var bareHttp2 = SplitCores.Http2($"http://127.0.0.1:{BareServer.Http2Port}");
             using var bareSocket = new BareSocketClient(model);
             await SplitCores.WaitReady(http, model.Served("adaptive"));
             await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [SplitCores.GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
@@ -96,17 +98,13 @@ internal static class FloorCost
         return (result.Throughput, (ProcessCpu.Of(pid) - before).TotalMilliseconds / calls.Value);
     }
 
-    private static HttpClient BareClient(int port, bool http2) => http2
-        ? new(new SocketsHttpHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact }
-        : new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-
     // The bare server runs as the silo does: its own process on the server cores, workstation GC with the silo's young-generation
     // floor, thread-pool workers that do not spin (the silo's runtimeconfig); this benchmark process itself runs server GC.
     private static Process StartBare(BenchModel model, string cores)
     {
         var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true };
         foreach (var arg in new[] { "-c", cores, Environment.ProcessPath!, "--bare-server", "--model", model.Name }) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_GCgen0size"] = "0x2000000";
+        start.Environment[YoungGenerationCheck.Variable] = YoungGenerationCheck.Floor;
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         var process = Process.Start(start)!;

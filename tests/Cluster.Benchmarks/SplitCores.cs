@@ -19,16 +19,16 @@ internal static class SplitCores
     private const string RawLine = "raw-throughput ";
     private const int Rounds = 4;
 
-    /// <summary>An HTTP client for the silo's gateway with room for every caller of a load run.</summary>
-    public static HttpClient Http() =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(HttpUrl), Timeout = TimeSpan.FromMinutes(2) };
+    /// <summary>An HTTP client for the silo's gateway (or another server at <paramref name="url"/>) with room for every caller of a load run.</summary>
+    public static HttpClient Http(string url = HttpUrl) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>
     /// An HTTP/2 client (cleartext, prior knowledge) for the REST API on the gRPC listener, which speaks HTTP/2 alone: the same
-    /// requests as <see cref="Http"/>, many to a connection instead of one.
+    /// requests as <see cref="Http"/>, many to a connection instead of one (<paramref name="url"/>: another HTTP/2 server).
     /// </summary>
-    public static HttpClient Http2() =>
-        new(new SocketsHttpHandler()) { BaseAddress = new Uri(GrpcUrl), Timeout = TimeSpan.FromMinutes(2), DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    public static HttpClient Http2(string url = GrpcUrl) =>
+        new(new SocketsHttpHandler()) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2), DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
     /// <summary>Writes the served model (the classifier with adaptive batching, or the given <paramref name="modes"/>) into <paramref name="repository"/>.</summary>
     public static void WriteRepository(BenchModel model, string repository, params string[] modes)

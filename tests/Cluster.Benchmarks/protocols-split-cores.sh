@@ -9,8 +9,8 @@
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
-# baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=floor raw ONNX Runtime, a bare Kestrel server
-# and the silo on the same binary requests over HTTP/1.1 and HTTP/2 (FloorCost.cs); RUN=statistics the model with statistics and drift
+# baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=floor raw ONNX Runtime, bare servers (a socket with
+# no protocol; Kestrel, binary over HTTP/1.1 and HTTP/2, JSON) and the silo's matching paths (FloorCost.cs); RUN=statistics the model with statistics and drift
 # on against "statistics": false (StatisticsSplitCost.cs). MODEL=tiny measures the built-in MLP instead of
 # the classifier: ONNX Runtime's share is a few microseconds, so the silo's CPU per request is the serving path's fixed cost.
 set -euo pipefail
