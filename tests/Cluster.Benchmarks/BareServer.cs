@@ -64,7 +64,7 @@ internal static class BareServer
         {
             var tensor = floats.AsMemory(0, elements);
             if (binary) await ReadTensor(context.Request.BodyReader, int.Parse(headerLength.ToString(), System.Globalization.CultureInfo.InvariantCulture), tensor);
-            else await BareJson.ReadTensor(context.Request.BodyReader, tensor);
+            else await BareJson.ReadTensor(context.Request.BodyReader, tensor, ((string)context.Request.RouteValues["name"]!).EndsWith(BareJson.SiloReaderSuffix, StringComparison.Ordinal));
             (byte[] Body, int HeaderLength) answer;
             await OneRun.WaitAsync();
             try

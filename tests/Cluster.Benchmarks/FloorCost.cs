@@ -29,26 +29,35 @@ internal static class FloorCost
             using var bareSocket = new BareSocketClient(model);
             await SplitCores.WaitReady(http, model.Served("adaptive"));
             await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [SplitCores.GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
-            string[] names = ["bare socket", "silo client", "bare http/1.1", "silo http/1.1", "bare http/2", "silo http/2", "bare http json", "silo http json"];
-            Func<int, Task>[] targets =
+            Party[] parties =
             [
-                bareSocket.Infer, Targets.Client(client, model, "adaptive"),
-                Targets.HttpBinary(bareHttp, model, "adaptive"), Targets.HttpBinary(http, model, "adaptive"),
-                Targets.HttpBinary(bareHttp2, model, "adaptive"), Targets.HttpBinary(http2, model, "adaptive"),
-                Targets.Http(bareHttp, model, "adaptive"), Targets.Http(http, model, "adaptive"),
+                new("bare socket", bareSocket.Infer, bare.Id),
+                new("silo client", Targets.Client(client, model, "adaptive"), siloPid, "bare socket"),
+                new("bare http/1.1", Targets.HttpBinary(bareHttp, model, "adaptive"), bare.Id),
+                new("silo http/1.1", Targets.HttpBinary(http, model, "adaptive"), siloPid, "bare http/1.1"),
+                new("bare http/2", Targets.HttpBinary(bareHttp2, model, "adaptive"), bare.Id),
+                new("silo http/2", Targets.HttpBinary(http2, model, "adaptive"), siloPid, "bare http/2"),
+                new("bare http json", Targets.Http(bareHttp, model, "adaptive"), bare.Id),
+                new("bare http json (silo reader)", Targets.Http(bareHttp, model, "adaptive" + BareJson.SiloReaderSuffix), bare.Id),
+                new("silo http json", Targets.Http(http, model, "adaptive"), siloPid, "bare http json (silo reader)"),
             ];
-            int[] pids = [bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid, bare.Id, siloPid];
-            int[] silo = [1, 3, 5, 7];
-            foreach (var target in targets) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, target);
-            await JitSettle.WaitAsync(http, [.. silo.Select(i => targets[i])], Protocols.Concurrency);
-            if (onlyTarget is not null)
+            foreach (var party in parties) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, party.Target);
+            await JitSettle.WaitAsync(http, [.. parties.Where(p => p.Pid == siloPid).Select(p => p.Target)], Protocols.Concurrency);
+            if (onlyTarget is not null && !onlyTarget.Contains(','))
             {
                 // One target for the whole duration, to profile its server meanwhile (TARGET="bare http/1.1").
-                var i = Array.IndexOf(names, onlyTarget);
-                var (throughput, cpuMs) = await Measure(onlyTarget, targets[i], pids[i], warmup, duration);
-                Console.WriteLine($"{onlyTarget}: {throughput:F0} req/s, server CPU {cpuMs:F3} ms per request (pid {pids[i]})");
+                var party = parties.Single(p => p.Name == onlyTarget);
+                var (throughput, cpuMs) = await Measure(onlyTarget, party.Target, party.Pid, warmup, duration);
+                Console.WriteLine($"{onlyTarget}: {throughput:F0} req/s, server CPU {cpuMs:F3} ms per request (pid {party.Pid})");
                 return 0;
             }
+            // A list (TARGET="bare http/2,silo http/2") alternates only those parties with raw ONNX Runtime, e.g. with longer cells.
+            if (onlyTarget is not null)
+            {
+                var chosen = onlyTarget.Split(',', StringSplitOptions.TrimEntries);
+                parties = [.. chosen.Select(name => parties.SingleOrDefault(p => p.Name == name) ?? throw new ArgumentException($"No party named '{name}'."))];
+            }
+            var names = parties.Select(p => p.Name).ToArray();
             var report = new Report();
             report.Line($"### The floor: {model.Name}, raw ONNX Runtime, bare servers and the silo, each alone on cores {serverCores}");
             report.Line();
@@ -59,7 +68,7 @@ internal static class FloorCost
             for (var round = 1; round <= Rounds; round++)
             {
                 raws.Add(await SplitCores.MeasureRawOn(model, serverCores, warmup, duration));
-                for (var i = 0; i < targets.Length; i++) cells[i].Add(await Measure(names[i], targets[i], pids[i], warmup, duration));
+                for (var i = 0; i < parties.Length; i++) cells[i].Add(await Measure(names[i], parties[i].Target, parties[i].Pid, warmup, duration));
                 report.Line($"| {round} | {Report.F(raws[^1].Result.Throughput, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].Throughput, 0))) +
                     $" | {Report.F(raws[^1].CpuMs * 1000, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].CpuMs * 1000, 0))) + " |");
             }
@@ -71,10 +80,12 @@ internal static class FloorCost
                     $"CPU per request: median {Report.F(Report.Median(cells[i].Select(c => c.CpuMs * 1000)), 0)} µs (raw {Report.F(Report.Median(raws.Select(r => r.CpuMs * 1000)), 0)} µs)");
             }
             // Each silo path against the bare server that receives the same requests: the serving system's own share.
-            foreach (var i in silo)
+            for (var i = 0; i < parties.Length; i++)
             {
-                var ratios = cells[i].Zip(cells[i - 1], (served, bareCell) => served.Throughput / bareCell.Throughput).ToList();
-                report.Line($"- {names[i]} / {names[i - 1]}: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}; median {Report.F(Report.Median(ratios), 2)}×");
+                var b = Array.IndexOf(names, parties[i].Bare);
+                if (b < 0) continue;
+                var ratios = cells[i].Zip(cells[b], (served, bareCell) => served.Throughput / bareCell.Throughput).ToList();
+                report.Line($"- {names[i]} / {names[b]}: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}; median {Report.F(Report.Median(ratios), 2)}×");
             }
             report.Line();
             if (output is not null) await File.WriteAllTextAsync(output, report.Text);
@@ -86,6 +97,9 @@ internal static class FloorCost
             await bare.WaitForExitAsync();
         }
     }
+
+    /// <summary>One server path the floor run drives: its load, the process whose CPU it costs, and for a silo path the bare server it is held against.</summary>
+    private sealed record Party(string Name, Func<int, Task> Target, int Pid, string? Bare = null);
 
     private static async Task<(double Throughput, double CpuMs)> Measure(string name, Func<int, Task> target, int pid, TimeSpan warmup, TimeSpan duration)
     {
