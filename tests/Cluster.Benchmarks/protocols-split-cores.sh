@@ -8,6 +8,7 @@
 # whole time (no raw rounds), e.g. to profile the silo meanwhile ("http json doubles": JSON as Python writes a float32 array's tolist(), nested, 17 digits a number; "http live" and "grpc live": the liveness probe, each stack's floor with no inference; "http2 binary" and "http2 live": REST over HTTP/2 to the gRPC port). SETTLE=seconds (20) drives every
 # protocol at full load before any measuring (a fresh silo's JIT takes a minute or more to settle on
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
+# SILO_DLL=path runs another build of the silo (e.g. an older commit's, built in a second worktree) under the same load, for before/after tables.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
 # baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=floor raw ONNX Runtime, bare servers (a socket with
 # no protocol; Kestrel, binary over HTTP/1.1 and HTTP/2, JSON) and the silo's matching paths (FloorCost.cs); RUN=statistics the model with statistics and drift
@@ -40,7 +41,7 @@ fi
 # ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.
 threads=$(taskset -c "$server" nproc)
 # The silo runs as deploy/Dockerfile and `dotnet run` start it (Silo/Hosting/YoungGenerationCheck.cs); SILO_ENV may override.
-env DOTNET_GCgen0size=0x2000000 ${SILO_ENV:-} taskset -c "$server" dotnet Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll \
+env DOTNET_GCgen0size=0x2000000 ${SILO_ENV:-} taskset -c "$server" dotnet "${SILO_DLL:-Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll}" \
   --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
   --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning "${silo_run_args[@]}" ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
