@@ -9,6 +9,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Cluster.Capture;
+using Cluster.Tensors;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using silo::Cluster.Silo.Hosting;
 
 namespace Cluster.Benchmarks;
@@ -30,12 +35,13 @@ internal static class BareServer
     // One run at a time, as a replica runs its batches: runs interleaved on one core evict each other's working set.
     private static readonly SemaphoreSlim OneRun = new(1, 1);
 
-    public static async Task RunAsync(BenchModel model)
+    public static async Task RunAsync(BenchModel model, string? captureDirectory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         // Kestrel reads into the silo's 64 KB blocks: with its default 4 KB ones a 110 KB body takes ~28 reads.
         builder.Services.AddReceiveBlocks();
+        if (captureDirectory is not null) BareCapture.Add(builder.Services, captureDirectory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenLocalhost(Http1Port, listen => listen.Protocols = HttpProtocols.Http1);
@@ -49,36 +55,29 @@ internal static class BareServer
         var output = session.OutputNames[0];
         var elements = (int)model.Shape.Aggregate(1L, (a, b) => a * b);
         app.MapGet("/ready", () => "ok");
-        app.MapPost("/v2/models/{name}/infer", (HttpContext context) => InferAsync(context, session, runOptions, model, output, elements));
+        var captures = captureDirectory is null ? null : app.Services.GetRequiredService<CaptureBuffer>();
+        app.MapPost("/v2/models/{name}/infer", (HttpContext context) => context.Request.Headers.ContainsKey("Inference-Header-Content-Length")
+            ? InferBinaryAsync(context, session, runOptions, model, output, elements, captures)
+            : InferJsonAsync(context, session, runOptions, model, output, elements));
         BareSocketServer.Start(session, runOptions, model, output, OneRun);
         await app.StartAsync();
         Console.WriteLine(ReadyLine);
         await app.WaitForShutdownAsync();
     }
 
-    private static async Task InferAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements)
+    private static async Task InferJsonAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements)
     {
-        var binary = context.Request.Headers.TryGetValue("Inference-Header-Content-Length", out var headerLength);
         var floats = ArrayPool<float>.Shared.Rent(elements);
         try
         {
             var tensor = floats.AsMemory(0, elements);
-            if (binary) await ReadTensor(context.Request.BodyReader, int.Parse(headerLength.ToString(), System.Globalization.CultureInfo.InvariantCulture), tensor);
-            else await BareJson.ReadTensor(context.Request.BodyReader, tensor, ((string)context.Request.RouteValues["name"]!).EndsWith(BareJson.SiloReaderSuffix, StringComparison.Ordinal));
-            (byte[] Body, int HeaderLength) answer;
-            await OneRun.WaitAsync();
-            try
-            {
-                answer = Run(session, runOptions, model, output, tensor, binary);
-            }
-            finally
-            {
-                OneRun.Release();
-            }
-            context.Response.ContentType = binary ? "application/octet-stream" : "application/json";
-            if (binary) context.Response.Headers["Inference-Header-Content-Length"] = answer.HeaderLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.ContentLength = answer.Body.Length;
-            await context.Response.BodyWriter.WriteAsync(answer.Body);
+            await BareJson.ReadTensor(context.Request.BodyReader, tensor, Name(context).EndsWith(BareJson.SiloReaderSuffix, StringComparison.Ordinal));
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor, model.Shape);
+            var (shape, data) = await RunOnce(session, runOptions, model, output, input);
+            var body = BareJson.Answer(output, shape, MemoryMarshal.Cast<byte, float>(data));
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = body.Length;
+            await context.Response.BodyWriter.WriteAsync(body);
         }
         finally
         {
@@ -86,10 +85,72 @@ internal static class BareServer
         }
     }
 
-    // Skips the JSON header (the bare server knows its one input) and copies the rest of the body into the tensor's bytes.
-    private static async Task ReadTensor(System.IO.Pipelines.PipeReader reader, int skip, Memory<float> tensor)
+    // The body goes into a lent array, as the silo reads it, pinned while ONNX Runtime reads it, and shared with a capture record when one is made.
+    private static async Task InferBinaryAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements, CaptureBuffer? captures)
     {
-        var target = MemoryMarshal.AsBytes(tensor.Span).Length;
+        var receivedAt = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        var bytes = TensorBuffers.Rent(elements * sizeof(float));
+        try
+        {
+            await ReadTensor(context.Request.BodyReader, int.Parse(context.Request.Headers["Inference-Header-Content-Length"].ToString(), System.Globalization.CultureInfo.InvariantCulture), bytes);
+            var pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+            (long[] Shape, byte[] Data) answer;
+            TimeSpan compute;
+            try
+            {
+                using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, model.Shape, pin.AddrOfPinnedObject(), bytes.Length);
+                var run = Stopwatch.GetTimestamp();
+                answer = await RunOnce(session, runOptions, model, output, input);
+                compute = Stopwatch.GetElapsedTime(run);
+            }
+            finally
+            {
+                pin.Free();
+            }
+            var header = Encoding.UTF8.GetBytes(
+                $$$"""{"model_name":"bare","outputs":[{"name":"{{{output}}}","datatype":"FP32","shape":[{{{string.Join(',', answer.Shape)}}}],"parameters":{"binary_data_size":{{{answer.Data.Length}}}}}]}""");
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers["Inference-Header-Content-Length"] = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var body = new byte[header.Length + answer.Data.Length];
+            header.CopyTo(body, 0);
+            answer.Data.CopyTo(body, header.Length);
+            context.Response.ContentLength = body.Length;
+            var name = Name(context);
+            if (captures is not null && name.EndsWith(BareCapture.Suffix, StringComparison.Ordinal))
+            {
+                BareCapture.Offer(captures, name, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes),
+                    new TensorData(output, TensorDataType.FP32, [.. answer.Shape], answer.Data), receivedAt, Stopwatch.GetElapsedTime(started), compute);
+            }
+            await context.Response.BodyWriter.WriteAsync(body);
+        }
+        finally
+        {
+            TensorBuffers.Return(bytes);
+        }
+    }
+
+    private static string Name(HttpContext context) => (string)context.Request.RouteValues["name"]!;
+
+    // One run at a time, as a replica runs its batches: its output's shape and bytes.
+    private static async Task<(long[] Shape, byte[] Data)> RunOnce(InferenceSession session, RunOptions runOptions, BenchModel model, string output, OrtValue input)
+    {
+        await OneRun.WaitAsync();
+        try
+        {
+            using var results = session.Run(runOptions, [model.Input], [input], [output]);
+            return (results[0].GetTensorTypeAndShape().Shape, MemoryMarshal.AsBytes(results[0].GetTensorDataAsSpan<float>()).ToArray());
+        }
+        finally
+        {
+            OneRun.Release();
+        }
+    }
+
+    // Skips the JSON header (the bare server knows its one input) and copies the rest of the body into the tensor's bytes.
+    private static async Task ReadTensor(System.IO.Pipelines.PipeReader reader, int skip, byte[] tensor)
+    {
+        var target = tensor.Length;
         var written = 0;
         while (true)
         {
@@ -102,28 +163,12 @@ internal static class BareServer
                 skip -= drop;
                 span = span[drop..];
                 var take = Math.Min(span.Length, target - written);
-                span[..take].CopyTo(MemoryMarshal.AsBytes(tensor.Span)[written..]);
+                span[..take].CopyTo(tensor.AsSpan(written));
                 written += take;
             }
             reader.AdvanceTo(buffer.End);
             if (read.IsCompleted) break;
         }
         if (written != target) throw new InvalidDataException($"The body held {written} tensor bytes, not {target}.");
-    }
-
-    private static (byte[] Body, int HeaderLength) Run(InferenceSession session, RunOptions runOptions, BenchModel model, string output, Memory<float> tensor, bool binary)
-    {
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor, model.Shape);
-        using var results = session.Run(runOptions, [model.Input], [input], [output]);
-        var floats = results[0].GetTensorDataAsSpan<float>();
-        var shape = results[0].GetTensorTypeAndShape().Shape;
-        if (!binary) return (BareJson.Answer(output, shape, floats), 0);
-        var data = MemoryMarshal.AsBytes(floats);
-        var header = Encoding.UTF8.GetBytes(
-            $$$"""{"model_name":"bare","outputs":[{"name":"{{{output}}}","datatype":"FP32","shape":[{{{string.Join(',', shape)}}}],"parameters":{"binary_data_size":{{{data.Length}}}}}]}""");
-        var body = new byte[header.Length + data.Length];
-        header.CopyTo(body, 0);
-        data.CopyTo(body.AsSpan(header.Length));
-        return (body, header.Length);
     }
 }

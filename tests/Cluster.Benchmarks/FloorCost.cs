@@ -19,7 +19,10 @@ internal static class FloorCost
 
     public static async Task<int> RunAsync(BenchModel model, string serverCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
-        using var bare = StartBare(model, serverCores);
+        // The classifier also has a captured copy (every request, tensors included); the bare server captures into a folder of its own.
+        var capturing = model.Configs.ContainsKey("capture");
+        var captures = capturing ? Directory.CreateTempSubdirectory("bare-captures").FullName : null;
+        using var bare = StartBare(model, serverCores, captures);
         try
         {
             using var http = SplitCores.Http();
@@ -28,6 +31,7 @@ internal static class FloorCost
             using var bareHttp2 = SplitCores.Http2($"http://127.0.0.1:{BareServer.Http2Port}");
             using var bareSocket = new BareSocketClient(model);
             await SplitCores.WaitReady(http, model.Served("adaptive"));
+            if (capturing) await SplitCores.WaitReady(http, model.Served("capture"));
             await using var client = await InferenceClient.ConnectAsync(new InferenceClientOptions { GatewayPorts = [SplitCores.GatewayPort], ResponseTimeout = TimeSpan.FromMinutes(2) });
             Party[] parties =
             [
@@ -40,6 +44,13 @@ internal static class FloorCost
                 new("bare http json", Targets.Http(bareHttp, model, "adaptive"), bare.Id),
                 new("bare http json (silo reader)", Targets.Http(bareHttp, model, "adaptive" + BareJson.SiloReaderSuffix), bare.Id),
                 new("silo http json", Targets.Http(http, model, "adaptive"), siloPid, "bare http json (silo reader)"),
+                .. capturing
+                    ? new Party[]
+                    {
+                        new("bare http/1.1 capture", Targets.HttpBinary(bareHttp, model, "adaptive" + BareCapture.Suffix), bare.Id),
+                        new("silo http/1.1 capture", Targets.HttpBinary(http, model, "capture"), siloPid, "bare http/1.1 capture"),
+                    }
+                    : [],
             ];
             foreach (var party in parties) await LoadRunner.ClosedLoop("warm-up", "adaptive", Protocols.Concurrency, TimeSpan.Zero, settle, party.Target);
             await JitSettle.WaitAsync(http, [.. parties.Where(p => p.Pid == siloPid).Select(p => p.Target)], Protocols.Concurrency);
@@ -95,6 +106,7 @@ internal static class FloorCost
         {
             bare.Kill();
             await bare.WaitForExitAsync();
+            if (captures is not null) Directory.Delete(captures, recursive: true);
         }
     }
 
@@ -114,10 +126,11 @@ internal static class FloorCost
 
     // The bare server runs as the silo does: its own process on the server cores, workstation GC with the silo's young-generation
     // floor, thread-pool workers that do not spin (the silo's runtimeconfig); this benchmark process itself runs server GC.
-    private static Process StartBare(BenchModel model, string cores)
+    private static Process StartBare(BenchModel model, string cores, string? captures)
     {
         var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-c", cores, Environment.ProcessPath!, "--bare-server", "--model", model.Name }) start.ArgumentList.Add(arg);
+        string[] args = ["-c", cores, Environment.ProcessPath!, "--bare-server", "--model", model.Name, .. captures is null ? Array.Empty<string>() : ["--capture-dir", captures]];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment[YoungGenerationCheck.Variable] = YoungGenerationCheck.Floor;
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";

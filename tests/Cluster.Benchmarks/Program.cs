@@ -49,12 +49,13 @@ var splitModel = ArgText("--model") == "tiny" ? tiny : cls;
 if (ArgText("--write-repository") is { } modelFolder)
 {
     if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "traced", "capture", "capturemeta");
+    else if (args.Contains("--floor")) SplitCores.WriteRepository(splitModel, modelFolder, splitModel.Configs.ContainsKey("capture") ? ["adaptive", "capture"] : []);
     else SplitCores.WriteRepository(splitModel, modelFolder, args.Contains("--statistics") ? ["adaptive", "nostats"] : []);
     return 0;
 }
 if (args.Contains("--bare-server"))
 {
-    await BareServer.RunAsync(splitModel);
+    await BareServer.RunAsync(splitModel, ArgText("--capture-dir"));
     return 0;
 }
 if (args.Contains("--raw-only"))

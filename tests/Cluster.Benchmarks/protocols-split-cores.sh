@@ -36,6 +36,7 @@ elif [ "${RUN:-}" = statistics ]; then
   run_args+=(--statistics)
 elif [ "${RUN:-}" = floor ]; then
   run_args+=(--floor)
+  silo_run_args=(--Capture:Directory="$captures")
 fi
 "$bench" --write-repository "$repo" "${run_args[@]}"
 # ONNX Runtime's default pool pins one thread per core of the machine, outside taskset's cores; size it to the server cores.
