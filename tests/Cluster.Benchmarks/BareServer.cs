@@ -1,28 +1,28 @@
 extern alias silo;
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Cluster.Capture;
+using Cluster.Tensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Cluster.Capture;
-using Cluster.Tensors;
-using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using silo::Cluster.Silo.Hosting;
 
 namespace Cluster.Benchmarks;
 
 /// <summary>
 /// The least an HTTP server on this machine can do per inference request. Kestrel reads a binary body straight into the
-/// tensor's floats (64 KB receive blocks, as the silo's; JSON bodies: <see cref="BareJson"/>), ONNX Runtime runs it one
-/// request at a time, and the answer goes back in the request's form. No Orleans, routing, batching, validation,
-/// statistics, authentication or telemetry. Served against raw ONNX Runtime at the same core budget (<see cref="FloorCost"/>),
+/// tensor's bytes, a lent array as the silo's (64 KB receive blocks, as the silo's; JSON bodies: <see cref="BareJson"/>),
+/// ONNX Runtime runs it one request at a time, and the answer goes back in the request's form. No Orleans, routing, batching,
+/// validation, statistics, authentication or telemetry; capture only for models named so (<see cref="BareCapture"/>). Served against raw ONNX Runtime at the same core budget (<see cref="FloorCost"/>),
 /// it shows how much of the silo's overhead any server pays here (the socket, Kestrel, a second process) and how much is the
 /// serving system's own.
 /// </summary>

@@ -8,10 +8,11 @@ namespace Cluster.Benchmarks;
 
 /// <summary>
 /// The floor under the protocol targets (RUN=floor in protocols-split-cores.sh): raw ONNX Runtime, the bare servers
-/// (<see cref="BareServer"/>: Kestrel over HTTP/1.1 and HTTP/2, binary and JSON, and <see cref="BareSocketServer"/>: a socket and no protocol)
-/// and the silo (the .NET client, HTTP/1.1 and HTTP/2, JSON), each alone on the server cores in turn, driven by the same load
-/// generator. Bare against raw is what receiving the request costs any .NET server on this machine; the silo against bare is
-/// the serving system's own share.
+/// (<see cref="BareServer"/>: Kestrel over HTTP/1.1 and HTTP/2, binary and JSON, the JSON read by System.Text.Json and by the
+/// silo's own reader, and with the classifier every request captured (<see cref="BareCapture"/>); <see cref="BareSocketServer"/>:
+/// a socket and no protocol) and the silo's matching paths (the .NET client, HTTP/1.1 and HTTP/2, JSON, the captured model),
+/// each alone on the server cores in turn, driven by the same load generator. Bare against raw is what receiving the request
+/// costs any .NET server on this machine; the silo against bare is the serving system's own share.
 /// </summary>
 internal static class FloorCost
 {
