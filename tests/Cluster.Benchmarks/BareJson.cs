@@ -68,16 +68,10 @@ internal static class BareJson
             body.CopyTo(lent);
             var json = lent.AsSpan(0, (int)body.Length);
             var reader = new Utf8JsonReader(json);
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("data"u8)) continue;
-                reader.Read();
-                // The reader stands on the data array's '['; the float-array reader starts after it.
-                if (FloatArrayReader.TryRead(json, (int)reader.BytesConsumed, TensorDataType.FP32, MemoryMarshal.AsBytes(tensor)) < 0)
-                    throw new InvalidDataException("The silo's float-array reader gave up on the data.");
-                return;
-            }
-            throw new InvalidDataException("The body has no data.");
+            ToData(ref reader);
+            // The reader stands on the data array's '['; the float-array reader starts after it.
+            if (FloatArrayReader.TryRead(json, (int)reader.BytesConsumed, TensorDataType.FP32, MemoryMarshal.AsBytes(tensor)) < 0)
+                throw new InvalidDataException("The silo's float-array reader gave up on the data.");
         }
         finally
         {
@@ -88,13 +82,19 @@ internal static class BareJson
     private static void Parse(ReadOnlySequence<byte> json, Span<float> tensor)
     {
         var reader = new Utf8JsonReader(json);
+        ToData(ref reader);
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number) tensor[count++] = reader.GetSingle();
+        if (count != tensor.Length) throw new InvalidDataException($"The data held {count} numbers, not {tensor.Length}.");
+    }
+
+    // Moves the reader onto the '[' of the body's "data" array: the bare server knows its one input.
+    private static void ToData(ref Utf8JsonReader reader)
+    {
         while (reader.Read())
         {
             if (reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("data"u8)) continue;
             reader.Read();
-            var count = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.Number) tensor[count++] = reader.GetSingle();
-            if (count != tensor.Length) throw new InvalidDataException($"The data held {count} numbers, not {tensor.Length}.");
             return;
         }
         throw new InvalidDataException("The body has no data.");

@@ -53,13 +53,13 @@ internal static class BareServer
         using var session = new InferenceSession(model.Path, options);
         var runOptions = new RunOptions();
         var output = session.OutputNames[0];
-        var elements = (int)model.Shape.Aggregate(1L, (a, b) => a * b);
+        var elements = (int)ShapeMath.ElementCount(model.Shape);
         app.MapGet("/ready", () => "ok");
         var captures = captureDirectory is null ? null : app.Services.GetRequiredService<CaptureBuffer>();
         app.MapPost("/v2/models/{name}/infer", (HttpContext context) => context.Request.Headers.ContainsKey("Inference-Header-Content-Length")
             ? InferBinaryAsync(context, session, runOptions, model, output, elements, captures)
             : InferJsonAsync(context, session, runOptions, model, output, elements));
-        BareSocketServer.Start(session, runOptions, model, output, OneRun);
+        BareSocketServer.Start(session, runOptions, model, output, elements);
         await app.StartAsync();
         Console.WriteLine(ReadyLine);
         await app.WaitForShutdownAsync();
@@ -88,26 +88,17 @@ internal static class BareServer
     // The body goes into a lent array, as the silo reads it, pinned while ONNX Runtime reads it, and shared with a capture record when one is made.
     private static async Task InferBinaryAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements, CaptureBuffer? captures)
     {
-        var receivedAt = DateTimeOffset.UtcNow;
-        var started = Stopwatch.GetTimestamp();
+        var name = Name(context);
+        var capture = captures is not null && name.EndsWith(BareCapture.Suffix, StringComparison.Ordinal);
+        var receivedAt = capture ? DateTimeOffset.UtcNow : default;
+        var started = capture ? Stopwatch.GetTimestamp() : 0;
         var bytes = TensorBuffers.Rent(elements * sizeof(float));
         try
         {
             await ReadTensor(context.Request.BodyReader, int.Parse(context.Request.Headers["Inference-Header-Content-Length"].ToString(), System.Globalization.CultureInfo.InvariantCulture), bytes);
-            var pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
-            (long[] Shape, byte[] Data) answer;
-            TimeSpan compute;
-            try
-            {
-                using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, model.Shape, pin.AddrOfPinnedObject(), bytes.Length);
-                var run = Stopwatch.GetTimestamp();
-                answer = await RunOnce(session, runOptions, model, output, input);
-                compute = Stopwatch.GetElapsedTime(run);
-            }
-            finally
-            {
-                pin.Free();
-            }
+            var run = Stopwatch.GetTimestamp();
+            var answer = await RunPinned(session, runOptions, model, output, bytes);
+            var compute = Stopwatch.GetElapsedTime(run);
             var header = Encoding.UTF8.GetBytes(
                 $$$"""{"model_name":"bare","outputs":[{"name":"{{{output}}}","datatype":"FP32","shape":[{{{string.Join(',', answer.Shape)}}}],"parameters":{"binary_data_size":{{{answer.Data.Length}}}}}]}""");
             context.Response.ContentType = "application/octet-stream";
@@ -116,10 +107,9 @@ internal static class BareServer
             header.CopyTo(body, 0);
             answer.Data.CopyTo(body, header.Length);
             context.Response.ContentLength = body.Length;
-            var name = Name(context);
-            if (captures is not null && name.EndsWith(BareCapture.Suffix, StringComparison.Ordinal))
+            if (capture)
             {
-                BareCapture.Offer(captures, name, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes),
+                BareCapture.Offer(captures!, name, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes),
                     new TensorData(output, TensorDataType.FP32, [.. answer.Shape], answer.Data), receivedAt, Stopwatch.GetElapsedTime(started), compute);
             }
             await context.Response.BodyWriter.WriteAsync(body);
@@ -127,6 +117,21 @@ internal static class BareServer
         finally
         {
             TensorBuffers.Return(bytes);
+        }
+    }
+
+    /// <summary>Runs the model on the input's bytes where they lie, pinned for the run (the bare socket server's pinned array too).</summary>
+    internal static async Task<(long[] Shape, byte[] Data)> RunPinned(InferenceSession session, RunOptions runOptions, BenchModel model, string output, byte[] bytes)
+    {
+        var pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        try
+        {
+            using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, model.Shape, pin.AddrOfPinnedObject(), bytes.Length);
+            return await RunOnce(session, runOptions, model, output, input);
+        }
+        finally
+        {
+            pin.Free();
         }
     }
 

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Cluster.Benchmarks;
 
@@ -17,7 +15,7 @@ internal static class BareSocketServer
 {
     public const int Port = 18092;
 
-    public static void Start(InferenceSession session, RunOptions runOptions, BenchModel model, string output, SemaphoreSlim oneRun)
+    public static void Start(InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, Port));
@@ -28,15 +26,14 @@ internal static class BareSocketServer
             {
                 var connection = await listener.AcceptAsync();
                 connection.NoDelay = true;
-                _ = Task.Run(() => ServeAsync(connection, session, runOptions, model, output, oneRun));
+                _ = Task.Run(() => ServeAsync(connection, session, runOptions, model, output, elements));
             }
         });
     }
 
-    private static async Task ServeAsync(Socket connection, InferenceSession session, RunOptions runOptions, BenchModel model, string output, SemaphoreSlim oneRun)
+    private static async Task ServeAsync(Socket connection, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements)
     {
         using var _ = connection;
-        var elements = (int)model.Shape.Aggregate(1L, (a, b) => a * b);
         // Pinned, so ONNX Runtime reads the bytes where the socket wrote them.
         var tensor = GC.AllocateArray<byte>(elements * sizeof(float), pinned: true);
         var length = new byte[sizeof(int)];
@@ -44,30 +41,13 @@ internal static class BareSocketServer
         {
             if (BinaryPrimitives.ReadInt32LittleEndian(length) != tensor.Length) throw new InvalidDataException("The frame is not one tensor of the model's input.");
             if (!await ReceiveExactly(connection, tensor)) return;
-            byte[] answer;
-            await oneRun.WaitAsync();
-            try
-            {
-                answer = Run(session, runOptions, model, output, tensor);
-            }
-            finally
-            {
-                oneRun.Release();
-            }
+            // One run at a time with the Kestrel requests, as the bare server runs them.
+            var (_, floats) = await BareServer.RunPinned(session, runOptions, model, output, tensor);
+            var answer = new byte[sizeof(int) + floats.Length];
+            BinaryPrimitives.WriteInt32LittleEndian(answer, floats.Length);
+            floats.CopyTo(answer.AsSpan(sizeof(int)));
             await connection.SendAsync(answer);
         }
-    }
-
-    private static byte[] Run(InferenceSession session, RunOptions runOptions, BenchModel model, string output, byte[] tensor)
-    {
-        var data = Marshal.UnsafeAddrOfPinnedArrayElement(tensor, 0);
-        using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, model.Shape, data, tensor.Length);
-        using var results = session.Run(runOptions, [model.Input], [input], [output]);
-        var floats = MemoryMarshal.AsBytes(results[0].GetTensorDataAsSpan<float>());
-        var answer = new byte[sizeof(int) + floats.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(answer, floats.Length);
-        floats.CopyTo(answer.AsSpan(sizeof(int)));
-        return answer;
     }
 
     /// <summary>Fills <paramref name="buffer"/>; false when the peer closed first.</summary>
