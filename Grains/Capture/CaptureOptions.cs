@@ -31,6 +31,13 @@ public sealed class CaptureOptions
     [Range(1, int.MaxValue)]
     public int BatchBytes { get; set; } = 16 << 20;
 
+    /// <summary>
+    /// Longest a formatted record waits for others before its batch goes to the store. Under load, batches close on
+    /// <see cref="BatchBytes"/> first; what this bounds is how late a record of light traffic shows in an export.
+    /// </summary>
+    [Range(1, 60_000)]
+    public int FlushMilliseconds { get; set; } = 250;
+
     /// <summary>How often expired records are pruned.</summary>
     [Range(1, 1440)]
     public int PruneEveryMinutes { get; set; } = 60;

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Cluster.Silo.Capture;
 
 /// <summary>
-/// Drains the silo's <see cref="CaptureBuffer"/>: formats what is queued (up to <see cref="CaptureOptions.BatchSize"/>
-/// records or <see cref="CaptureOptions.BatchBytes"/> at a time, so a store that is slow gets larger batches) into one
-/// reused buffer and hands it to the <see cref="ICaptureStore"/>; a batch the
-/// store refuses is dropped and counted. Prunes expired records every <see cref="CaptureOptions.PruneEveryMinutes"/>.
+/// Drains the silo's <see cref="CaptureBuffer"/>: formats queued records into one reused buffer, gathering them until
+/// the batch is full (<see cref="CaptureOptions.BatchSize"/> records or <see cref="CaptureOptions.BatchBytes"/>) or its
+/// first record has waited <see cref="CaptureOptions.FlushMilliseconds"/>, and hands the batch to the
+/// <see cref="ICaptureStore"/>; a batch the store refuses is dropped and counted. Prunes expired records every <see cref="CaptureOptions.PruneEveryMinutes"/>.
 /// </summary>
 internal sealed partial class CaptureWriter(
     CaptureBuffer buffer, ICaptureStore store, IOptions<CaptureOptions> options, TimeProvider time, ILogger<CaptureWriter> logger) : BackgroundService
@@ -27,29 +27,55 @@ internal sealed partial class CaptureWriter(
     private void Drain(CancellationToken stoppingToken)
     {
         var batch = new List<CaptureRecord>(options.Value.BatchSize);
+        var flushAfter = TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
+        // Fires FlushMilliseconds after the first record of the batch being gathered; null while the batch is empty.
+        Task? due = null;
+        Task<bool>? more = null;
         try
         {
-            while (buffer.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            while (true)
             {
-                WriteBatch(batch, CancellationToken.None).GetAwaiter().GetResult();
+                more ??= buffer.WaitToTakeAsync(stoppingToken).AsTask();
+                if (due is not null && Task.WaitAny(more, due) == 1)
+                {
+                    Store(batch);
+                    due = null;
+                    continue;
+                }
+                if (!more.GetAwaiter().GetResult()) break;
+                more = null;
+                Take(batch);
+                if (Full(batch))
+                {
+                    Store(batch);
+                    due = null;
+                }
+                else
+                {
+                    due ??= Task.Delay(flushAfter, time);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: what is queued now is still written below.
+            // Stopping: what is gathered and what is queued now is still written below.
         }
-        while (WriteBatch(batch, CancellationToken.None).GetAwaiter().GetResult() > 0)
+        do
         {
+            Store(batch);
         }
+        while (Take(batch) > 0);
     }
 
-    /// <summary>Formats and stores what is queued, up to a batch; returns how many records it took from the queue.</summary>
-    private async Task<int> WriteBatch(List<CaptureRecord> batch, CancellationToken cancellationToken)
+    // A batch goes to the store whole, once per many records: each store call costs a write to the disk (or a COPY), and at full
+    // capture of large tensors one per record cost the silo's core more in the kernel than all the formatting.
+    private bool Full(List<CaptureRecord> batch) => batch.Count >= options.Value.BatchSize || _json.WrittenCount >= options.Value.BatchBytes;
+
+    /// <summary>Formats what is queued into the batch being gathered, up to a full batch; returns how many records it took from the queue.</summary>
+    private int Take(List<CaptureRecord> batch)
     {
-        batch.Clear();
-        _json.ResetWrittenCount();
         var taken = 0;
-        while (batch.Count < options.Value.BatchSize && _json.WrittenCount < options.Value.BatchBytes && buffer.TryTake(out var captured))
+        while (!Full(batch) && buffer.TryTake(out var captured))
         {
             taken++;
             try
@@ -64,10 +90,16 @@ internal sealed partial class CaptureWriter(
             // The record shares lent tensors with the call that lent them (TensorBuffers.Share); formatted, it gives its share back.
             captured.Release();
         }
-        if (batch.Count == 0) return taken;
+        return taken;
+    }
+
+    /// <summary>Hands the gathered batch to the store and starts the next one empty.</summary>
+    private void Store(List<CaptureRecord> batch)
+    {
+        if (batch.Count == 0) return;
         try
         {
-            await store.Append(batch, cancellationToken);
+            store.Append(batch, CancellationToken.None).GetAwaiter().GetResult();
             foreach (var model in batch.GroupBy(r => r.Model)) buffer.CountWritten(model.Key, model.Count());
         }
         catch (Exception ex)
@@ -76,7 +108,8 @@ internal sealed partial class CaptureWriter(
             foreach (var model in batch.GroupBy(r => r.Model)) buffer.CountDropped(model.Key, model.Count());
             LogStoreFailed(logger, batch.Count, ex.Message);
         }
-        return taken;
+        batch.Clear();
+        _json.ResetWrittenCount();
     }
 
     private async Task PruneEvery(CancellationToken stoppingToken)

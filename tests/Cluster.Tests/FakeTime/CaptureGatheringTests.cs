@@ -1,0 +1,88 @@
+extern alias silo;
+using System.Diagnostics.Metrics;
+using Cluster.Capture;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Tensors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Shouldly;
+using silo::Cluster.Silo.Capture;
+
+namespace Cluster.Tests.FakeTime;
+
+/// <summary>
+/// The capture writer gathers records into batches before it stores them: a batch goes to the store once it is full, or once
+/// its first record has waited <see cref="CaptureOptions.FlushMilliseconds"/> on the silo's clock, and what is gathered when
+/// the silo stops is stored then.
+/// </summary>
+public sealed class CaptureGatheringTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "captures-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeClock _clock = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private (CaptureBuffer Buffer, FileCaptureStore Store, CaptureWriter Writer) Start(int batchSize)
+    {
+        var options = Options.Create(new CaptureOptions { Directory = _root, BatchSize = batchSize, FlushMilliseconds = 250 });
+        var buffer = new CaptureBuffer(options, _services.GetRequiredService<IMeterFactory>());
+        var store = new FileCaptureStore(options);
+        return (buffer, store, new CaptureWriter(buffer, store, options, _clock.Provider, NullLogger<CaptureWriter>.Instance));
+    }
+
+    // Each record holds a 4-byte input, so the buffer's queued bytes fall to zero once the writer has taken every record.
+    private CapturedRequest Captured(string id) => new(
+        "m", "1", "primary", new InferenceRequest(id, [new TensorData("x", TensorDataType.FP32, [1], new byte[4])], []), [], new CaptureConfig(1),
+        null, _clock.Now, TimeSpan.FromMilliseconds(1), "success", null);
+
+    private static async Task<List<string>> Ids(FileCaptureStore store)
+    {
+        var ids = new List<string>();
+        await foreach (var line in store.Read("m", new CaptureQuery(null, null, null), TestContext.Current.CancellationToken)) ids.Add(line.Split('"')[3]);
+        return ids;
+    }
+
+    [Fact]
+    public async Task RecordsOfLightTrafficAreStoredTogetherOnceTheFirstHasWaitedTheFlushInterval()
+    {
+        var (buffer, store, writer) = Start(batchSize: 100);
+        using var _ = store;
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        buffer.Offer(Captured("a"));
+        buffer.Offer(Captured("b"));
+        await Eventually.Until(() => Task.FromResult(buffer.QueuedBytes == 0), "the writer taking both records");
+
+        await _clock.Advance(TimeSpan.FromMilliseconds(249));
+        // Nothing moves the writer now but the clock: had it stored the records as it took them, they would be in the file by now.
+        (await Eventually.Holds(async () => (await Ids(store)).Count > 0, TimeSpan.FromMilliseconds(300))).ShouldBeFalse();
+
+        await _clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.Until(async () => (await Ids(store)).Count == 2, "the batch reaching the store");
+        (await Ids(store)).ShouldBe(["a", "b"]);
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AFullBatchIsStoredWithoutWaitingAndWhatIsGatheredAtStopIsStoredThen()
+    {
+        var (buffer, store, writer) = Start(batchSize: 3);
+        using var _ = store;
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        foreach (var id in new[] { "a", "b", "c", "d" }) buffer.Offer(Captured(id));
+
+        // The clock stands still: the first three are a full batch; the fourth waits for more, or for the interval.
+        await Eventually.Until(async () => (await Ids(store)).Count == 3, "the full batch reaching the store");
+        await Eventually.Until(() => Task.FromResult(buffer.QueuedBytes == 0), "the writer taking the fourth record");
+        (await Ids(store)).ShouldBe(["a", "b", "c"]);
+
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+        (await Ids(store)).ShouldBe(["a", "b", "c", "d"]);
+    }
+}
