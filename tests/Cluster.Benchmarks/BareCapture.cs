@@ -31,6 +31,7 @@ internal static class BareCapture
         services.AddSingleton<CaptureBuffer>();
         services.AddSingleton<ICaptureStore, FileCaptureStore>();
         services.AddHostedService<CaptureWriter>();
+        BareDiskWrite.Add(services, directory);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ internal static class BareServer
         var output = session.OutputNames[0];
         var elements = (int)ShapeMath.ElementCount(model.Shape);
         app.MapGet("/ready", () => "ok");
-        var captures = captureDirectory is null ? null : app.Services.GetRequiredService<CaptureBuffer>();
+        var captures = captureDirectory is null ? null : new Queues(app.Services.GetRequiredService<CaptureBuffer>(), app.Services.GetRequiredKeyedService<CaptureBuffer>(BareDiskWrite.Suffix));
         app.MapPost("/v2/models/{name}/infer", (HttpContext context) => context.Request.Headers.ContainsKey("Inference-Header-Content-Length")
             ? InferBinaryAsync(context, session, runOptions, model, output, elements, captures)
             : InferJsonAsync(context, session, runOptions, model, output, elements));
@@ -86,10 +86,11 @@ internal static class BareServer
     }
 
     // The body goes into a lent array, as the silo reads it, pinned while ONNX Runtime reads it, and shared with a capture record when one is made.
-    private static async Task InferBinaryAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements, CaptureBuffer? captures)
+    private static async Task InferBinaryAsync(HttpContext context, InferenceSession session, RunOptions runOptions, BenchModel model, string output, int elements, Queues? queues)
     {
         var name = Name(context);
-        var capture = captures is not null && name.EndsWith(BareCapture.Suffix, StringComparison.Ordinal);
+        var capture = queues is not null && name.EndsWith(BareCapture.Suffix, StringComparison.Ordinal);
+        var disk = queues is not null && name.EndsWith(BareDiskWrite.Suffix, StringComparison.Ordinal);
         var receivedAt = capture ? DateTimeOffset.UtcNow : default;
         var started = capture ? Stopwatch.GetTimestamp() : 0;
         var bytes = TensorBuffers.Rent(elements * sizeof(float));
@@ -107,9 +108,10 @@ internal static class BareServer
             header.CopyTo(body, 0);
             answer.Data.CopyTo(body, header.Length);
             context.Response.ContentLength = body.Length;
+            if (disk) BareDiskWrite.Offer(queues!.Disk, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes), new TensorData(output, TensorDataType.FP32, [.. answer.Shape], answer.Data));
             if (capture)
             {
-                BareCapture.Offer(captures!, name, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes),
+                BareCapture.Offer(queues!.Capture, name, new TensorData(model.Input, TensorDataType.FP32, [.. model.Shape], bytes),
                     new TensorData(output, TensorDataType.FP32, [.. answer.Shape], answer.Data), receivedAt, Stopwatch.GetElapsedTime(started), compute);
             }
             await context.Response.BodyWriter.WriteAsync(body);
@@ -119,6 +121,9 @@ internal static class BareServer
             TensorBuffers.Return(bytes);
         }
     }
+
+    /// <summary>Where answered requests go for models named to be captured (<see cref="BareCapture"/>) or written raw (<see cref="BareDiskWrite"/>).</summary>
+    private sealed record Queues(CaptureBuffer Capture, CaptureBuffer Disk);
 
     /// <summary>Runs the model on the input's bytes where they lie, pinned for the run (the bare socket server's pinned array too).</summary>
     internal static async Task<(long[] Shape, byte[] Data)> RunPinned(InferenceSession session, RunOptions runOptions, BenchModel model, string output, byte[] bytes)

@@ -48,6 +48,7 @@ internal static class FloorCost
                 .. capturing
                     ? new Party[]
                     {
+                        new("bare http/1.1 disk write", Targets.HttpBinary(bareHttp, model, "adaptive" + BareDiskWrite.Suffix), bare.Id),
                         new("bare http/1.1 capture", Targets.HttpBinary(bareHttp, model, "adaptive" + BareCapture.Suffix), bare.Id),
                         new("silo http/1.1 capture", Targets.HttpBinary(http, model, "capture"), siloPid, "bare http/1.1 capture"),
                     }

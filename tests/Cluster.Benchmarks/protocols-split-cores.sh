@@ -12,7 +12,7 @@
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
 # baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=floor raw ONNX Runtime, bare servers (a socket with
 # no protocol; Kestrel, binary over HTTP/1.1 and HTTP/2, JSON by System.Text.Json and by the silo's reader, and with the classifier every
-# request captured) and the silo's matching paths (FloorCost.cs), TARGET="bare http/2,silo http/2" alternating only the parties
+# request captured, and its tensors written raw to disk: "bare http/1.1 disk write") and the silo's matching paths (FloorCost.cs), TARGET="bare http/2,silo http/2" alternating only the parties
 # listed; RUN=statistics the model with statistics and drift
 # on against "statistics": false (StatisticsSplitCost.cs). MODEL=tiny measures the built-in MLP instead of
 # the classifier: ONNX Runtime's share is a few microseconds, so the silo's CPU per request is the serving path's fixed cost.
