@@ -42,6 +42,9 @@ internal sealed unsafe class DayFileWriter : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The file's length once everything appended so far is committed: where the next appended byte goes.</summary>
+    public long Length => _start + _used;
+
     /// <summary>Whether whole pages bypass the page cache.</summary>
     public bool Direct => _direct is not null;
 
@@ -72,7 +75,7 @@ internal sealed unsafe class DayFileWriter : IDisposable
     /// </summary>
     public void FollowForeignWrites()
     {
-        if (RandomAccess.GetLength(_cached) != _start + _used) ReloadTail();
+        if (RandomAccess.GetLength(_cached) != Length) ReloadTail();
     }
 
     private void WriteWholePages()

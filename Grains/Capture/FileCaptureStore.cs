@@ -7,14 +7,17 @@ namespace Cluster.Capture;
 /// <summary>
 /// Captured predictions as JSON-lines files (the embedded default): <c>&lt;Capture:Directory&gt;/&lt;model&gt;/&lt;yyyy-MM-dd&gt;.jsonl</c>,
 /// one file per model and UTC day, appended in the order records completed. Each model folder keeps its
-/// latest <c>retention_days</c>, by which whole days are pruned. A store writes a folder past the page cache
+/// latest <c>retention_days</c>, by which whole days are pruned. Tensors' bytes lie raw in the day's side file,
+/// <c>&lt;yyyy-MM-dd&gt;.tensors</c>, where each line says (<see cref="ITensorSideFile"/>); reading puts them back in the
+/// line as base64, the form every store exports from. A store writes a folder past the page cache
 /// (<see cref="DayFileWriter"/>) while it holds the folder's writer lock; a second store on the same folder, which
-/// finds the lock taken, appends through the page cache instead, and the first picks up after it.
+/// finds the lock taken, appends through the page cache instead, with the tensors in its lines, and the first picks up after it.
 /// </summary>
-public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptureStore, IDisposable
+public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptureStore, ITensorSideFile, IDisposable
 {
     private const string RetentionFile = "retention_days";
     private const string Extension = ".jsonl";
+    private const string TensorsExtension = ".tensors";
     // Held while this store writes a model folder, so that one writer alone tracks where each day file ends.
     private const string WriterLockFile = ".writer.lock";
     private readonly string _root = Path.GetFullPath(options.Value.Directory);
@@ -28,12 +31,14 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
     /// </summary>
     public Task Append(IReadOnlyList<CaptureRecord> records, CancellationToken cancellationToken)
     {
+        // The tensors the lines point at reach their files first, so a reader never finds a line whose bytes are not there yet.
+        foreach (var folder in _folders.Values) folder.Tensors?.Commit();
         foreach (var group in records.GroupBy(r => (r.Model, Day: Day(r.CompletedAt))))
         {
             var folder = Path.Combine(_root, group.Key.Model);
             Directory.CreateDirectory(folder);
             var path = Path.Combine(folder, group.Key.Day + Extension);
-            if (WriterFor(folder, path) is { } writer)
+            if (WriterFor(folder)?.LinesOf(path) is { } writer)
             {
                 writer.FollowForeignWrites();
                 foreach (var record in group)
@@ -58,19 +63,22 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         return Task.CompletedTask;
     }
 
-    /// <summary>This store's writer of the day file, or null while another store (another silo on the same folder) holds the folder.</summary>
-    private DayFileWriter? WriterFor(string folder, string path)
+    public long? Place(string model, DateTimeOffset completedAt, ReadOnlySpan<byte> bytes)
+    {
+        var folder = Path.Combine(_root, model);
+        if (!_folders.ContainsKey(folder)) Directory.CreateDirectory(folder);
+        if (WriterFor(folder)?.TensorsOf(Path.Combine(folder, Day(completedAt) + TensorsExtension)) is not { } tensors) return null;
+        var offset = tensors.Length;
+        tensors.Append(bytes);
+        return offset;
+    }
+
+    /// <summary>This store's writers of a model folder, or null while another store (another silo on the same folder) holds the folder.</summary>
+    private FolderWriter? WriterFor(string folder)
     {
         if (!_folders.TryGetValue(folder, out var writer)) _folders[folder] = writer = new FolderWriter();
         writer.Lock ??= TryLock(Path.Combine(folder, WriterLockFile));
-        if (writer.Lock is null) return null;
-        if (writer.Day?.Path != path)
-        {
-            writer.Day?.Dispose();
-            writer.Day = null;
-            writer.Day = new DayFileWriter(path);
-        }
-        return writer.Day;
+        return writer.Lock is null ? null : writer;
     }
 
     private static FileStream? TryLock(string path)
@@ -110,12 +118,14 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         foreach (var day in days)
         {
             await using var file = new FileStream(Path.Combine(folder, day + Extension), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var tensors = new TensorSideFileReader(Path.Combine(folder, day + TensorsExtension));
             await foreach (var line in CompleteLines.ReadAsync(file, cancellationToken))
             {
                 if (!CaptureLineFields.TryRead(line, out var version, out var completedAt)) continue;
                 if (query.Version is not null && version != query.Version) continue;
                 if (completedAt < query.From || completedAt >= query.To) continue;
-                yield return line;
+                if (tensors.Inline(line) is not { } whole) continue;
+                yield return whole;
                 if (++sent >= query.Limit) yield break;
             }
         }
@@ -129,7 +139,7 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         {
             var retentionPath = Path.Combine(folder, RetentionFile);
             if (!File.Exists(retentionPath) || !int.TryParse(File.ReadAllText(retentionPath), CultureInfo.InvariantCulture, out var retention)) continue;
-            foreach (var file in Directory.GetFiles(folder, "*" + Extension))
+            foreach (var file in Directory.GetFiles(folder, "*" + Extension).Concat(Directory.GetFiles(folder, "*" + TensorsExtension)))
             {
                 if (DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(file), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
                     && day.AddDays(retention + 1) <= today)
@@ -150,15 +160,39 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>A model folder's lock and the writers of its current day's lines and tensors.</summary>
     private sealed class FolderWriter : IDisposable
     {
+        private DayFileWriter? _lines;
+        private DayFileWriter? _tensors;
+
         public FileStream? Lock { get; set; }
 
-        public DayFileWriter? Day { get; set; }
+        /// <summary>The writer of the tensors placed since the last commit, if any.</summary>
+        public DayFileWriter? Tensors => _tensors;
+
+        public DayFileWriter LinesOf(string path) => Switch(ref _lines, path);
+
+        public DayFileWriter TensorsOf(string path) => Switch(ref _tensors, path);
+
+        // A new day's file: what the old writer holds is committed before it goes.
+        private static DayFileWriter Switch(ref DayFileWriter? current, string path)
+        {
+            if (current?.Path == path) return current;
+            if (current is not null)
+            {
+                current.Commit();
+                current.Dispose();
+                current = null;
+            }
+            return current = new DayFileWriter(path);
+        }
 
         public void Dispose()
         {
-            Day?.Dispose();
+            _tensors?.Commit();
+            _tensors?.Dispose();
+            _lines?.Dispose();
             Lock?.Dispose();
         }
     }

@@ -80,7 +80,7 @@ internal sealed partial class CaptureWriter(
             taken++;
             try
             {
-                batch.Add(CaptureRecordJson.Append(captured, _json));
+                batch.Add(CaptureRecordJson.Append(captured, _json, store as ITensorSideFile));
             }
             catch (Exception ex)
             {

@@ -1,5 +1,10 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Cluster.Capture;
+using Cluster.Inference;
+using Cluster.Models;
+using Cluster.Tensors;
 using Microsoft.Extensions.Options;
 using Shouldly;
 
@@ -144,5 +149,58 @@ public sealed class FileCaptureStoreTests : IDisposable
         (await store.Prune(new DateOnly(2026, 3, 4), TestContext.Current.CancellationToken)).ShouldBe(1);
 
         (await Ids(store, new CaptureQuery(null, null, null))).ShouldBe(["new"]);
+    }
+
+    // A record formatted as the capture writer formats it, its tensors' bytes placed in the store's side file.
+    private static CaptureRecord Placed(FileCaptureStore store, string id, DateTimeOffset at, byte[] input, byte[] output)
+    {
+        var captured = new CapturedRequest("m", "1", "primary", new InferenceRequest(id, [new TensorData("x", TensorDataType.UInt8, [input.Length], input)], []),
+            [new TensorData("y", TensorDataType.UInt8, [output.Length], output)], new CaptureConfig(1), null, at, TimeSpan.Zero, "success", null);
+        return CaptureRecordJson.Append(captured, new ArrayBufferWriter<byte>(), store);
+    }
+
+    [Fact]
+    public async Task TensorsLieRawInTheDaysSideFileAndComeBackInTheirLinesAcrossDaysAndPrunedWithThem()
+    {
+        using var store = Store();
+        var day = new DateTimeOffset(2026, 3, 1, 23, 59, 59, TimeSpan.Zero);
+        // 200,003 bytes: the side file's records cross its 1 MB buffer and no record starts on a page boundary.
+        var large = Enumerable.Range(0, 200_003).Select(i => (byte)(i * 7)).ToArray();
+        var records = new[] { Placed(store, "a", day, large, [1, 2]), Placed(store, "b", day, [3], [4, 5, 6]), Placed(store, "c", day.AddSeconds(2), large[..5], [9]) };
+        Encoding.UTF8.GetString(records[0].Json.Span).ShouldNotContain("\"raw\":", customMessage: "the line names where the bytes went instead of carrying them");
+        await store.Append(records, TestContext.Current.CancellationToken);
+
+        new FileInfo(Path.Combine(_root, "m", "2026-03-01.tensors")).Length.ShouldBe(200_003 + 2 + 1 + 3);
+        var lines = await Lines(store);
+        lines.Select(line => line.Split('"')[3]).ShouldBe(["a", "b", "c"]);
+        Tensors(lines[0]).ShouldBe([large, new byte[] { 1, 2 }]);
+        Tensors(lines[1]).ShouldBe([new byte[] { 3 }, new byte[] { 4, 5, 6 }]);
+        Tensors(lines[2]).ShouldBe([large[..5], new byte[] { 9 }], "the next day's record is in the next day's side file");
+
+        (await store.Prune(new DateOnly(2026, 4, 2), TestContext.Current.CancellationToken)).ShouldBe(4);
+        Directory.GetFiles(Path.Combine(_root, "m"), "2026-*").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AStoreThatFindsTheFolderTakenKeepsTensorsInItsLines()
+    {
+        using var first = Store();
+        using var second = Store();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await first.Append([Placed(first, "a", at, [1, 2, 3], [4])], TestContext.Current.CancellationToken);
+        var inline = Placed(second, "b", at, [5, 6], [7]);
+        Encoding.UTF8.GetString(inline.Json.Span).ShouldContain("\"raw\":");
+        await second.Append([inline], TestContext.Current.CancellationToken);
+
+        var lines = await Lines(first);
+        Tensors(lines[0]).ShouldBe([new byte[] { 1, 2, 3 }, new byte[] { 4 }]);
+        Tensors(lines[1]).ShouldBe([new byte[] { 5, 6 }, new byte[] { 7 }]);
+    }
+
+    private static byte[][] Tensors(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        return [.. new[] { "inputs", "outputs" }.SelectMany(name => document.RootElement.GetProperty(name).EnumerateArray())
+            .Select(tensor => tensor.GetProperty(CaptureRecordJson.RawMember).GetBytesFromBase64())];
     }
 }
