@@ -20,6 +20,10 @@ public sealed class CaptureBuffer
     private readonly long _maxBytes;
     private long _droppedTotal;
     private long _queuedBytes;
+    // Set while the writer gathers a batch: completed by the Offer that queues enough (WhenQueued), not by each one.
+    private TaskCompletionSource? _gathering;
+    private long _wakeBytes = long.MaxValue;
+    private int _wakeRecords = int.MaxValue;
 
     /// <summary>Creates the queue with <see cref="CaptureOptions.BufferSize"/> places and the capture counters.</summary>
     public CaptureBuffer(IOptions<CaptureOptions> options, IMeterFactory meterFactory)
@@ -41,6 +45,24 @@ public sealed class CaptureBuffer
 
     /// <summary>Waits until a record is queued; false once the queue is completed and empty.</summary>
     public ValueTask<bool> WaitToTakeAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>
+    /// Completes once the queue holds <paramref name="records"/> records or <paramref name="bytes"/> tensor bytes (at once if it
+    /// does now). The writer waits on this while it gathers a batch, instead of on each record: at full capture a wake of its
+    /// thread per request cost the core that runs the model about as much as writing the record.
+    /// </summary>
+    public Task WhenQueued(int records, long bytes)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _wakeRecords, records);
+        Volatile.Write(ref _wakeBytes, bytes);
+        // A full fence: an Offer either sees this signal, or queued what the check below sees.
+        Interlocked.Exchange(ref _gathering, signal);
+        if (Enough()) Interlocked.Exchange(ref _gathering, null)?.TrySetResult();
+        return signal.Task;
+    }
+
+    private bool Enough() => _channel.Reader.Count >= Volatile.Read(ref _wakeRecords) || Interlocked.Read(ref _queuedBytes) >= Volatile.Read(ref _wakeBytes);
 
     /// <summary>Takes the oldest queued record, if any (the writer alone calls this).</summary>
     public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out CapturedRequest request)
@@ -66,7 +88,12 @@ public sealed class CaptureBuffer
         }
         // A full queue drops the record through the channel's callback, which gives its bytes back; a completed one (the silo
         // stopping) refuses it outright.
-        if (!_channel.Writer.TryWrite(request)) CountDropped(request);
+        if (!_channel.Writer.TryWrite(request))
+        {
+            CountDropped(request);
+            return;
+        }
+        if (Volatile.Read(ref _gathering) is not null && Enough()) Interlocked.Exchange(ref _gathering, null)?.TrySetResult();
     }
 
     /// <summary>Counts records that were taken from the queue but could not be stored.</summary>

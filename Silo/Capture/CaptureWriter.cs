@@ -14,6 +14,9 @@ namespace Cluster.Silo.Capture;
 internal sealed partial class CaptureWriter(
     CaptureBuffer buffer, ICaptureStore store, IOptions<CaptureOptions> options, TimeProvider time, ILogger<CaptureWriter> logger) : BackgroundService
 {
+    // Tensor bytes queued that wake a gathering writer before its flush time: about nine 110 KB images, so few lent arrays wait on it.
+    private const long WakeBytes = 1 << 20;
+
     // One batch's lines, kept between batches: at full capture of large tensors a fresh buffer per record would be garbage at the rate of the traffic.
     private readonly ArrayBufferWriter<byte> _json = new(1 << 20);
 
@@ -30,20 +33,22 @@ internal sealed partial class CaptureWriter(
         var flushAfter = TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
         // Fires FlushMilliseconds after the first record of the batch being gathered; null while the batch is empty.
         Task? due = null;
-        Task<bool>? more = null;
         try
         {
             while (true)
             {
-                more ??= buffer.WaitToTakeAsync(stoppingToken).AsTask();
-                if (due is not null && Task.WaitAny(more, due) == 1)
+                if (due is null)
                 {
+                    // An empty batch: the first record wakes the writer, so that the flush time counts from it.
+                    if (!buffer.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult()) break;
+                }
+                else if (Task.WaitAny([buffer.WhenQueued(options.Value.BatchSize - batch.Count, WakeBytes), due], stoppingToken) == 1)
+                {
+                    Take(batch);
                     Store(batch);
                     due = null;
                     continue;
                 }
-                if (!more.GetAwaiter().GetResult()) break;
-                more = null;
                 Take(batch);
                 if (Full(batch))
                 {

@@ -57,15 +57,22 @@ public sealed class CaptureGatheringTests : IDisposable
         await writer.StartAsync(TestContext.Current.CancellationToken);
         buffer.Offer(Captured("a"));
         buffer.Offer(Captured("b"));
-        await Eventually.Until(() => Task.FromResult(buffer.QueuedBytes == 0), "the writer taking both records");
+        // The first record wakes the writer; the second need not, and waits in the queue with the batch for the flush time.
+        await Eventually.Until(() => Task.FromResult(buffer.QueuedBytes <= 4), "the writer taking the first record");
 
-        await _clock.Advance(TimeSpan.FromMilliseconds(249));
-        // Nothing moves the writer now but the clock: had it stored the records as it took them, they would be in the file by now.
+        // Nothing moves the writer now but the clock: had it stored records as they came, they would be in the file by now.
         (await Eventually.Holds(async () => (await Ids(store)).Count > 0, TimeSpan.FromMilliseconds(300))).ShouldBeFalse();
+        var waited = TimeSpan.Zero;
+        while (!await Eventually.Holds(async () => (await Ids(store)).Count > 0, TimeSpan.FromMilliseconds(100)))
+        {
+            waited.ShouldBeLessThan(TimeSpan.FromSeconds(1), "the batch reaching the store within its flush time");
+            await _clock.Advance(TimeSpan.FromMilliseconds(10));
+            waited += TimeSpan.FromMilliseconds(10);
+        }
 
-        await _clock.Advance(TimeSpan.FromMilliseconds(1));
-        await Eventually.Until(async () => (await Ids(store)).Count == 2, "the batch reaching the store");
-        (await Ids(store)).ShouldBe(["a", "b"]);
+        waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250), "no record is stored before the first has waited the flush time");
+        (await Ids(store)).ShouldBe(["a", "b"], "both went in one batch");
+        buffer.QueuedBytes.ShouldBe(0);
         await writer.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -77,7 +84,7 @@ public sealed class CaptureGatheringTests : IDisposable
         await writer.StartAsync(TestContext.Current.CancellationToken);
         foreach (var id in new[] { "a", "b", "c", "d" }) buffer.Offer(Captured(id));
 
-        // The clock stands still: the first three are a full batch; the fourth waits for more, or for the interval.
+        // The clock stands still: three records queued fill the batch and wake the writer; the fourth waits for more, or for the interval.
         await Eventually.Until(async () => (await Ids(store)).Count == 3, "the full batch reaching the store");
         await Eventually.Until(() => Task.FromResult(buffer.QueuedBytes == 0), "the writer taking the fourth record");
         (await Ids(store)).ShouldBe(["a", "b", "c"]);
