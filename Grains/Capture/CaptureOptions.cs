@@ -32,8 +32,8 @@ public sealed class CaptureOptions
     public int BatchBytes { get; set; } = 16 << 20;
 
     /// <summary>
-    /// Longest a formatted record waits for others before its batch goes to the store. Under load, batches close on
-    /// <see cref="BatchBytes"/> first; what this bounds is how late a record of light traffic shows in an export.
+    /// Longest a formatted record waits for others before its batch goes to the store. Under load, batches fill
+    /// (<see cref="BatchSize"/> or <see cref="BatchBytes"/>) first; what this bounds is how late a record of light traffic shows in an export.
     /// </summary>
     [Range(1, 60_000)]
     public int FlushMilliseconds { get; set; } = 250;
