@@ -62,7 +62,8 @@ public sealed class CaptureBuffer
         return signal.Task;
     }
 
-    private bool Enough() => _channel.Reader.Count >= Volatile.Read(ref _wakeRecords) || Interlocked.Read(ref _queuedBytes) >= Volatile.Read(ref _wakeBytes);
+    // Bytes first: a bounded channel counts its records under its lock.
+    private bool Enough() => Interlocked.Read(ref _queuedBytes) >= Volatile.Read(ref _wakeBytes) || _channel.Reader.Count >= Volatile.Read(ref _wakeRecords);
 
     /// <summary>Takes the oldest queued record, if any (the writer alone calls this).</summary>
     public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out CapturedRequest request)

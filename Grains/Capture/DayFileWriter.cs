@@ -105,15 +105,7 @@ internal sealed unsafe class DayFileWriter : IDisposable
     {
         var length = RandomAccess.GetLength(_cached);
         _start = length & ~(long)(DirectIo.Alignment - 1);
-        _used = (int)(length - _start);
-        var read = 0;
-        while (read < _used)
-        {
-            var n = RandomAccess.Read(_cached, new Span<byte>(_buffer + read, _used - read), _start + read);
-            if (n == 0) break;
-            read += n;
-        }
-        _used = read;
+        _used = FileReads.ReadAt(_cached, new Span<byte>(_buffer, (int)(length - _start)), _start);
     }
 
     public void Dispose()

@@ -13,6 +13,7 @@ namespace Cluster.Capture;
 internal sealed class TensorSideFileReader(string path) : IDisposable
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly string[] TensorLists = ["inputs", "outputs"];
     private SafeFileHandle? _file;
 
     /// <summary>The line with its tensors in it; null when the side file does not hold them (the line is then no whole record).</summary>
@@ -29,7 +30,7 @@ internal sealed class TensorSideFileReader(string path) : IDisposable
             return null;
         }
         if (record is null) return null;
-        foreach (var name in new[] { "inputs", "outputs" })
+        foreach (var name in TensorLists)
         {
             if (record[name] is not JsonArray tensors) continue;
             foreach (var tensor in tensors.OfType<JsonObject>())
@@ -50,14 +51,7 @@ internal sealed class TensorSideFileReader(string path) : IDisposable
         if (!File.Exists(path)) return null;
         _file ??= File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var bytes = new byte[length];
-        var read = 0;
-        while (read < length)
-        {
-            var n = RandomAccess.Read(_file, bytes.AsSpan(read), offset + read);
-            if (n == 0) return null;
-            read += n;
-        }
-        return bytes;
+        return FileReads.ReadAt(_file, bytes, offset) == length ? bytes : null;
     }
 
     public void Dispose() => _file?.Dispose();

@@ -17,6 +17,9 @@ internal sealed partial class CaptureWriter(
     // Tensor bytes queued that wake a gathering writer before its flush time: about nine 110 KB images, so few lent arrays wait on it.
     private const long WakeBytes = 1 << 20;
 
+    // Where the store keeps tensors apart from the lines, if it does (the file store).
+    private readonly ITensorSideFile? _sideFile = store as ITensorSideFile;
+
     // One batch's lines, kept between batches: at full capture of large tensors a fresh buffer per record would be garbage at the rate of the traffic.
     private readonly ArrayBufferWriter<byte> _json = new(1 << 20);
 
@@ -37,20 +40,18 @@ internal sealed partial class CaptureWriter(
         {
             while (true)
             {
+                var flush = false;
                 if (due is null)
                 {
                     // An empty batch: the first record wakes the writer, so that the flush time counts from it.
                     if (!buffer.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult()) break;
                 }
-                else if (Task.WaitAny([buffer.WhenQueued(options.Value.BatchSize - batch.Count, WakeBytes), due], stoppingToken) == 1)
+                else
                 {
-                    Take(batch);
-                    Store(batch);
-                    due = null;
-                    continue;
+                    flush = Task.WaitAny([buffer.WhenQueued(options.Value.BatchSize - batch.Count, WakeBytes), due], stoppingToken) == 1;
                 }
                 Take(batch);
-                if (Full(batch))
+                if (flush || Full(batch))
                 {
                     Store(batch);
                     due = null;
@@ -85,7 +86,7 @@ internal sealed partial class CaptureWriter(
             taken++;
             try
             {
-                batch.Add(CaptureRecordJson.Append(captured, _json, store as ITensorSideFile));
+                batch.Add(CaptureRecordJson.Append(captured, _json, _sideFile));
             }
             catch (Exception ex)
             {
