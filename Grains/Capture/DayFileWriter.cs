@@ -13,7 +13,13 @@ namespace Cluster.Capture;
 /// </summary>
 internal sealed unsafe class DayFileWriter : IDisposable
 {
-    private const int Capacity = 1 << 20;
+    /// <summary>The buffer of a file of lines: small records, committed every batch.</summary>
+    public const int LineCapacity = 1 << 20;
+
+    /// <summary>The buffer of a file of raw tensors, a megabyte a request or two: 4 MB, the most this disk takes in one request.</summary>
+    public const int TensorCapacity = 4 << 20;
+
+    private readonly int _capacity;
     private readonly SafeFileHandle _cached;
     private SafeFileHandle? _direct;
     private byte* _buffer;
@@ -21,16 +27,18 @@ internal sealed unsafe class DayFileWriter : IDisposable
     private long _start;
     private int _used;
 
-    public DayFileWriter(string path)
+    /// <summary>Opens (or creates) <paramref name="path"/> for appending through a buffer of <paramref name="capacity"/> bytes, a multiple of the alignment.</summary>
+    public DayFileWriter(string path, int capacity = LineCapacity)
     {
         Path = path;
+        _capacity = capacity;
         _cached = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         try
         {
             var direct = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             if (DirectIo.TryEnable(direct)) _direct = direct;
             else direct.Dispose();
-            _buffer = (byte*)NativeMemory.AlignedAlloc(Capacity, DirectIo.Alignment);
+            _buffer = HugePageBuffer.Allocate(capacity);
             ReloadTail();
         }
         catch
@@ -53,12 +61,11 @@ internal sealed unsafe class DayFileWriter : IDisposable
     {
         while (!bytes.IsEmpty)
         {
-            var room = Capacity - _used;
-            var part = Math.Min(room, bytes.Length);
-            bytes[..part].CopyTo(new Span<byte>(_buffer + _used, room));
+            var part = Math.Min(_capacity - _used, bytes.Length);
+            StreamingCopy.Copy(bytes[..part], new Span<byte>(_buffer + _used, part));
             _used += part;
             bytes = bytes[part..];
-            if (_used == Capacity) WriteWholePages();
+            if (_used == _capacity) WriteWholePages();
         }
     }
 
@@ -95,7 +102,7 @@ internal sealed unsafe class DayFileWriter : IDisposable
             RandomAccess.Write(_cached, pages, _start);
         }
         var rest = _used - whole;
-        if (rest > 0) Buffer.MemoryCopy(_buffer + whole, _buffer, Capacity, rest);
+        if (rest > 0) Buffer.MemoryCopy(_buffer + whole, _buffer, _capacity, rest);
         _start += whole;
         _used = rest;
     }
@@ -112,7 +119,7 @@ internal sealed unsafe class DayFileWriter : IDisposable
     {
         _direct?.Dispose();
         _cached.Dispose();
-        if (_buffer is not null) NativeMemory.AlignedFree(_buffer);
+        if (_buffer is not null) HugePageBuffer.Free(_buffer);
         _buffer = null;
     }
 }

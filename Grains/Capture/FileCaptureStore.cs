@@ -171,12 +171,12 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
         /// <summary>The writer of the tensors placed since the last commit, if any.</summary>
         public DayFileWriter? Tensors => _tensors;
 
-        public DayFileWriter LinesOf(string path) => Switch(ref _lines, path);
+        public DayFileWriter LinesOf(string path) => Switch(ref _lines, path, DayFileWriter.LineCapacity);
 
-        public DayFileWriter TensorsOf(string path) => Switch(ref _tensors, path);
+        public DayFileWriter TensorsOf(string path) => Switch(ref _tensors, path, DayFileWriter.TensorCapacity);
 
         // A new day's file: what the old writer holds is committed before it goes.
-        private static DayFileWriter Switch(ref DayFileWriter? current, string path)
+        private static DayFileWriter Switch(ref DayFileWriter? current, string path, int capacity)
         {
             if (current?.Path == path) return current;
             if (current is not null)
@@ -185,7 +185,7 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
                 current.Dispose();
                 current = null;
             }
-            return current = new DayFileWriter(path);
+            return current = new DayFileWriter(path, capacity);
         }
 
         public void Dispose()

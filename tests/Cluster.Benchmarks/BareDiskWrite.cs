@@ -13,7 +13,7 @@ namespace Cluster.Benchmarks;
 /// The least any server pays here to keep every request's tensors on disk: for models named with <see cref="Suffix"/>, the bare
 /// server (<see cref="BareServer"/>) queues each answered request (its lent input shared, as capture shares it) and a thread of
 /// its own appends the input's and output's raw bytes to one file past the page cache (the capture store's
-/// <see cref="DayFileWriter"/>), a megabyte at a time: no JSON, no base64, no record fields, no write smaller than a megabyte.
+/// <see cref="DayFileWriter"/>), as the store writes its tensors: no JSON, no base64, no record fields, no write smaller than the store's.
 /// Against the bare server without it, this is the price of the bytes alone on this machine's disk; capture
 /// (<see cref="BareCapture"/>) against it is what the record format and the store add.
 /// </summary>
@@ -42,12 +42,12 @@ internal sealed class BareDiskWrite(CaptureBuffer queue, string directory) : Bac
 
     private void Drain(CancellationToken stoppingToken)
     {
-        using var file = new DayFileWriter(Path.Combine(directory, "tensors.bin"));
+        using var file = new DayFileWriter(Path.Combine(directory, "tensors.bin"), DayFileWriter.TensorCapacity);
         try
         {
             while (queue.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                // Whole megabytes go to the disk as the writer's buffer fills; the partial rest waits for the next records.
+                // Whole buffers go to the disk as the writer's buffer fills; the partial rest waits for the next records.
                 while (queue.TryTake(out var captured))
                 {
                     foreach (var tensor in captured.Request.Inputs) file.Append(tensor.Data);

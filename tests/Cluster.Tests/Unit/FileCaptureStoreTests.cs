@@ -164,13 +164,13 @@ public sealed class FileCaptureStoreTests : IDisposable
     {
         using var store = Store();
         var day = new DateTimeOffset(2026, 3, 1, 23, 59, 59, TimeSpan.Zero);
-        // 200,003 bytes: the side file's records cross its 1 MB buffer and no record starts on a page boundary.
-        var large = Enumerable.Range(0, 200_003).Select(i => (byte)(i * 7)).ToArray();
+        // Past the side file's buffer by 200,003 bytes: the first record fills it and goes on, and no record after it starts on a page boundary.
+        var large = Enumerable.Range(0, DayFileWriter.TensorCapacity + 200_003).Select(i => (byte)(i * 7)).ToArray();
         var records = new[] { Placed(store, "a", day, large, [1, 2]), Placed(store, "b", day, [3], [4, 5, 6]), Placed(store, "c", day.AddSeconds(2), large[..5], [9]) };
         Encoding.UTF8.GetString(records[0].Json.Span).ShouldNotContain("\"raw\":", customMessage: "the line names where the bytes went instead of carrying them");
         await store.Append(records, TestContext.Current.CancellationToken);
 
-        new FileInfo(Path.Combine(_root, "m", "2026-03-01.tensors")).Length.ShouldBe(200_003 + 2 + 1 + 3);
+        new FileInfo(Path.Combine(_root, "m", "2026-03-01.tensors")).Length.ShouldBe(large.Length + 2 + 1 + 3);
         var lines = await Lines(store);
         lines.Select(line => line.Split('"')[3]).ShouldBe(["a", "b", "c"]);
         Tensors(lines[0]).ShouldBe([large, new byte[] { 1, 2 }]);
