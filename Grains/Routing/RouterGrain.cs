@@ -71,7 +71,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         if (version is null)
         {
             // A bandit learns from feedback per request id, so every request it routes needs one; the response carries it back.
-            if (_table!.BanditProbabilities is not null && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+            if (_table!.BanditProbabilities is not null && request.Id is null) request = request with { Id = RequestIds.New() };
             (version, probability) = _table.Pick(request.RoutingKey, Random.Shared);
         }
         var entry = await Resolve(version);
@@ -93,7 +93,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         var capture = config.Capture is { Fraction: > 0 } settings && CaptureBuffer.Sample(settings) ? settings : null;
         // The caller joins ground truth to a record by its id, so a captured request without one gets one, and the response carries it.
         // Likewise a request of a model with a quality config: its label finds the prediction by this id.
-        if ((capture is not null || config.Quality is not null) && request.Id is null) request = request with { Id = Guid.NewGuid().ToString("N") };
+        if ((capture is not null || config.Quality is not null) && request.Id is null) request = request with { Id = RequestIds.New() };
         var receivedAt = capture is null ? default : time.GetUtcNow();
         ImmutableArray<TensorData> answered = default;
         BatchedOutputs? batched = null;
