@@ -26,8 +26,12 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms)
         Console.WriteLine($"{name}: {single.Result.Throughput:F0} req/s, silo CPU {single.CpuMsPerCall:F3} ms per request");
     }
 
-    /// <summary>Runs the rounds and writes the table of rounds and a line per arm against the first (target: ratio ≥ <paramref name="target"/>).</summary>
-    public async Task Measure(Report report, int siloPid, HttpClient http, TimeSpan warmup, TimeSpan duration, double target)
+    /// <summary>
+    /// Runs the rounds and writes the table of rounds and a line per arm against the first (target: ratio ≥ <paramref name="target"/>).
+    /// The arm named <paramref name="control"/>, if any, is the first again under another name: its ratio has no target, and
+    /// shows how far two arms of this run differ by chance.
+    /// </summary>
+    public async Task Measure(Report report, int siloPid, HttpClient http, TimeSpan warmup, TimeSpan duration, double target, string? control = null)
     {
         report.Line("| round | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | " + string.Join(" | ", names.Select(n => $"{n} CPU ms/req")) + " |");
         report.Line("|---:|" + string.Concat(names.Select(_ => "---:|")) + string.Concat(names.Select(_ => "---:|")));
@@ -51,8 +55,9 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms)
         {
             var ratios = throughput[i].Zip(throughput[0], (arm, first) => arm / first).ToList();
             var median = Report.Median(ratios);
+            var verdict = names[i] == control ? "the same arm: chance alone" : $"target ≥ {Report.F(target, 2)}: {(median >= target ? "met" : "missed")}";
             report.Line($"- {names[i]} / {names[0]} throughput: rounds {string.Join(", ", ratios.Select(r => Report.F(r, 3)))}; median {Report.F(median, 3)} " +
-                $"(target ≥ {Report.F(target, 2)}: {(median >= target ? "met" : "missed")}); silo CPU per request, {names[i]} / {names[0]}: " +
+                $"({verdict}); silo CPU per request, {names[i]} / {names[0]}: " +
                 $"median {Report.F(Report.Median(cpu[i].Zip(cpu[0], (arm, first) => arm / first)), 3)}");
         }
     }

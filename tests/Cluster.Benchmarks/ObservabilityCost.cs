@@ -4,20 +4,25 @@ namespace Cluster.Benchmarks;
 
 /// <summary>
 /// What prediction capture at fraction 1.0 and tracing at ratio 1.0 cost the silo, at the split-core
-/// budget of protocols-split-cores.sh (RUN=observability). One silo serves the classifier four times, a model per arm (two arms on one model warmed its session and batch worker more than the others'), as
+/// budget of protocols-split-cores.sh (RUN=observability). One silo serves the classifier five times, a model per arm (two arms on one model warmed its session and batch worker more than the others'), as
 /// <c>cls-adaptive</c>, as <c>cls-capture</c> (the same model and batching, capturing every request,
-/// inputs and outputs), as <c>cls-traced</c> (a plain copy for the tracing arm) and as <c>cls-capturemeta</c> (every request, without its tensors), and exports traces over OTLP at ratio 1.0 to a stand-in collector in this process.
-/// Four arms over HTTP binary, alternated in rounds:
+/// inputs and outputs), as <c>cls-traced</c> (a plain copy for the tracing arm), as <c>cls-capturemeta</c> (every request, without its tensors)
+/// and as <c>cls-plain</c> (a plain copy for the control), and exports traces over OTLP at ratio 1.0 to a stand-in collector in this process.
+/// Five arms over HTTP binary, alternated in rounds:
 /// <list type="bullet">
 /// <item>baseline: <c>cls-adaptive</c>, the caller's <c>traceparent</c> says "not sampled", so nothing is recorded;</item>
 /// <item>capture: <c>cls-capture</c>, likewise not traced;</item>
 /// <item>tracing: <c>cls-traced</c> (a plain copy) without a <c>traceparent</c>, so the silo samples every request (ratio 1.0) and exports its spans;</item>
-/// <item>capture without tensors: <c>cls-capturemeta</c>, every request captured with <c>"inputs": false, "outputs": false</c>, not traced.</item>
+/// <item>capture without tensors: <c>cls-capturemeta</c>, every request captured with <c>"inputs": false, "outputs": false</c>, not traced;</item>
+/// <item>control: <c>cls-plain</c>, the baseline again on a model of its own. Its ratio to the baseline differs from 1 by chance alone
+/// (two arms of one run on this machine came out 3 % apart), which is how closely the other arms' ratios can be read.</item>
 /// </list>
 /// </summary>
 internal static class ObservabilityCost
 {
     public const int SinkPort = 14317;
+
+    private const string Control = "control (baseline again)";
 
     public static async Task<int> RunAsync(BenchModel model, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyArm = null)
     {
@@ -27,13 +32,15 @@ internal static class ObservabilityCost
         await SplitCores.WaitReady(http, model.Served("traced"));
         await SplitCores.WaitReady(http, model.Served("capture"));
         await SplitCores.WaitReady(http, model.Served("capturemeta"));
-        string[] names = ["baseline", "capture 1.0", "tracing 1.0", "capture 1.0 no tensors"];
+        await SplitCores.WaitReady(http, model.Served("plain"));
+        string[] names = ["baseline", "capture 1.0", "tracing 1.0", "capture 1.0 no tensors", Control];
         Func<int, Task>[] arms =
         [
             Targets.HttpBinary(http, model, "adaptive", unsampled: true),
             Targets.HttpBinary(http, model, "capture", unsampled: true),
             Targets.HttpBinary(http, model, "traced"),
             Targets.HttpBinary(http, model, "capturemeta", unsampled: true),
+            Targets.HttpBinary(http, model, "plain", unsampled: true),
         ];
         var rounds = new AlternatingArms(names, arms);
         await rounds.Settle(http, settle);
@@ -47,7 +54,7 @@ internal static class ObservabilityCost
         var report = new Report();
         report.Line($"### Capture and tracing cost: {model.Name}, HTTP binary, adaptive batching, concurrency {Protocols.Concurrency}, silo alone on its cores");
         report.Line();
-        await rounds.Measure(report, siloPid, http, warmup, duration, target: 0.95);
+        await rounds.Measure(report, siloPid, http, warmup, duration, target: 0.95, control: Control);
         // Capture drops records rather than slow inference, so a cheap-looking capture arm must also show it kept them.
         var after = await CaptureCounts(http);
         report.Line($"- capture: {after.Written - before.Written} records written, {after.Dropped - before.Dropped} dropped, of {rounds.Served[1] + rounds.Served[3]} measured requests (plus warm-ups)");

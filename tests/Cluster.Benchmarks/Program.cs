@@ -41,6 +41,7 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
     ["bigfixed"] = """{"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 50000, "preferred_batch_sizes": [64]}}""",
     ["nostats"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "statistics": false}""",
     ["traced"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}}""",
+    ["plain"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}}""",
     ["capture"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": true, "outputs": true}}""",
     ["capturemeta"] = """{"max_batch_size": 64, "dynamic_batching": {"latency_target_ms": 100}, "capture": {"fraction": 1.0, "inputs": false, "outputs": false}}""",
 }, seed: 2);
@@ -48,7 +49,7 @@ var cls = new BenchModel("cls", await PaddleOcrClassifier.GetPathAsync(), "x", [
 var splitModel = ArgText("--model") == "tiny" ? tiny : cls;
 if (ArgText("--write-repository") is { } modelFolder)
 {
-    if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "traced", "capture", "capturemeta");
+    if (args.Contains("--observability")) SplitCores.WriteRepository(cls, modelFolder, "adaptive", "traced", "capture", "capturemeta", "plain");
     else if (args.Contains("--floor")) SplitCores.WriteRepository(splitModel, modelFolder, splitModel.Configs.ContainsKey("capture") ? ["adaptive", "capture"] : []);
     else SplitCores.WriteRepository(splitModel, modelFolder, args.Contains("--statistics") ? ["adaptive", "nostats"] : []);
     return 0;
