@@ -16,7 +16,7 @@ internal sealed unsafe class DayFileWriter : IDisposable
     /// <summary>The buffer of a file of lines: small records, committed every batch.</summary>
     public const int LineCapacity = 1 << 20;
 
-    /// <summary>The buffer of a file of raw tensors, a megabyte a request or two: 4 MB, the most this disk takes in one request.</summary>
+    /// <summary>The buffer of a file of raw tensors: 4 MB, the most a disk here takes in one request (<c>max_sectors_kb</c>), so a full buffer is one.</summary>
     public const int TensorCapacity = 4 << 20;
 
     private readonly int _capacity;

@@ -16,9 +16,11 @@ internal static unsafe partial class HugePageBuffer
     /// <summary>A buffer of <paramref name="bytes"/> bytes, freed with <see cref="Free"/>.</summary>
     public static byte* Allocate(int bytes)
     {
+        // A buffer smaller than a huge page gets none: aligned to what O_DIRECT needs, it does not reserve 2 MB of address space.
+        if (bytes < HugePage) return (byte*)NativeMemory.AlignedAlloc((nuint)bytes, DirectIo.Alignment);
         var buffer = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, HugePage);
         // Advice only: a refusal (no THP in this kernel, another OS) leaves ordinary pages, which O_DIRECT takes as well.
-        if (OperatingSystem.IsLinux() && bytes >= HugePage) _ = Madvise(buffer, (nuint)bytes, AdviseHugePages);
+        if (OperatingSystem.IsLinux()) _ = Madvise(buffer, (nuint)bytes, AdviseHugePages);
         return buffer;
     }
 
