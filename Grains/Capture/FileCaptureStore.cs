@@ -24,6 +24,9 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
     private static readonly byte[] LineBreak = "\n"u8.ToArray();
     private readonly Dictionary<string, int> _retention = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FolderWriter> _folders = new(StringComparer.Ordinal);
+    // Where the last tensor went (a model's tensors for one day, or nowhere while another store holds the folder), until the next
+    // batch: the tensors of a batch mostly share both, and looking up the folder per tensor built its paths and, locked out, tried its lock.
+    private (string Model, DateOnly Day, DayFileWriter? Writer)? _lastPlaced;
 
     /// <summary>
     /// Appends synchronously and returns a completed task: the capture writer calls from a thread of its own, and file writes
@@ -33,6 +36,7 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
     {
         // The tensors the lines point at reach their files first, so a reader never finds a line whose bytes are not there yet.
         foreach (var folder in _folders.Values) folder.Tensors?.Commit();
+        _lastPlaced = null;
         foreach (var group in records.GroupBy(r => (r.Model, Day: Day(r.CompletedAt))))
         {
             var folder = Path.Combine(_root, group.Key.Model);
@@ -65,9 +69,14 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
 
     public long? Place(string model, DateTimeOffset completedAt, ReadOnlySpan<byte> bytes)
     {
-        var folder = Path.Combine(_root, model);
-        if (!_folders.ContainsKey(folder)) Directory.CreateDirectory(folder);
-        if (WriterFor(folder)?.TensorsOf(Path.Combine(folder, Day(completedAt) + TensorsExtension)) is not { } tensors) return null;
+        var day = DateOnly.FromDateTime(completedAt.UtcDateTime);
+        if (_lastPlaced is not { } last || last.Model != model || last.Day != day)
+        {
+            var folder = Path.Combine(_root, model);
+            if (!_folders.ContainsKey(folder)) Directory.CreateDirectory(folder);
+            _lastPlaced = last = (model, day, WriterFor(folder)?.TensorsOf(Path.Combine(folder, Day(completedAt) + TensorsExtension)));
+        }
+        if (last.Writer is not { } tensors) return null;
         var offset = tensors.Length;
         tensors.Append(bytes);
         return offset;
@@ -156,6 +165,7 @@ public sealed class FileCaptureStore(IOptions<CaptureOptions> options) : ICaptur
     {
         foreach (var writer in _folders.Values) writer.Dispose();
         _folders.Clear();
+        _lastPlaced = null;
     }
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
