@@ -32,6 +32,7 @@ internal sealed partial class CaptureWriter(
 
     private void Drain(CancellationToken stoppingToken)
     {
+        BatchScheduling.TryApplyToCurrentThread();
         var batch = new List<CaptureRecord>(options.Value.BatchSize);
         var flushAfter = TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
         // Fires FlushMilliseconds after the first record of the batch being gathered; null while the batch is empty.
