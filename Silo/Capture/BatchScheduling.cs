@@ -4,9 +4,9 @@ namespace Cluster.Silo.Capture;
 
 /// <summary>
 /// Puts the calling thread in Linux's SCHED_BATCH class: the same share of the core as any thread, but a wake-up of it does not
-/// preempt the thread that woke it. The capture writer is woken by a request thread that still holds the queue's lock; preempting
-/// it there, the writer only blocked on that lock and handed the core back, and each wake cost the core that runs the model
-/// four context switches instead of two (a silo on one core, capturing every 110 KB request: 2.5 switches a request against 1.6).
+/// preempt the thread that woke it. The capture writer is woken by a request thread that still holds the lock of the event the
+/// writer waits on; preempting it there, the writer only blocked on that lock and handed the core back, to be woken again by its
+/// release (a silo on one core, capturing every 110 KB request: 2,438 context switches a second against the baseline's 1,659).
 /// </summary>
 internal static partial class BatchScheduling
 {

@@ -32,6 +32,7 @@ internal sealed partial class CaptureWriter(
 
     private void Drain(CancellationToken stoppingToken)
     {
+        // Request threads wake this one; its wake-ups must not preempt them (see BatchScheduling).
         BatchScheduling.TryApplyToCurrentThread();
         var batch = new List<CaptureRecord>(options.Value.BatchSize);
         var flushAfter = TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
