@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Cluster.Capture;
 
 /// <summary>
-/// Native buffers for O_DIRECT writes, aligned to a 2 MB huge page and advised (Linux transparent huge pages) to be backed by
-/// huge pages. The disk takes a write as a list of physically contiguous segments, and virtio-blk here takes at most 254 per
+/// Native buffers for O_DIRECT writes. One of a huge page (2 MB) or more is aligned to one and advised (Linux transparent huge
+/// pages) to be backed by huge pages; a smaller one is aligned only as O_DIRECT needs. The disk takes a write as a list of physically contiguous segments, and virtio-blk here takes at most 254 per
 /// request: from 4 KB pages a megabyte went to the disk as two requests, each kicked with an exit to the hypervisor, while
 /// from huge pages a 4 MB write is one request. Where the kernel gives no huge page the buffer works the same, in small pages.
 /// </summary>
