@@ -5,9 +5,10 @@ namespace Cluster.Benchmarks;
 /// so arms that alternate quickly see the same machine), each arm compared with the first: throughput and the silo's CPU per
 /// request, per round and as medians of the per-round ratios.
 /// </summary>
-internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms)
+internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, int rounds = AlternatingArms.DefaultRounds)
 {
-    private const int Rounds = 12;
+    /// <summary>Rounds of a run unless ROUNDS says otherwise (the script's <c>--rounds</c>).</summary>
+    public const int DefaultRounds = 12;
 
     // Seeds the order of the arms in each round, so that every run measures them in the same orders (those of docs/BENCHMARKS.md).
     private const int OrderSeed = 12;
@@ -46,7 +47,7 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms)
         // again, read 1.01-1.05 in five runs out of five.
         var shuffle = new Random(OrderSeed);
         var order = Enumerable.Range(0, arms.Length).ToArray();
-        for (var round = 1; round <= Rounds; round++)
+        for (var round = 1; round <= rounds; round++)
         {
             shuffle.Shuffle(order);
             foreach (var i in order)

@@ -1,8 +1,10 @@
+extern alias silo;
 using System.Diagnostics.Metrics;
 using Cluster.Capture;
 using Cluster.Inference;
 using Cluster.Models;
 using Cluster.Tensors;
+using silo::Cluster.Silo.Capture;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -14,6 +16,7 @@ namespace Cluster.Benchmarks;
 /// server (<see cref="BareServer"/>) queues each answered request (its lent input shared, as capture shares it) and a thread of
 /// its own appends the input's and output's raw bytes to one file past the page cache (the capture store's
 /// <see cref="DayFileWriter"/>), as the store writes its tensors: no JSON, no base64, no record fields, no write smaller than the store's.
+/// Its thread is paced as the capture writer's is: in SCHED_BATCH, woken once a megabyte of tensors is queued.
 /// Against the bare server without it, this is the price of the bytes alone on this machine's disk; capture
 /// (<see cref="BareCapture"/>) against it is what the record format and the store add.
 /// </summary>
@@ -22,6 +25,9 @@ internal sealed class BareDiskWrite(CaptureBuffer queue, string directory) : Bac
     public const string Suffix = "-disk";
 
     private static readonly CaptureConfig Every = new(1.0);
+
+    // The capture writer's wake-up while it gathers a batch (CaptureWriter.WakeBytes).
+    private const long WakeBytes = 1 << 20;
 
     /// <summary>The writer and its own queue (not the capture party's), registered beside <see cref="BareCapture"/>.</summary>
     public static void Add(IServiceCollection services, string directory)
@@ -42,11 +48,13 @@ internal sealed class BareDiskWrite(CaptureBuffer queue, string directory) : Bac
 
     private void Drain(CancellationToken stoppingToken)
     {
+        BatchScheduling.TryApplyToCurrentThread();
         using var file = new DayFileWriter(Path.Combine(directory, "tensors.bin"), DayFileWriter.TensorCapacity);
         try
         {
-            while (queue.WaitToTakeAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            while (true)
             {
+                queue.WhenQueued(int.MaxValue, WakeBytes).Wait(stoppingToken);
                 // Whole buffers go to the disk as the writer's buffer fills; the partial rest waits for the next records.
                 while (queue.TryTake(out var captured))
                 {

@@ -18,6 +18,12 @@ internal static class FloorCost
 {
     private const int Rounds = 4;
 
+    // A chosen list (TARGET="a,b,c") compares a few parties closely: three times the rounds.
+    private const int ChosenRounds = 12;
+
+    // Seeds the order of the parties in each round (AlternatingArms says why a fixed order reads some of them high).
+    private const int OrderSeed = 12;
+
     public static async Task<int> RunAsync(BenchModel model, string serverCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
         // The classifier also has a captured copy (every request, tensors included); the bare server captures into a folder of its own.
@@ -78,10 +84,13 @@ internal static class FloorCost
             report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + "---:|" + string.Concat(names.Select(_ => "---:|")));
             var raws = new List<(LoadResult Result, double CpuMs)>();
             var cells = names.Select(_ => new List<(double Throughput, double CpuMs)>()).ToArray();
-            for (var round = 1; round <= Rounds; round++)
+            var shuffle = new Random(OrderSeed);
+            var order = Enumerable.Range(0, parties.Length).ToArray();
+            for (var round = 1; round <= (onlyTarget is null ? Rounds : ChosenRounds); round++)
             {
                 raws.Add(await SplitCores.MeasureRawOn(model, serverCores, warmup, duration));
-                for (var i = 0; i < parties.Length; i++) cells[i].Add(await Measure(names[i], parties[i].Target, parties[i].Pid, warmup, duration));
+                shuffle.Shuffle(order);
+                foreach (var i in order) cells[i].Add(await Measure(names[i], parties[i].Target, parties[i].Pid, warmup, duration));
                 report.Line($"| {round} | {Report.F(raws[^1].Result.Throughput, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].Throughput, 0))) +
                     $" | {Report.F(raws[^1].CpuMs * 1000, 0)} | " + string.Join(" | ", cells.Select(c => Report.F(c[^1].CpuMs * 1000, 0))) + " |");
             }

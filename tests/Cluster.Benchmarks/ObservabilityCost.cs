@@ -24,7 +24,7 @@ internal static class ObservabilityCost
 
     private const string Control = "control (baseline again)";
 
-    public static async Task<int> RunAsync(BenchModel model, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyArm = null)
+    public static async Task<int> RunAsync(BenchModel model, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyArm = null, int rounds = AlternatingArms.DefaultRounds)
     {
         await using var sink = await OtlpSink.StartAsync(SinkPort);
         using var http = SplitCores.Http();
@@ -42,11 +42,18 @@ internal static class ObservabilityCost
             Targets.HttpBinary(http, model, "capturemeta", unsampled: true),
             Targets.HttpBinary(http, model, "plain", unsampled: true),
         ];
-        var rounds = new AlternatingArms(names, arms);
-        await rounds.Settle(http, settle);
+        if (onlyArm?.Contains(',') == true)
+        {
+            // A list (TARGET="baseline,capture 1.0") alternates only those arms, the first as the reference: with short cells and
+            // many rounds, a close look at one cost (this host's speed moves by ±10 % between seconds; pairs of short cells see more alike).
+            var chosen = onlyArm.Split(',', StringSplitOptions.TrimEntries).Select(name => Array.IndexOf(names, name) is >= 0 and var i ? i : throw new ArgumentException($"No arm named '{name}'.")).ToArray();
+            (names, arms, onlyArm) = ([.. chosen.Select(i => names[i])], [.. chosen.Select(i => arms[i])], null);
+        }
+        var alternating = new AlternatingArms(names, arms, rounds);
+        await alternating.Settle(http, settle);
         if (onlyArm is not null)
         {
-            await rounds.MeasureOne(onlyArm, siloPid, http, warmup, duration);
+            await alternating.MeasureOne(onlyArm, siloPid, http, warmup, duration);
             return 0;
         }
         var before = await CaptureCounts(http);
@@ -54,10 +61,10 @@ internal static class ObservabilityCost
         var report = new Report();
         report.Line($"### Capture and tracing cost: {model.Name}, HTTP binary, adaptive batching, concurrency {Protocols.Concurrency}, silo alone on its cores");
         report.Line();
-        await rounds.Measure(report, siloPid, http, warmup, duration, target: 0.95, control: Control);
+        await alternating.Measure(report, siloPid, http, warmup, duration, target: 0.95, control: Control);
         // Capture drops records rather than slow inference, so a cheap-looking capture arm must also show it kept them.
         var after = await CaptureCounts(http);
-        report.Line($"- capture: {after.Written - before.Written} records written, {after.Dropped - before.Dropped} dropped, of {rounds.Served[1] + rounds.Served[3]} measured requests (plus warm-ups)");
+        report.Line($"- capture: {after.Written - before.Written} records written, {after.Dropped - before.Dropped} dropped, of {alternating.Served.Where((_, i) => names[i].StartsWith("capture", StringComparison.Ordinal)).Sum()} measured requests (plus warm-ups)");
         report.Line($"- tracing: {sink.Exports - exportsBefore} OTLP exports taken by the stand-in collector, {sink.Bytes / 1024} KiB in all");
         report.Line();
         if (output is not null) await File.WriteAllTextAsync(output, report.Text);

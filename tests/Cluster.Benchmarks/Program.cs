@@ -80,7 +80,7 @@ if (args.Contains("--batch-curve"))
 if (ArgText("--external") is { } rawCores)
 {
     var (siloPid, settle) = ((int)ArgValue("--silo-pid", 0), TimeSpan.FromSeconds(ArgValue("--settle", 1)));
-    if (args.Contains("--observability")) return await ObservabilityCost.RunAsync(cls, siloPid, settle, warmup, duration, output, ArgText("--target"));
+    if (args.Contains("--observability")) return await ObservabilityCost.RunAsync(cls, siloPid, settle, warmup, duration, output, ArgText("--target"), (int)ArgValue("--rounds", AlternatingArms.DefaultRounds));
     if (args.Contains("--floor")) return await FloorCost.RunAsync(splitModel, rawCores, siloPid, settle, warmup, duration, output, ArgText("--target"));
     if (args.Contains("--statistics")) return await StatisticsSplitCost.RunAsync(splitModel, siloPid, settle, warmup, duration, output, ArgText("--target"));
     return await SplitCores.RunAsync(splitModel, rawCores, siloPid, settle, warmup, duration, output, ArgText("--target"));

@@ -10,7 +10,8 @@
 # one core); WARMUP=seconds (5) is each cell's own uncounted warm-up; SILO_ENV="NAME=value ..." sets environment variables for the silo alone.
 # SILO_DLL=path runs another build of the silo (e.g. an older commit's, built in a second worktree) under the same load, for before/after tables.
 # RUN=observability measures prediction capture (fraction 1.0) and tracing (ratio 1.0, exported over OTLP) against a
-# baseline on the same silo instead of the protocols (ObservabilityCost.cs); RUN=floor raw ONNX Runtime, bare servers (a socket with
+# baseline on the same silo instead of the protocols (ObservabilityCost.cs; TARGET="baseline,capture 1.0" alternates only the arms
+# listed, ROUNDS=n runs n rounds instead of 12: short cells and many rounds for a close look at one cost); RUN=floor raw ONNX Runtime, bare servers (a socket with
 # no protocol; Kestrel, binary over HTTP/1.1 and HTTP/2, JSON by System.Text.Json and by the silo's reader, and with the classifier every
 # request captured, and its tensors written raw to disk: "bare http/1.1 disk write") and the silo's matching paths (FloorCost.cs), TARGET="bare http/2,silo http/2" alternating only the parties
 # listed; RUN=statistics the model with statistics and drift
@@ -49,4 +50,4 @@ env DOTNET_GCgen0size=0x2000000 ${SILO_ENV:-} taskset -c "$server" dotnet "${SIL
   --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning "${silo_run_args[@]}" ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
 trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log" "$captures"' EXIT
-taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} --warmup "${WARMUP:-5}" --settle "${SETTLE:-20}" "${run_args[@]}"
+taskset -c "$client" "$bench" --external "$server" --silo-pid "$silo" --seconds "$seconds" ${out:+--out "$out"} ${TARGET:+--target "$TARGET"} --warmup "${WARMUP:-5}" ${ROUNDS:+--rounds "$ROUNDS"} --settle "${SETTLE:-20}" "${run_args[@]}"
