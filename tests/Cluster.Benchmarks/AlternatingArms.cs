@@ -3,7 +3,8 @@ namespace Cluster.Benchmarks;
 /// <summary>
 /// Arms of one comparison on one silo, alternated in many short rounds (this machine's speed drifts by ±25 % over minutes,
 /// so arms that alternate quickly see the same machine), each arm compared with the first: throughput and the silo's CPU per
-/// request, per round and as medians of the per-round ratios.
+/// request, per round and as medians of the per-round ratios with their intervals (<see cref="MedianInterval"/>); with a control
+/// arm, each arm also against the first and the control together.
 /// </summary>
 internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, int rounds = AlternatingArms.DefaultRounds)
 {
@@ -72,8 +73,8 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, in
         }
         var c = Array.IndexOf(names, control);
         if (c < 0) return;
-        // Two identical models on one silo differed by 2 % through a whole run of 300 rounds (a silo process's own draw: the next
-        // process had them the other way), so each arm is also held against both of them, the round's geometric mean.
+        // Two identical models on one silo differed by 2 % through a whole run of 300 rounds (that silo process's own draw: another
+        // process had them 1 % the other way), so each arm is also held against both of them, the round's geometric mean.
         for (var i = 1; i < names.Length; i++)
         {
             if (i == c) continue;
