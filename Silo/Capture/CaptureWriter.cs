@@ -15,7 +15,7 @@ internal sealed partial class CaptureWriter(
     CaptureBuffer buffer, ICaptureStore store, IOptions<CaptureOptions> options, TimeProvider time, ILogger<CaptureWriter> logger) : BackgroundService
 {
     // Tensor bytes queued that wake a gathering writer before its flush time: about nine 110 KB images, so few lent arrays wait on it.
-    private const long WakeBytes = 1 << 20;
+    internal const long WakeBytes = 1 << 20;
 
     // Where the store keeps tensors apart from the lines, if it does (the file store).
     private readonly ITensorSideFile? _sideFile = store as ITensorSideFile;

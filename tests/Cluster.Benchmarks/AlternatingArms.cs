@@ -12,7 +12,7 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, in
     public const int DefaultRounds = 12;
 
     // Seeds the order of the arms in each round, so that every run measures them in the same orders (those of docs/BENCHMARKS.md).
-    private const int OrderSeed = 12;
+    internal const int OrderSeed = 12;
 
     /// <summary>Requests each arm completed over the measured rounds.</summary>
     public long[] Served { get; } = new long[names.Length];

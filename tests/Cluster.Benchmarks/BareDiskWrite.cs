@@ -26,9 +26,6 @@ internal sealed class BareDiskWrite(CaptureBuffer queue, string directory) : Bac
 
     private static readonly CaptureConfig Every = new(1.0);
 
-    // The capture writer's wake-up while it gathers a batch (CaptureWriter.WakeBytes).
-    private const long WakeBytes = 1 << 20;
-
     /// <summary>The writer and its own queue (not the capture party's), registered beside <see cref="BareCapture"/>.</summary>
     public static void Add(IServiceCollection services, string directory)
     {
@@ -54,7 +51,7 @@ internal sealed class BareDiskWrite(CaptureBuffer queue, string directory) : Bac
         {
             while (true)
             {
-                queue.WhenQueued(int.MaxValue, WakeBytes).Wait(stoppingToken);
+                queue.WhenQueued(int.MaxValue, CaptureWriter.WakeBytes).Wait(stoppingToken);
                 // Whole buffers go to the disk as the writer's buffer fills; the partial rest waits for the next records.
                 while (queue.TryTake(out var captured))
                 {

@@ -21,9 +21,6 @@ internal static class FloorCost
     // A chosen list (TARGET="a,b,c") compares a few parties closely: three times the rounds.
     private const int ChosenRounds = 12;
 
-    // Seeds the order of the parties in each round (AlternatingArms says why a fixed order reads some of them high).
-    private const int OrderSeed = 12;
-
     public static async Task<int> RunAsync(BenchModel model, string serverCores, int siloPid, TimeSpan settle, TimeSpan warmup, TimeSpan duration, string? output, string? onlyTarget = null)
     {
         // The classifier also has a captured copy (every request, tensors included); the bare server captures into a folder of its own.
@@ -84,7 +81,8 @@ internal static class FloorCost
             report.Line("|---:|---:|" + string.Concat(names.Select(_ => "---:|")) + "---:|" + string.Concat(names.Select(_ => "---:|")));
             var raws = new List<(LoadResult Result, double CpuMs)>();
             var cells = names.Select(_ => new List<(double Throughput, double CpuMs)>()).ToArray();
-            var shuffle = new Random(OrderSeed);
+            // A fresh order each round, seeded as the alternating arms' (AlternatingArms says why a fixed order reads some parties high).
+            var shuffle = new Random(AlternatingArms.OrderSeed);
             var order = Enumerable.Range(0, parties.Length).ToArray();
             for (var round = 1; round <= (onlyTarget is null ? Rounds : ChosenRounds); round++)
             {
