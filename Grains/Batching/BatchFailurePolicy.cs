@@ -37,6 +37,30 @@ public static class BatchFailurePolicy
     public static (int Replica, TimeSpan Pause)? AfterSiloLoss(int attempt, int replica, int servingReplicas) =>
         attempt >= MaxSiloLossRetries ? null : (servingReplicas > 1 ? (replica + 1) % servingReplicas : replica, SiloLossPause * (attempt + 1));
 
+    /// <summary>No batch is hedged sooner than this: a replica's queue, a pause for garbage collection or a cold load may hold a healthy one that long.</summary>
+    public static readonly TimeSpan HedgeFloor = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A second replica sent a batch later than this would not answer before the caller's own call to the router
+    /// gives up (Orleans' response timeout, 30 s), so no hedge is sent then.
+    /// </summary>
+    public static readonly TimeSpan HedgeCeiling = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many times the slowest recent compute a replica may take before its batch is hedged.</summary>
+    public const int HedgeSlowestMultiple = 10;
+
+    /// <summary>
+    /// How long a replica may take to answer a batch before a second replica is sent it too, given the slowest
+    /// compute of recent batches; null when that comes too late to help. A replica that stays silent that long
+    /// is not computing: its message was lost, or its silo is frozen and not yet voted dead. Orleans breaks a call
+    /// only when the callee's silo is declared dead, or after its response timeout, which equals the caller's.
+    /// </summary>
+    public static TimeSpan? HedgeAfter(TimeSpan slowestRecentCompute)
+    {
+        var after = TimeSpan.FromTicks(Math.Max(HedgeFloor.Ticks, slowestRecentCompute.Ticks * HedgeSlowestMultiple));
+        return after <= HedgeCeiling ? after : null;
+    }
+
     /// <summary>What to do with a batch of <paramref name="batchSize"/> requests whose run failed with <paramref name="error"/> (silo losses already retried).</summary>
     public static BatchFailureAction Decide(Exception error, int batchSize, int mostRetries) => error switch
     {

@@ -28,6 +28,7 @@ internal sealed class BatchScheduler(string model, string version, long timestam
     private int _coldStartReplicas;
     private long _coldStartDoneAt;
     private long _nextWake = long.MaxValue;
+    private TimeSpan _slowestCompute;
 
     public ModelConfig Config { get; private set; } = ModelConfig.Default;
 
@@ -117,22 +118,41 @@ internal sealed class BatchScheduler(string model, string version, long timestam
     }
 
     /// <summary>
-    /// After run <paramref name="attempt"/> of <paramref name="batch"/> failed because its replica's silo is gone:
-    /// the pause before running it again (on the replica the batch now names), or null when the tries are spent.
+    /// After run <paramref name="attempt"/> of a batch on <paramref name="replica"/> failed because that replica's silo is gone:
+    /// the replica to run it on next (its slot moves there) and the pause before, or null when the tries are spent.
     /// </summary>
-    public TimeSpan? AfterSiloLoss(ScheduledBatch batch, int attempt, long now)
+    public (int Replica, TimeSpan Pause)? AfterSiloLoss(int replica, int attempt, long now)
     {
-        if (BatchFailurePolicy.AfterSiloLoss(attempt, batch.Replica, ServingReplicas(now)) is not { } next) return null;
-        batch.Replica = next.Replica;
+        if (BatchFailurePolicy.AfterSiloLoss(attempt, replica, ServingReplicas(now)) is not { } next) return null;
+        _replicas.Move(replica, next.Replica);
         Counters.Retried++;
-        return next.Pause;
+        return next;
     }
+
+    /// <summary>How long a batch's replica may stay silent before a second replica is sent the batch too; null for never.</summary>
+    public TimeSpan? HedgeAfter => BatchFailurePolicy.HedgeAfter(_slowestCompute);
+
+    /// <summary>
+    /// A batch's replica <paramref name="silent"/> has not answered in <see cref="HedgeAfter"/>: the replica to send it to as
+    /// well (counted on it until that run ends, see <see cref="Release"/>), or null when no other replica serves.
+    /// </summary>
+    public int? Hedge(int silent, long now)
+    {
+        if (_replicas.AcquireOther(ServingReplicas(now), silent) is not { } other) return null;
+        Counters.Retried++;
+        return other;
+    }
+
+    /// <summary>A run that lost a hedged batch's race ended: its replica may take another batch.</summary>
+    public void Release(int replica) => _replicas.Release(replica);
 
     /// <summary>A batch came back with outputs (already handed to its callers): frees its replica and feeds the adaptive controller.</summary>
     public void Completed(ScheduledBatch batch, int rows, TimeSpan compute, long now)
     {
         foreach (var pending in batch.Requests) _adaptive?.OnRequest(Elapsed(pending.EnqueuedAt, now));
         _adaptive?.OnBatch(rows, compute);
+        // Rises at once with a slow batch, then falls back toward recent ones, so one slow batch long ago does not delay hedges for ever.
+        _slowestCompute = compute >= _slowestCompute ? compute : _slowestCompute - (_slowestCompute - compute) / 32;
         Counters.Batches++;
         Counters.RowsComputed += rows;
         Finish(batch, batch.Requests.Count, now);

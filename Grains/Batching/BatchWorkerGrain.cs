@@ -133,12 +133,13 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             var joined = BatchAssembler.Join(batch.Requests.ConvertAll(p => p.Request));
             var rows = joined.Rows;
             span?.SetTag("cluster.batch.rows", rows);
-            var result = await RunOnReplica(batch, joined);
+            var (result, hedged) = await Answer(batch, joined);
             var outputs = BatchAssembler.Split(result.Outputs, joined.RowCounts);
             var done = time.GetTimestamp();
             // Before the callers hear back: a caller returns its input arrays for reuse once answered, and the drift profile reads them.
             if (Recording) RecordBatch(batch, joined, result, rows, done);
-            BatchAssembler.Release(joined);
+            // A hedged batch's other run may still read the joined arrays, so the GC takes them instead of the pool.
+            if (!hedged) BatchAssembler.Release(joined);
             for (var i = 0; i < batch.Requests.Count; i++)
             {
                 var pending = batch.Requests[i];
@@ -153,25 +154,6 @@ public sealed partial class BatchWorkerGrain(TimeProvider time, InferenceInstrum
             if (action == BatchFailureAction.Fail && Recording) _stats.RecordFailures(batch.Requests.Count);
             if (action != BatchFailureAction.RunAlone) return;
             foreach (var pending in batch.Requests) await Run(_scheduler.Alone(pending, time.GetTimestamp()));
-        }
-    }
-
-    /// <summary>Runs a batch, again on another replica after a pause while the scheduler allows it when the replica's silo goes away.</summary>
-    private async Task<ReplicaBatchResult> RunOnReplica(ScheduledBatch batch, ReplicaBatch joined)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var result = await Replica(batch.Replica).Run(joined);
-                // Outputs from a replica on another silo are read into lent arrays nobody may claim (see TensorBuffers.Disown).
-                TensorBuffers.Disown(result.Outputs);
-                return result;
-            }
-            catch (Exception ex) when (SiloFailures.IsSiloLost(ex) && _scheduler.AfterSiloLoss(batch, attempt, time.GetTimestamp()) is { } pause)
-            {
-                await Task.Delay(pause, time);
-            }
         }
     }
 

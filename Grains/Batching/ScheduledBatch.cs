@@ -1,6 +1,9 @@
 namespace Cluster.Batching;
 
-/// <summary>A batch chosen to run, and the replica it runs on (changed when that replica's silo goes away).</summary>
+/// <summary>
+/// A batch chosen to run, and the replica whose slot it holds: the one it runs on, another once that replica's silo goes
+/// away, or the one that answered first when it was hedged.
+/// </summary>
 internal sealed class ScheduledBatch(List<PendingRequest> requests, int replica)
 {
     public List<PendingRequest> Requests { get; } = requests;

@@ -33,4 +33,14 @@ public sealed class BatchFailurePolicyTests
         BatchFailurePolicy.Decide(failed, batchSize: 1, mostRetries: 0).ShouldBe(BatchFailureAction.Fail);
         BatchFailurePolicy.Decide(new DeadlineExceededException("late"), batchSize: 3, mostRetries: 0).ShouldBe(BatchFailureAction.Fail);
     }
+
+    [Fact]
+    public void ASilentReplicaIsHedgedAfterTenTimesTheSlowestRecentComputeButNotBeforeTheFloorNorPastTheCeiling()
+    {
+        BatchFailurePolicy.HedgeAfter(TimeSpan.Zero).ShouldBe(BatchFailurePolicy.HedgeFloor);
+        BatchFailurePolicy.HedgeAfter(TimeSpan.FromMilliseconds(40)).ShouldBe(BatchFailurePolicy.HedgeFloor);
+        BatchFailurePolicy.HedgeAfter(TimeSpan.FromSeconds(1.5)).ShouldBe(TimeSpan.FromSeconds(15));
+        BatchFailurePolicy.HedgeAfter(TimeSpan.FromSeconds(2)).ShouldBe(BatchFailurePolicy.HedgeCeiling);
+        BatchFailurePolicy.HedgeAfter(TimeSpan.FromSeconds(2.5)).ShouldBeNull("a hedge then would answer after the caller gave up");
+    }
 }

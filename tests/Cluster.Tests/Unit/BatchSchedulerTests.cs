@@ -203,18 +203,63 @@ public sealed class BatchSchedulerTests
     {
         var scheduler = Scheduler(Fixed(0) with { MaxBatchSize = 1 }, replicas: 2);
         scheduler.Admit(Request(), 0);
-        var batch = scheduler.Plan(0).Batches[0];
-        var start = batch.Replica;
+        var replica = scheduler.Plan(0).Batches[0].Replica;
+        var start = replica;
 
         var pauses = new List<TimeSpan>();
-        for (var attempt = 0; scheduler.AfterSiloLoss(batch, attempt, 0) is { } pause; attempt++)
+        for (var attempt = 0; scheduler.AfterSiloLoss(replica, attempt, 0) is { } next; attempt++)
         {
-            pauses.Add(pause);
-            batch.Replica.ShouldBe((start + attempt + 1) % 2);
+            pauses.Add(next.Pause);
+            next.Replica.ShouldBe((start + attempt + 1) % 2);
+            replica = next.Replica;
         }
 
         pauses.ShouldBe(Enumerable.Range(1, BatchFailurePolicy.MaxSiloLossRetries).Select(n => BatchFailurePolicy.SiloLossPause * n));
         scheduler.Counters.Retried.ShouldBe(BatchFailurePolicy.MaxSiloLossRetries);
+        scheduler.Running.ShouldBe(1, "the batch holds one replica's slot wherever it went");
+    }
+
+    [Fact]
+    public void AHedgedBatchHoldsASecondReplicaUntilTheRunLeftBehindEnds()
+    {
+        var scheduler = Scheduler(Fixed(0) with { MaxBatchSize = 1 }, replicas: 2);
+        scheduler.Admit(Request(), 0);
+        var batch = scheduler.Plan(0).Batches[0];
+        var silent = batch.Replica;
+
+        var other = scheduler.Hedge(silent, 0).ShouldNotBeNull();
+
+        other.ShouldBe(1 - silent);
+        scheduler.Running.ShouldBe(2);
+        scheduler.Counters.Retried.ShouldBe(1);
+        batch.Replica = other;
+        scheduler.Completed(batch, 1, TimeSpan.FromMilliseconds(1), 1);
+        scheduler.Running.ShouldBe(1, "the silent replica still has the first run");
+        scheduler.Release(silent);
+        scheduler.Running.ShouldBe(0);
+        Scheduler(Fixed(0), replicas: 1).Hedge(0, 0).ShouldBeNull("no other replica serves");
+    }
+
+    [Fact]
+    public void TheHedgeDelayRisesAtOnceWithASlowBatchAndFallsBackAsBatchesAreFastAgain()
+    {
+        var scheduler = Scheduler(Fixed(0) with { MaxBatchSize = 1 });
+        scheduler.HedgeAfter.ShouldBe(BatchFailurePolicy.HedgeFloor);
+
+        Complete(scheduler, TimeSpan.FromSeconds(1.5));
+        scheduler.HedgeAfter.ShouldBe(TimeSpan.FromSeconds(15));
+
+        for (var i = 0; i < 200; i++) Complete(scheduler, TimeSpan.FromMilliseconds(5));
+        scheduler.HedgeAfter.ShouldBe(BatchFailurePolicy.HedgeFloor);
+
+        Complete(scheduler, TimeSpan.FromSeconds(3));
+        scheduler.HedgeAfter.ShouldBeNull("a batch that slow leaves the caller's timeout to decide");
+    }
+
+    private static void Complete(BatchScheduler scheduler, TimeSpan compute)
+    {
+        scheduler.Admit(Request(), 0);
+        scheduler.Completed(scheduler.Plan(0).Batches.ShouldHaveSingleItem(), 1, compute, 0);
     }
 
     [Fact]
