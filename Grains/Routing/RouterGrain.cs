@@ -15,7 +15,7 @@ namespace Cluster.Routing;
 /// <summary>
 /// Resolves the version for each request from a cached copy of the model's catalog (refreshed in
 /// the background every half second, so no request waits for it, and at once when a request names
-/// a version the copy lacks), applies the traffic policy, validates the
+/// a version the copy lacks; one read of the catalog at a time), applies the traffic policy, validates the
 /// request and hands it to that version's batch worker. One reentrant activation per silo: Orleans
 /// delivers a caller's cancellation to a stateless worker by grain id, which reaches the activation
 /// running the call only when there is one (10.4.2), and a disconnected caller must be dropped.
@@ -24,8 +24,10 @@ namespace Cluster.Routing;
 public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments instruments, CaptureBuffer captures, IPredictionLog predictions, ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(500);
-    // Only when background refreshes fail (the catalog's silo is gone) does a request refresh inline.
+    // Only when background refreshes fail or hang (the catalog's silo is gone or frozen) does a request wait on a refresh,
+    // and then no longer than StaleWait after the refresh began: a copy a few seconds old beats a request held for 30 s.
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StaleWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ShadowTimeout = TimeSpan.FromSeconds(30);
 
     // GetGrain reflects over the interface on every call in Orleans 10.4.2; references are reusable, so keep them.
@@ -37,6 +39,8 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
     private IGrainTimer? _housekeeping;
     private RoutingTable? _table;
     private long _fetchedAt;
+    private Task<ModelInfo>? _refreshing;
+    private long _refreshStartedAt;
     private string? _model;
 
     private string Model => _model ??= this.GetPrimaryKeyString();
@@ -66,7 +70,7 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         var received = TensorBuffers.Claim(request.Inputs);
         using var span = InferenceTracing.Start("route", Model, null);
         span?.SetTag("cluster.arm", version is null ? "split" : "named");
-        if (version is null && (_table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness)) await Refresh();
+        if (version is null) await Current();
         var probability = 0.0;
         if (version is null)
         {
@@ -182,11 +186,11 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
 
     private async Task<ModelVersionInfo> Resolve(string? version)
     {
-        var fresh = _table is null || time.GetElapsedTime(_fetchedAt) > MaxStaleness;
-        var info = fresh ? await Refresh() : _table!.Info;
+        var fetchedBefore = _fetchedAt;
+        var info = await Current();
         var entry = info.Resolve(version);
         // A missing version, or one that stopped serving, may only mean the cached table is stale (a hot swap).
-        if ((entry is null || entry.Status != VersionStatus.Ready) && !fresh)
+        if ((entry is null || entry.Status != VersionStatus.Ready) && _fetchedAt == fetchedBefore)
         {
             info = await Refresh();
             entry = info.Resolve(version);
@@ -215,16 +219,46 @@ public sealed partial class RouterGrain(TimeProvider time, InferenceInstruments 
         }
     }
 
-    private async Task<ModelInfo> Refresh()
+    /// <summary>The catalog to route by: the cached copy while it is fresh, else a refresh, waited for no longer than <see cref="StaleWait"/> after it began.</summary>
+    private async Task<ModelInfo> Current()
+    {
+        if (_table is null) return await Refresh();
+        if (time.GetElapsedTime(_fetchedAt) <= MaxStaleness) return _table.Info;
+        var refresh = Refresh();
+        var left = StaleWait - time.GetElapsedTime(_refreshStartedAt);
+        if (refresh.IsCompleted || left > TimeSpan.Zero)
+        {
+            try
+            {
+                return await (refresh.IsCompleted ? refresh : refresh.WaitAsync(left, time));
+            }
+            catch (TimeoutException) when (!refresh.IsCompleted)
+            {
+                // Still reading: route by the copy held, as every request after it does until the read ends.
+            }
+        }
+        return _table.Info;
+    }
+
+    /// <summary>Reads the catalog, or joins the read under way.</summary>
+    private Task<ModelInfo> Refresh()
+    {
+        if (_refreshing is { IsCompleted: false } running) return running;
+        _refreshStartedAt = time.GetTimestamp();
+        return _refreshing = Fetch();
+    }
+
+    private async Task<ModelInfo> Fetch()
     {
         ModelInfo info;
         try
         {
             info = await GrainFactory.GetGrain<IModelGrain>(Model).GetInfo();
         }
-        catch (Exception ex) when (_table is not null && Placement.SiloFailures.IsSiloLost(ex))
+        catch (Exception ex) when (_table is not null && (Placement.SiloFailures.IsSiloLost(ex) || ex is TimeoutException))
         {
-            // The catalog's silo just died; until its grain re-activates elsewhere, a routing table a second old beats failing.
+            // The catalog's silo just died, or stayed silent for Orleans' response timeout; until its grain answers again
+            // (re-activated elsewhere), a routing table a few seconds old beats failing.
             info = _table.Info;
         }
         _table = new RoutingTable(info, await BanditProbabilities(info));
