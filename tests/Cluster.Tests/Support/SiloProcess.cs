@@ -93,12 +93,21 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await Signal("TERM");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Halts the silo's process without ending it (SIGSTOP), as a long pause or a frozen machine leaves one: a member that answers nothing.</summary>
+    public Task FreezeAsync() => Signal("STOP");
+
+    /// <summary>Lets a frozen silo run again (SIGCONT).</summary>
+    public Task ThawAsync() => Signal("CONT");
+
+    private async Task Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Resident memory of the silo process (VmRSS), in bytes.</summary>
