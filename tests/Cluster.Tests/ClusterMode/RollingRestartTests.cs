@@ -28,19 +28,25 @@ public sealed class RollingRestartTests(PostgresFixture postgres)
             await Poll.Until(async () => (await Get(gateway.Http, "/v2/models/pair/ready")).Status == HttpStatusCode.OK, gateway);
             callers = PairCallers.Start(gateway, callers: 6);
 
+            var restarts = new List<string>();
             for (var i = 0; i < inference.Length; i++)
             {
                 var endedBefore = callers.Count;
+                var stopping = callers.Elapsed;
                 await inference[i].StopAsync();
+                var stopped = callers.Elapsed;
                 await inference[i].DisposeAsync();
                 inference[i] = await SiloProcess.StartAsync(repository.Root, waitForReady: true, inferenceSettings);
+                // When each silo went and came back, to set beside the failures' times should there be any.
+                restarts.Add($"silo {i} stopping at {stopping.TotalSeconds:F1} s, gone at {stopped.TotalSeconds:F1} s, replaced at {callers.Elapsed.TotalSeconds:F1} s");
                 // Traffic flows on the new set of silos before the next one goes.
                 await Poll.Until(() => Task.FromResult(callers.Count > endedBefore + 200), gateway);
             }
             var all = await callers.StopAsync();
 
             var failures = all.Where(o => o.Status != HttpStatusCode.OK).ToArray();
-            var figures = $"requests {all.Length}, failed {failures.Length}: " +
+            var figures = $"requests {all.Length}, failed {failures.Length}" +
+                $" (at {string.Join(", ", failures.Select(f => $"{f.At.TotalSeconds:F1} s"))}; {string.Join("; ", restarts)}): " +
                 string.Join("; ", failures.GroupBy(f => $"{(int)f.Status} {f.Error}").Select(g => $"{g.Count()}× {g.Key}"));
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "rolling-restart-figures.txt"), figures);
             failures.ShouldBeEmpty(figures);
