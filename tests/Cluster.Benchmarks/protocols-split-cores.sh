@@ -23,6 +23,13 @@ server=${1:-0}
 client=${2:-1}
 seconds=${3:-5}
 out=${4:-}
+# A silo or collector left from an earlier run still holding a port made the new silo abort at start, which read as a failed run.
+for port in 18080 18081 21111 40000 14317; do
+  if ss -Hltn "sport = :$port" | grep -q .; then
+    echo "port $port is in use (a benchmark or silo still running?): $(ss -Hltnp "sport = :$port" | head -1)" >&2
+    exit 1
+  fi
+done
 dotnet build -c Release tests/Cluster.Benchmarks -v q -nologo >/dev/null
 bench=tests/Cluster.Benchmarks/bin/Release/net10.0/linux-x64/Cluster.Benchmarks
 repo=$(mktemp -d)
