@@ -15,7 +15,7 @@ namespace Cluster.Inference;
 /// <param name="Expired">Requests dropped because their deadline passed.</param>
 /// <param name="Cancelled">Requests dropped because the caller went away.</param>
 /// <param name="Failed">Requests whose batch failed.</param>
-/// <param name="Retried">Batches run a second time because their replica's silo went away.</param>
+/// <param name="Retried">Batch runs sent again: to another replica after their replica's silo went away, or to a second replica too after theirs stayed silent (a hedge).</param>
 [GenerateSerializer, Immutable, Alias("Cluster.BatchingStats")]
 public sealed record BatchingStats(
     string Mode,
