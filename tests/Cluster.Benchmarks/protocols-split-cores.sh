@@ -23,8 +23,10 @@ server=${1:-0}
 client=${2:-1}
 seconds=${3:-5}
 out=${4:-}
-# A silo or collector left from an earlier run still holding a port made the new silo abort at start, which read as a failed run.
-for port in 18080 18081 21111 40000 14317; do
+# The ports the load generator expects (SplitCores.cs, ObservabilityCost.SinkPort). A silo or collector left from an earlier
+# run still holding one made the new silo abort at start, which read as a failed run.
+http_port=18080 grpc_port=18081 silo_port=21111 gateway_port=40000 otlp_port=14317
+for port in $http_port $grpc_port $silo_port $gateway_port $otlp_port; do
   if ss -Hltn "sport = :$port" | grep -q .; then
     echo "port $port is in use (a benchmark or silo still running?): $(ss -Hltnp "sport = :$port" | head -1)" >&2
     exit 1
@@ -39,7 +41,7 @@ run_args=(--model "${MODEL:-cls}")
 silo_run_args=()
 if [ "${RUN:-}" = observability ]; then
   run_args+=(--observability)
-  silo_run_args=(--Telemetry:OtlpEndpoint=http://127.0.0.1:14317 --Telemetry:SampleRatio=1 --Capture:Directory="$captures")
+  silo_run_args=(--Telemetry:OtlpEndpoint=http://127.0.0.1:$otlp_port --Telemetry:SampleRatio=1 --Capture:Directory="$captures")
   # Spans leave every 0.5 s instead of OpenTelemetry's 5 s, so their export is paid within the traced arm's own rounds.
   export OTEL_BSP_SCHEDULE_DELAY=500
 elif [ "${RUN:-}" = statistics ]; then
@@ -53,7 +55,7 @@ fi
 threads=$(taskset -c "$server" nproc)
 # The silo runs as deploy/Dockerfile and `dotnet run` start it (Silo/Hosting/YoungGenerationCheck.cs); SILO_ENV may override.
 env DOTNET_GCgen0size=0x2000000 ${SILO_ENV:-} taskset -c "$server" dotnet "${SILO_DLL:-Silo/bin/Release/net10.0/linux-x64/Cluster.Silo.dll}" \
-  --Gateway:Urls=http://127.0.0.1:18080 --Gateway:GrpcUrls=http://127.0.0.1:18081 --Silo:SiloPort=21111 --Silo:GatewayPort=40000 \
+  --Gateway:Urls=http://127.0.0.1:$http_port --Gateway:GrpcUrls=http://127.0.0.1:$grpc_port --Silo:SiloPort=$silo_port --Silo:GatewayPort=$gateway_port \
   --Models:Repository="$repo" --Models:WriteDemoModel=false --Inference:Device=cpu --Inference:IntraOpThreads="$threads" --Logging:LogLevel:Default=Warning "${silo_run_args[@]}" ${SILO_ARGS:-} >"$log" 2>&1 &
 silo=$!
 trap 'kill "$silo" 2>/dev/null; wait "$silo" 2>/dev/null; rm -rf "$repo" "$log" "$captures"' EXIT
