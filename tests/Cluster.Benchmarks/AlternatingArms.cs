@@ -17,6 +17,9 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, in
     /// <summary>Requests each arm completed over the measured rounds.</summary>
     public long[] Served { get; } = new long[names.Length];
 
+    /// <summary>The silo's CPU milliseconds per request of each arm, a value per measured round.</summary>
+    public List<double>[] CpuMsPerRequest { get; } = [.. names.Select(_ => new List<double>())];
+
     /// <summary>Drives every arm for <paramref name="settle"/>, then all of them until the silo's JIT is quiet.</summary>
     public async Task Settle(HttpClient http, TimeSpan settle)
     {
@@ -41,7 +44,7 @@ internal sealed class AlternatingArms(string[] names, Func<int, Task>[] arms, in
         report.Line("| round | " + string.Join(" | ", names.Select(n => $"{n} req/s")) + " | " + string.Join(" | ", names.Select(n => $"{n} CPU ms/req")) + " |");
         report.Line("|---:|" + string.Concat(names.Select(_ => "---:|")) + string.Concat(names.Select(_ => "---:|")));
         var throughput = names.Select(_ => new List<double>()).ToArray();
-        var cpu = names.Select(_ => new List<double>()).ToArray();
+        var cpu = CpuMsPerRequest;
         // A fresh order each round, the same in every run. An order that only turned had each arm follow the same one in every
         // round (its leftovers: a capture backlog, a pending export), and with rounds of a fixed length the silo's work every
         // 5 or 10 s (statistics written, replicas rebalanced) could fall on the same arms each time: the control arm, the baseline

@@ -1,4 +1,6 @@
+extern alias silo;
 using System.Globalization;
+using silo::Cluster.Silo.Capture;
 
 namespace Cluster.Benchmarks;
 
@@ -57,6 +59,7 @@ internal static class ObservabilityCost
             return 0;
         }
         var before = await CaptureCounts(http);
+        var writerBefore = ProcessCpu.OfThreads(siloPid, CaptureWriter.ThreadName);
         var exportsBefore = sink.Exports;
         var report = new Report();
         report.Line($"### Capture and tracing cost: {model.Name}, HTTP binary, adaptive batching, concurrency {Protocols.Concurrency}, silo alone on its cores");
@@ -64,7 +67,14 @@ internal static class ObservabilityCost
         await alternating.Measure(report, siloPid, http, warmup, duration, target: 0.95, control: Control);
         // Capture drops records rather than slow inference, so a cheap-looking capture arm must also show it kept them.
         var after = await CaptureCounts(http);
-        report.Line($"- capture: {after.Written - before.Written} records written, {after.Dropped - before.Dropped} dropped, of {alternating.Served.Where((_, i) => names[i].StartsWith("capture", StringComparison.Ordinal)).Sum()} measured requests (plus warm-ups)");
+        var written = after.Written - before.Written;
+        report.Line($"- capture: {written} records written, {after.Dropped - before.Dropped} dropped, of {alternating.Served.Where((_, i) => names[i].StartsWith("capture", StringComparison.Ordinal)).Sum()} measured requests (plus warm-ups)");
+        // Capture's own work on its own thread, read apart from the request threads: unlike a throughput ratio, it does not move
+        // with the host's speed from one cell to the next.
+        var writerMicros = (ProcessCpu.OfThreads(siloPid, CaptureWriter.ThreadName) - writerBefore).TotalMicroseconds / Math.Max(written, 1);
+        var baselineMicros = Report.Median(alternating.CpuMsPerRequest[0]) * 1000;
+        report.Line($"- the capture writer's thread: {Report.F(writerMicros, 1)} µs of CPU per record written (every capture arm's), " +
+            $"{Report.F(100 * writerMicros / baselineMicros, 1)} % of the baseline's silo CPU per request ({Report.F(baselineMicros, 0)} µs, median)");
         report.Line($"- tracing: {sink.Exports - exportsBefore} OTLP exports taken by the stand-in collector, {sink.Bytes / 1024} KiB in all");
         report.Line();
         if (output is not null) await File.WriteAllTextAsync(output, report.Text);

@@ -92,4 +92,38 @@ public sealed class CaptureGatheringTests : IDisposable
         await writer.StopAsync(TestContext.Current.CancellationToken);
         (await Ids(store)).ShouldBe(["a", "b", "c", "d"]);
     }
+
+    [Fact]
+    public async Task TheStoreIsCalledOnTheWritersOwnThreadUnderItsName()
+    {
+        var options = Options.Create(new CaptureOptions { Directory = _root, BatchSize = 1 });
+        var buffer = new CaptureBuffer(options, _services.GetRequiredService<IMeterFactory>());
+        using var files = new FileCaptureStore(options);
+        var store = new ThreadNoting(files);
+        var writer = new CaptureWriter(buffer, store, options, _clock.Provider, NullLogger<CaptureWriter>.Instance);
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        buffer.Offer(Captured("a"));
+
+        await Eventually.Until(async () => (await Ids(files)).Count == 1, "the record reaching the store");
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+        // What top -H and the benchmark's per-thread CPU read: Linux's own name of the thread, not .NET's.
+        store.ThreadNames.ShouldAllBe(name => name == CaptureWriter.ThreadName);
+        store.ThreadNames.ShouldNotBeEmpty();
+    }
+
+    /// <summary>The file store, noting the kernel's name of each thread that appends to it.</summary>
+    private sealed class ThreadNoting(FileCaptureStore files) : ICaptureStore
+    {
+        public List<string> ThreadNames { get; } = [];
+
+        public Task Append(IReadOnlyList<CaptureRecord> records, CancellationToken cancellationToken)
+        {
+            ThreadNames.Add(File.ReadAllText("/proc/thread-self/comm").TrimEnd('\n'));
+            return files.Append(records, cancellationToken);
+        }
+
+        public IAsyncEnumerable<string> Read(string model, CaptureQuery query, CancellationToken cancellationToken) => files.Read(model, query, cancellationToken);
+
+        public Task<long> Prune(DateOnly today, CancellationToken cancellationToken) => files.Prune(today, cancellationToken);
+    }
 }
