@@ -71,10 +71,13 @@ internal static class ObservabilityCost
         report.Line($"- capture: {written} records written, {after.Dropped - before.Dropped} dropped, of {alternating.Served.Where((_, i) => names[i].StartsWith("capture", StringComparison.Ordinal)).Sum()} measured requests (plus warm-ups)");
         // Capture's own work on its own thread, read apart from the request threads: unlike a throughput ratio, it does not move
         // with the host's speed from one cell to the next.
-        var writerMicros = (ProcessCpu.OfThreads(siloPid, CaptureWriter.ThreadName) - writerBefore).TotalMicroseconds / written;
-        var baselineMicros = Report.Median(alternating.CpuMsPerRequest[0]) * 1000;
-        if (written > 0) report.Line($"- the capture writer's thread: {Report.F(writerMicros, 1)} µs of CPU per record written (every capture arm's), " +
-            $"{Report.F(100 * writerMicros / baselineMicros, 1)} % of the baseline's silo CPU per request ({Report.F(baselineMicros, 0)} µs, median)");
+        if (written > 0)
+        {
+            var writerMicros = (ProcessCpu.OfThreads(siloPid, CaptureWriter.ThreadName) - writerBefore).TotalMicroseconds / written;
+            var baselineMicros = Report.Median(alternating.CpuMsPerRequest[0]) * 1000;
+            report.Line($"- the capture writer's thread: {Report.F(writerMicros, 1)} µs of CPU per record written (every capture arm's), " +
+                $"{Report.F(100 * writerMicros / baselineMicros, 1)} % of the baseline's silo CPU per request ({Report.F(baselineMicros, 0)} µs, median)");
+        }
         report.Line($"- tracing: {sink.Exports - exportsBefore} OTLP exports taken by the stand-in collector, {sink.Bytes / 1024} KiB in all");
         report.Line();
         if (output is not null) await File.WriteAllTextAsync(output, report.Text);
